@@ -1,0 +1,203 @@
+//! The domain types every parallax stage speaks: a [`RawDocument`] comes in, is extracted into an
+//! [`Article`], articles are grouped into a [`Story`], and each story gets [`Claim`]s whose
+//! [`Support`] points back at the exact sentences they came from.
+//!
+//! This crate holds data only: no I/O, no heuristics. Stages depend on it; it depends on nothing
+//! but serde.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of bytes a document holds. Decides which extractor runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    /// A saved web page.
+    Html,
+    /// A plain-text dump of a web page: chrome is present, but as text lines.
+    Text,
+    /// Clean article text from a trusted structured source (JSONL `text`): no chrome to strip
+    /// beyond repeated paragraphs.
+    CleanText,
+}
+
+/// A document as it arrived, before extraction. Hints come from the container (a JSONL line's
+/// fields); extraction prefers them over what it guesses from the content.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RawDocument {
+    /// Where it came from: a path, a JSONL line's `id`, or `-` for stdin.
+    pub input: String,
+    pub kind: Option<DocumentKind>,
+    pub body: String,
+    pub hints: Hints,
+}
+
+/// Metadata given alongside a document by its container.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Hints {
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<String>,
+    pub language: Option<String>,
+}
+
+/// One article, extracted from its page. `paragraphs` is the body; `text()` joins it with blank
+/// lines, which is the form every offset in [`Support`] refers to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Stable id derived from the article's content (see the pipeline): re-ingesting the same
+    /// content yields the same id.
+    pub id: String,
+    pub input: String,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    /// ISO 8601: `YYYY-MM-DD` or a full timestamp.
+    pub published: Option<String>,
+    /// ISO 639-1 code.
+    pub language: Option<String>,
+    pub paragraphs: Vec<String>,
+    /// Id of the earliest article this one copies (syndication, repost), if any.
+    pub duplicate_of: Option<String>,
+}
+
+impl Article {
+    /// The body as one string, paragraphs separated by a blank line.
+    pub fn text(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
+    /// The outlet this article counts as for independence: a copy counts as its origin's outlet,
+    /// so the caller resolves `duplicate_of` first and passes the origin.
+    pub fn outlet_or_host(&self) -> String {
+        if let Some(o) = self.outlet.as_deref().filter(|o| !o.trim().is_empty()) {
+            return o.trim().to_string();
+        }
+        if let Some(host) = self.url.as_deref().and_then(url_host) {
+            return host;
+        }
+        self.input.clone()
+    }
+}
+
+/// The host of a URL without a `www.` prefix; `None` for anything that is not `scheme://host...`.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
+    let host = host.split(':').next()?.to_ascii_lowercase();
+    if host.is_empty() {
+        return None;
+    }
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
+}
+
+/// A set of articles from different outlets about one event.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Story {
+    pub id: String,
+    pub title: String,
+    pub article_ids: Vec<String>,
+}
+
+/// Where the claims of a group stand across outlets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    /// Two or more independent outlets state it.
+    Corroborated,
+    /// One outlet (or one outlet and its copies) states it.
+    SingleSource,
+    /// Outlets state it in the same frame with a conflicting number, date or place.
+    Contradicted,
+}
+
+impl ClaimStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Corroborated => "corroborated",
+            ClaimStatus::SingleSource => "single_source",
+            ClaimStatus::Contradicted => "contradicted",
+        }
+    }
+}
+
+/// A byte range in an article's `text()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One sentence (or the clause of a sentence that states the claim) backing a claim.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Support {
+    /// Article id.
+    pub article: String,
+    /// The exact text, as it stands in the article.
+    pub sentence: String,
+    /// Index of the sentence in the article's sentence list.
+    pub sentence_index: usize,
+    /// Byte offsets of `sentence` in the article's `text()`.
+    pub span: Span,
+    /// On whose word it rests: "Vladimir Putin", "Interfax", or `None` when the outlet says it in
+    /// its own voice.
+    pub attribution: Option<String>,
+    /// The conflicting values this support carries, when the claim is contradicted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+}
+
+/// What a contradiction is about.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Conflict {
+    /// `number`, `date` or `place`.
+    pub kind: String,
+    /// What the numbers count ("kilometers", "people") or the date/place slot.
+    pub frame: String,
+    /// Distinct values as stated, in order of first appearance.
+    pub values: Vec<String>,
+}
+
+/// A group of sentences from one or more articles that state the same thing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claim {
+    pub id: String,
+    /// A representative wording: the member most similar to the others.
+    pub text: String,
+    pub status: ClaimStatus,
+    /// Independent outlets that state it (copies fold into their origin).
+    pub outlets: Vec<String>,
+    pub support: Vec<Support>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Conflict>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_strips_www_port_and_userinfo() {
+        assert_eq!(url_host("https://www.Example.com:8080/a?b").as_deref(), Some("example.com"));
+        assert_eq!(url_host("http://user@news.test/x").as_deref(), Some("news.test"));
+        assert_eq!(url_host("not a url"), None);
+    }
+
+    #[test]
+    fn outlet_falls_back_to_host_then_input() {
+        let mut a = Article { input: "a.txt".into(), ..Default::default() };
+        assert_eq!(a.outlet_or_host(), "a.txt");
+        a.url = Some("https://www.daily.test/story".into());
+        assert_eq!(a.outlet_or_host(), "daily.test");
+        a.outlet = Some(" The Daily ".into());
+        assert_eq!(a.outlet_or_host(), "The Daily");
+    }
+
+    #[test]
+    fn status_serializes_in_snake_case() {
+        let s = serde_json::to_string(&ClaimStatus::SingleSource).unwrap();
+        assert_eq!(s, "\"single_source\"");
+    }
+}

@@ -1,0 +1,167 @@
+//! Language primitives shared by every stage that reads prose: word tokens, content terms
+//! (stop words out, stemmed), sentence boundaries with byte offsets, and language identification.
+//!
+//! Dedup, clustering and claim grouping must agree on what a "word" is, so they all come here.
+
+mod sentences;
+mod stopwords;
+
+pub use sentences::{split_sentences, SentenceSpan};
+pub use stopwords::is_stopword;
+
+use std::sync::OnceLock;
+
+/// Lowercased word tokens: runs of letters/digits, with inner apostrophes and hyphens kept only
+/// between letters ("don't", "nuclear-capable" stay one token; "2,000" becomes "2000").
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_alphanumeric() {
+            cur.extend(c.to_lowercase());
+        } else if !cur.is_empty() && i + 1 < chars.len() && chars[i + 1].is_alphanumeric() {
+            let prev = chars[i - 1];
+            let next = chars[i + 1];
+            let joins = match c {
+                // 2,000 and 3.5 are one number
+                ',' | '.' => prev.is_ascii_digit() && next.is_ascii_digit(),
+                '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}' => prev.is_alphabetic() && next.is_alphabetic(),
+                _ => false,
+            };
+            if joins {
+                if c == '-' || c == '\u{2010}' || c == '\u{2011}' {
+                    cur.push('-');
+                } else if c == '\'' || c == '\u{2019}' {
+                    cur.push('\'');
+                }
+                // digit separators are dropped so 2,000 == 2000
+            } else {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        i += 1;
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Content terms for similarity: words minus stop words, possessives dropped, hyphenated words
+/// split into parts, then stemmed (English Snowball; other languages are left unstemmed until
+/// their stemmers are wired in).
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words(text) {
+        let w = w.strip_suffix("'s").unwrap_or(&w).to_string();
+        for part in w.split('-') {
+            if part.len() < 2 && !part.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if is_stopword(part) {
+                continue;
+            }
+            out.push(stem(part));
+        }
+    }
+    out
+}
+
+/// English Snowball stem of one lowercased word.
+pub fn stem(word: &str) -> String {
+    static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
+    if word.chars().any(|c| c.is_ascii_digit()) {
+        return word.to_string();
+    }
+    let s = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
+    s.stem(word).into_owned()
+}
+
+/// ISO 639-1 code of the text's language, when it can be told with reasonable confidence.
+pub fn detect_language(text: &str) -> Option<String> {
+    // A few thousand characters decide as well as the whole text and bound the cost.
+    let sample: String = text.chars().take(4000).collect();
+    let info = whatlang::detect(&sample)?;
+    // whatlang calls short texts unreliable even when they are plainly one language; only a
+    // short text with a weak guess is refused.
+    if !info.is_reliable() && (sample.chars().count() < 40 || info.confidence() < 0.1) {
+        return None;
+    }
+    Some(iso639_1(info.lang().code()).to_string())
+}
+
+fn iso639_1(code3: &str) -> &str {
+    match code3 {
+        "eng" => "en", "rus" => "ru", "ukr" => "uk", "deu" => "de", "fra" => "fr", "spa" => "es",
+        "ita" => "it", "por" => "pt", "nld" => "nl", "pol" => "pl", "tur" => "tr", "ara" => "ar",
+        "heb" => "he", "cmn" => "zh", "jpn" => "ja", "kor" => "ko", "hin" => "hi", "swe" => "sv",
+        "dan" => "da", "nob" => "no", "fin" => "fi", "ces" => "cs", "slk" => "sk", "hun" => "hu",
+        "ron" => "ro", "bul" => "bg", "srp" => "sr", "hrv" => "hr", "ell" => "el", "pes" => "fa",
+        "ind" => "id", "vie" => "vi", "tha" => "th", "bel" => "be", "kat" => "ka", "lit" => "lt",
+        "lav" => "lv", "est" => "et", "slv" => "sl", "cat" => "ca", "urd" => "ur", "ben" => "bn",
+        other => other,
+    }
+}
+
+/// Collapses runs of whitespace (including non-breaking spaces) to one space and trims.
+pub fn squash_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A key for "is this the same paragraph": lowercased words only, so spacing and punctuation
+/// differences between a duplicate and its original do not matter.
+pub fn fingerprint(text: &str) -> String {
+    words(text).join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_keep_numbers_and_inner_punctuation() {
+        assert_eq!(words("Up to 2,000 km, a nuclear-capable system; don't."), vec![
+            "up", "to", "2000", "km", "a", "nuclear-capable", "system", "don't"
+        ]);
+    }
+
+    #[test]
+    fn words_split_on_trailing_punctuation() {
+        assert_eq!(words("end. Next-"), vec!["end", "next"]);
+    }
+
+    #[test]
+    fn terms_drop_stopwords_and_stem() {
+        let t = terms("The missiles were deployed to Belarus's border");
+        assert_eq!(t, vec!["missil", "deploy", "belarus", "border"]);
+    }
+
+    #[test]
+    fn detects_english_and_russian() {
+        assert_eq!(detect_language("The president said on Friday that the first batch had been produced and delivered to the armed forces.").as_deref(), Some("en"));
+        assert_eq!(detect_language("Президент России заявил в пятницу, что первая серийная партия уже произведена и передана в войска. Он также сообщил, что вопрос о поставках будет решён до конца года, и что специалисты обеих стран сейчас готовят позиции.").as_deref(), Some("ru"));
+    }
+
+    #[test]
+    fn squash_handles_nbsp() {
+        assert_eq!(squash_whitespace("  a\u{a0}\u{a0}b \n c "), "a b c");
+    }
+}
