@@ -1,1 +1,184 @@
-//! parallax-extract
+//! Article extraction: from a saved web page or a plain-text page dump to an [`Article`] with
+//! title, byline, published date, language, outlet, canonical URL and the body as paragraphs.
+//!
+//! Two front ends share one finishing pass:
+//! - `html`: a forgiving tree (`dom`), metadata from JSON-LD / OpenGraph / `<time>`, then the
+//!   densest prose container, pruned of chrome by class/id and link density;
+//! - `plain`: page dumps where chrome is only text lines (feed items, app prompts, related
+//!   articles), cut by line patterns and end-of-article headings.
+//!
+//! All heuristics are data in [`rules`].
+
+pub mod dom;
+mod html;
+mod meta;
+mod patterns;
+mod plain;
+pub mod rules;
+
+use parallax_model::{Article, DocumentKind, RawDocument};
+
+pub use meta::normalize_date;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("{input}: no article text found ({reason})")]
+    Empty { input: String, reason: &'static str },
+}
+
+/// Extracts the article from a raw document. The returned article has an empty `id`; the
+/// pipeline assigns ids once it knows the text.
+pub fn extract(doc: &RawDocument) -> Result<Article, ExtractError> {
+    let kind = doc.kind.unwrap_or_else(|| sniff(&doc.body));
+    let mut article = match kind {
+        DocumentKind::Html => html::extract(&doc.body),
+        DocumentKind::Text => plain::extract(&doc.body),
+        DocumentKind::CleanText => plain::clean_text(&doc.body),
+    };
+    article.input = doc.input.clone();
+    finish(&mut article, doc);
+    if article.paragraphs.is_empty() {
+        let reason = if doc.body.trim().is_empty() { "the input is empty" } else { "nothing in it reads as article prose" };
+        return Err(ExtractError::Empty { input: doc.input.clone(), reason });
+    }
+    Ok(article)
+}
+
+/// Guesses whether a document is HTML from its first bytes.
+pub fn sniff(body: &str) -> DocumentKind {
+    let head: String = body.trim_start_matches('\u{feff}').trim_start().chars().take(1024).collect::<String>().to_ascii_lowercase();
+    let markup = ["<!doctype html", "<html", "<head", "<body", "<meta", "<article", "<div", "<p>", "<p ", "<title", "<?xml", "<!--"];
+    if markup.iter().any(|m| head.starts_with(m)) {
+        DocumentKind::Html
+    } else {
+        DocumentKind::Text
+    }
+}
+
+/// The pass both front ends share: container hints win over guesses, the title is not a body
+/// paragraph, repeated paragraphs go, and the language is identified.
+fn finish(article: &mut Article, doc: &RawDocument) {
+    let h = &doc.hints;
+    let pick = |hint: &Option<String>, found: &mut Option<String>| {
+        if let Some(v) = hint.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            *found = Some(v.to_string());
+        }
+    };
+    pick(&h.title, &mut article.title);
+    pick(&h.byline, &mut article.byline);
+    pick(&h.outlet, &mut article.outlet);
+    pick(&h.url, &mut article.url);
+    pick(&h.language, &mut article.language);
+    if let Some(p) = h.published.as_deref().filter(|p| !p.trim().is_empty()) {
+        article.published = Some(p.trim().to_string());
+    }
+    article.published = article.published.as_deref().and_then(normalize_date);
+    article.title = article.title.as_deref().map(parallax_text::squash_whitespace).filter(|t| !t.is_empty());
+    article.byline = article.byline.as_deref().map(parallax_text::squash_whitespace).filter(|t| !t.is_empty());
+
+    let title_key = article.title.as_deref().map(parallax_text::fingerprint).unwrap_or_default();
+    let paragraphs = std::mem::take(&mut article.paragraphs)
+        .into_iter()
+        .map(|p| parallax_text::squash_whitespace(&p))
+        .filter(|p| !p.is_empty() && parallax_text::fingerprint(p) != title_key)
+        .collect();
+    article.paragraphs = drop_repeats(paragraphs);
+    if article.language.is_none() {
+        let sample = article.paragraphs.iter().take(8).cloned().collect::<Vec<_>>().join(" ");
+        article.language = parallax_text::detect_language(&sample);
+    }
+}
+
+/// Removes paragraphs that repeat earlier text: an exact repeat, a paragraph that glues earlier
+/// consecutive paragraphs together (a dump's duplicated lead), or one wholly contained in an
+/// earlier paragraph. Short refrains are kept.
+pub fn drop_repeats(paragraphs: Vec<String>) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::with_capacity(paragraphs.len());
+    let mut keys: Vec<String> = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs {
+        let key = parallax_text::fingerprint(&p);
+        let words = key.split(' ').count();
+        if words >= rules::MIN_REPEAT_WORDS && is_repeat(&key, &keys) {
+            continue;
+        }
+        keys.push(key);
+        kept.push(p);
+    }
+    kept
+}
+
+fn is_repeat(key: &str, earlier: &[String]) -> bool {
+    let padded = format!(" {key} ");
+    if earlier.iter().any(|e| e == key || format!(" {e} ").contains(&padded)) {
+        return true;
+    }
+    // Glued copies of consecutive earlier paragraphs.
+    for start in 0..earlier.len() {
+        let mut joined = String::new();
+        for e in &earlier[start..] {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(e);
+            if joined.len() > key.len() {
+                break;
+            }
+            if joined == key {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parallax_model::Hints;
+
+    #[test]
+    fn glued_lead_repeat_is_dropped_once() {
+        let a = "The first batch has entered service with the armed forces, the president said.".to_string();
+        let b = "The system was tested in November during a strike on a factory.".to_string();
+        let glued = format!("{a}{b}");
+        let out = drop_repeats(vec![a.clone(), b.clone(), glued, "A new paragraph that is different from the rest.".into()]);
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[0], a);
+    }
+
+    #[test]
+    fn short_refrains_survive() {
+        let out = drop_repeats(vec!["Yes.".into(), "Then more happened in the town.".into(), "Yes.".into()]);
+        assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn hints_win_and_title_is_not_body() {
+        let doc = RawDocument {
+            input: "line-7".into(),
+            kind: Some(DocumentKind::CleanText),
+            body: "Harbor Bridge Reopens\n\nThe harbor bridge reopened on Monday after two weeks of repairs, the city said.".into(),
+            hints: Hints { title: Some("Harbor Bridge Reopens".into()), outlet: Some("Daily Test".into()), published: Some("2024-03-05T10:00:00Z".into()), ..Default::default() },
+        };
+        let a = extract(&doc).unwrap();
+        assert_eq!(a.paragraphs.len(), 1);
+        assert_eq!(a.outlet.as_deref(), Some("Daily Test"));
+        assert_eq!(a.published.as_deref(), Some("2024-03-05T10:00:00Z"));
+        assert_eq!(a.language.as_deref(), Some("en"));
+        assert_eq!(a.input, "line-7");
+    }
+
+    #[test]
+    fn empty_input_is_a_clear_error() {
+        let doc = RawDocument { input: "empty.txt".into(), body: "  \n".into(), ..Default::default() };
+        let e = extract(&doc).unwrap_err().to_string();
+        assert!(e.starts_with("empty.txt: no article text found"), "{e}");
+    }
+
+    #[test]
+    fn sniffs_html_and_text() {
+        assert_eq!(sniff("  <!DOCTYPE html><html>"), DocumentKind::Html);
+        assert_eq!(sniff("\u{feff}<html lang=en>"), DocumentKind::Html);
+        assert_eq!(sniff("Breaking: <b> is a tag"), DocumentKind::Text);
+    }
+}

@@ -1,1 +1,190 @@
-//! parallax-ingest
+//! Sources: turn what the user names on the command line (files, directories, `-` for stdin,
+//! any of them gzipped) into [`RawDocument`]s, one at a time.
+//!
+//! Formats by extension: `.html`/`.htm` saved pages, `.txt` page dumps, `.jsonl` one article per
+//! line; anything else is sniffed. A bad file or line yields an error item naming it and the
+//! stream goes on: one bad item never aborts a batch.
+
+mod decode;
+mod jsonl;
+
+use parallax_model::{DocumentKind, RawDocument};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+pub use decode::decode_bytes;
+
+/// A file larger than this (after decompression) is refused rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{input}: {source}")]
+    Io { input: String, source: std::io::Error },
+    #[error("{input}: larger than {max} bytes, skipped")]
+    TooLarge { input: String, max: u64 },
+    #[error("{input}: {reason}")]
+    BadRecord { input: String, reason: String },
+}
+
+impl IngestError {
+    /// The file, line or stream the error is about.
+    pub fn input(&self) -> &str {
+        match self {
+            IngestError::Io { input, .. } | IngestError::TooLarge { input, .. } | IngestError::BadRecord { input, .. } => input,
+        }
+    }
+}
+
+pub type Item = Result<RawDocument, IngestError>;
+
+/// Every document under the given inputs, in a stable order: inputs as given, directory entries
+/// sorted by path. Errors are items too.
+pub fn documents(inputs: &[String]) -> impl Iterator<Item = Item> + '_ {
+    inputs.iter().flat_map(|input| -> Box<dyn Iterator<Item = Item>> {
+        if input == "-" {
+            return Box::new(read_stdin().into_iter());
+        }
+        let path = Path::new(input);
+        match std::fs::metadata(path) {
+            Err(e) => Box::new(std::iter::once(Err(IngestError::Io { input: input.clone(), source: e }))),
+            Ok(m) if m.is_dir() => {
+                let mut files = Vec::new();
+                let mut errors = Vec::new();
+                walk(path, &mut files, &mut errors, 0);
+                files.sort();
+                Box::new(errors.into_iter().map(Err).chain(files.into_iter().flat_map(|f| read_file(&f))))
+            }
+            Ok(_) => Box::new(read_file(path).into_iter()),
+        }
+    })
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<IngestError>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => return errors.push(IngestError::Io { input: dir.display().to_string(), source: e }),
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, files, errors, depth + 1),
+            Ok(t) if t.is_file() && is_known(&path) => files.push(path),
+            _ => {}
+        }
+    }
+}
+
+/// Extensions read when walking a directory (a file named explicitly is read whatever its name).
+fn is_known(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    [".html", ".htm", ".txt", ".jsonl", ".ndjson"].iter().any(|e| name.ends_with(e))
+}
+
+fn read_stdin() -> Vec<Item> {
+    let mut buf = Vec::new();
+    if let Err(e) = std::io::stdin().take(MAX_FILE_BYTES + 1).read_to_end(&mut buf) {
+        return vec![Err(IngestError::Io { input: "-".into(), source: e })];
+    }
+    parse_bytes("-", "", buf)
+}
+
+fn read_file(path: &Path) -> Vec<Item> {
+    let input = path.display().to_string();
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return vec![Err(IngestError::Io { input, source: e })],
+    };
+    let lower = input.to_ascii_lowercase();
+    let gz = lower.ends_with(".gz");
+    let mut buf = Vec::new();
+    let read = if gz {
+        flate2::read::MultiGzDecoder::new(file).take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)
+    } else {
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)
+    };
+    if let Err(e) = read {
+        return vec![Err(IngestError::Io { input, source: e })];
+    }
+    let name = lower.strip_suffix(".gz").unwrap_or(&lower).to_string();
+    parse_bytes(&input, &name, buf)
+}
+
+/// Splits bytes into documents by format: `name` is the lowercased file name without `.gz`.
+fn parse_bytes(input: &str, name: &str, mut buf: Vec<u8>) -> Vec<Item> {
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return vec![Err(IngestError::TooLarge { input: input.into(), max: MAX_FILE_BYTES })];
+    }
+    // stdin may be gzipped too
+    if name.is_empty() && buf.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        if let Err(e) = flate2::read::MultiGzDecoder::new(&buf[..]).take(MAX_FILE_BYTES).read_to_end(&mut out) {
+            return vec![Err(IngestError::Io { input: input.into(), source: e })];
+        }
+        buf = out;
+    }
+    let kind = if name.ends_with(".html") || name.ends_with(".htm") {
+        Some(DocumentKind::Html)
+    } else if name.ends_with(".txt") {
+        Some(DocumentKind::Text)
+    } else {
+        None
+    };
+    let looks_jsonl = name.ends_with(".jsonl") || name.ends_with(".ndjson") || (kind.is_none() && buf.trim_ascii_start().starts_with(b"{"));
+    if looks_jsonl {
+        return jsonl::parse(input, &decode_bytes(&buf, false));
+    }
+    let is_html = kind == Some(DocumentKind::Html);
+    let body = decode_bytes(&buf, is_html || kind.is_none());
+    vec![Ok(RawDocument { input: input.into(), kind, body, hints: Default::default() })]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn tmpdir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("parallax-ingest-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn walks_directories_in_order_and_reads_gzip() {
+        let d = tmpdir("walk");
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        std::fs::write(d.join("b.txt"), "second").unwrap();
+        std::fs::write(d.join("a.html"), "<p>first</p>").unwrap();
+        std::fs::write(d.join("notes.md"), "ignored").unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"third, zipped").unwrap();
+        std::fs::write(d.join("sub/c.txt.gz"), gz.finish().unwrap()).unwrap();
+        let docs: Vec<_> = documents(&[d.display().to_string()]).map(Result::unwrap).collect();
+        let bodies: Vec<_> = docs.iter().map(|d| d.body.as_str()).collect();
+        assert_eq!(bodies, vec!["<p>first</p>", "second", "third, zipped"]);
+        assert_eq!(docs[0].kind, Some(DocumentKind::Html));
+        assert_eq!(docs[2].kind, Some(DocumentKind::Text));
+    }
+
+    #[test]
+    fn missing_file_is_an_error_item_and_the_rest_goes_on() {
+        let d = tmpdir("missing");
+        std::fs::write(d.join("ok.txt"), "fine").unwrap();
+        let inputs = vec![d.join("nope.txt").display().to_string(), d.join("ok.txt").display().to_string()];
+        let items: Vec<_> = documents(&inputs).collect();
+        assert_eq!(items.len(), 2);
+        let err = items[0].as_ref().unwrap_err().to_string();
+        assert!(err.contains("nope.txt") && err.to_lowercase().contains("no such file"), "{err}");
+        assert!(items[1].is_ok());
+    }
+}

@@ -1,0 +1,334 @@
+//! Saved web pages. The body is the container that holds the most prose (readability's idea:
+//! paragraphs vote for their parent and, at half weight, grandparent), after markup that is chrome
+//! by tag, class/id or visibility is pruned. Paragraphs that are mostly links or match chrome
+//! patterns are dropped from the winner. When that yields little, JSON-LD `articleBody` or all
+//! prose on the page serve as fallbacks.
+
+use crate::dom::{self, Dom, NodeId, NodeKind};
+use crate::{meta, patterns, rules};
+use parallax_model::Article;
+
+/// A run of text between block boundaries.
+#[derive(Debug)]
+struct Block {
+    text: String,
+    link_chars: usize,
+    /// The nearest block-level element holding the run.
+    element: NodeId,
+    heading: bool,
+}
+
+pub fn extract(html: &str) -> Article {
+    let dom = dom::parse(html);
+    let meta = meta::read(&dom);
+    let dropped = pruned(&dom);
+    let blocks = blocks(&dom, &dropped);
+    let mut paragraphs = main_paragraphs(&dom, &blocks);
+    let body_chars: usize = paragraphs.iter().map(String::len).sum();
+    if body_chars < rules::MIN_BODY_CHARS {
+        if let Some(ld) = meta.article_body.as_deref().filter(|b| b.len() > body_chars) {
+            paragraphs = ld.split('\n').map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
+        } else {
+            let all = all_prose(&blocks);
+            if all.iter().map(String::len).sum::<usize>() > body_chars {
+                paragraphs = all;
+            }
+        }
+    }
+    Article {
+        title: meta.title,
+        byline: meta.byline,
+        published: meta.published,
+        outlet: meta.outlet,
+        url: meta.url,
+        language: meta.language,
+        paragraphs,
+        ..Default::default()
+    }
+}
+
+/// Marks every node that can hold no article text: chrome tags, chrome class/id, hidden markup,
+/// and everything inside those.
+fn pruned(dom: &Dom) -> Vec<bool> {
+    let mut dropped = vec![false; dom.nodes.len()];
+    for id in dom.descendants(Dom::ROOT) {
+        if dom.nodes[id].parent.is_some_and(|p| dropped[p]) {
+            dropped[id] = true;
+            continue;
+        }
+        let Some(name) = dom.name(id) else { continue };
+        if matches!(name, "html" | "body" | "main" | "article") {
+            continue;
+        }
+        dropped[id] = rules::DROP_TAGS.contains(&name) || is_hidden(dom, id) || class_weight(dom, id) < 0;
+    }
+    dropped
+}
+
+fn is_hidden(dom: &Dom, id: NodeId) -> bool {
+    dom.attr(id, "hidden").is_some()
+        || dom.attr(id, "aria-hidden").is_some_and(|v| v == "true")
+        || dom.attr(id, "style").is_some_and(|s| {
+            let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
+}
+
+/// +1 for an element whose class/id says "article", -1 for one that says chrome, 0 otherwise.
+fn class_weight(dom: &Dom, id: NodeId) -> i32 {
+    let mut tokens = Vec::new();
+    for key in ["class", "id", "itemprop", "role"] {
+        if let Some(v) = dom.attr(id, key) {
+            tokens.extend(v.split(|c: char| c.is_whitespace()).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase));
+        }
+    }
+    if tokens.is_empty() {
+        return 0;
+    }
+    let matches = |list: &[&str], t: &str| {
+        list.iter().any(|p| match p.strip_suffix('*') {
+            Some(prefix) => t.starts_with(prefix) || t.split(['-', '_']).any(|part| part.starts_with(prefix)),
+            None => t == *p || t.split(['-', '_']).any(|part| part == *p),
+        })
+    };
+    if tokens.iter().any(|t| t == "articlebody" || matches(rules::POSITIVE_CLASS_TOKENS, t)) {
+        return 1;
+    }
+    if tokens.iter().any(|t| matches(rules::NEGATIVE_CLASS_TOKENS, t)) || dom.attr(id, "role").is_some_and(|r| matches!(r, "navigation" | "complementary" | "banner" | "contentinfo")) {
+        return -1;
+    }
+    0
+}
+
+/// Flattens the kept tree into text runs, split at block-level elements and at double `<br>`.
+fn blocks(dom: &Dom, dropped: &[bool]) -> Vec<Block> {
+    enum Step {
+        Enter(NodeId),
+        Exit(NodeId),
+    }
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut links = 0usize;
+    let mut in_link = 0usize;
+    let mut block_stack: Vec<NodeId> = vec![Dom::ROOT];
+    let mut br_run = 0;
+    let mut stack = vec![Step::Enter(Dom::ROOT)];
+    let flush = |buf: &mut String, links: &mut usize, element: NodeId, out: &mut Vec<Block>| {
+        let text = parallax_text::squash_whitespace(buf);
+        if !text.is_empty() {
+            let heading = dom.name(element).is_some_and(|n| matches!(n, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"));
+            out.push(Block { link_chars: (*links).min(text.len()), text, element, heading });
+        }
+        buf.clear();
+        *links = 0;
+    };
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Enter(id) => {
+                if dropped[id] {
+                    continue;
+                }
+                match &dom.nodes[id].kind {
+                    NodeKind::Text(t) => {
+                        if dom.parent_name(id).is_some_and(|p| rules::RAW_TEXT_TAGS.contains(&p)) {
+                            continue;
+                        }
+                        if !t.trim().is_empty() {
+                            br_run = 0;
+                        }
+                        buf.push_str(t);
+                        if in_link > 0 {
+                            links += t.trim().len();
+                        }
+                    }
+                    NodeKind::Element { name, .. } => {
+                        let name = name.as_str();
+                        if name == "br" {
+                            br_run += 1;
+                            if br_run >= 2 {
+                                flush(&mut buf, &mut links, *block_stack.last().unwrap(), &mut out);
+                            } else {
+                                buf.push(' ');
+                            }
+                            continue;
+                        }
+                        if rules::BLOCK_TAGS.contains(&name) {
+                            flush(&mut buf, &mut links, *block_stack.last().unwrap(), &mut out);
+                            block_stack.push(id);
+                        } else if name == "a" {
+                            in_link += 1;
+                        } else {
+                            buf.push(' ');
+                        }
+                        stack.push(Step::Exit(id));
+                        stack.extend(dom.nodes[id].children.iter().rev().map(|&c| Step::Enter(c)));
+                    }
+                    NodeKind::Document => {
+                        stack.extend(dom.nodes[id].children.iter().rev().map(|&c| Step::Enter(c)));
+                    }
+                }
+            }
+            Step::Exit(id) => {
+                let name = dom.name(id).unwrap_or("");
+                if rules::BLOCK_TAGS.contains(&name) {
+                    flush(&mut buf, &mut links, id, &mut out);
+                    block_stack.pop();
+                } else if name == "a" {
+                    in_link = in_link.saturating_sub(1);
+                } else {
+                    buf.push(' ');
+                }
+            }
+        }
+    }
+    flush(&mut buf, &mut links, Dom::ROOT, &mut out);
+    out
+}
+
+fn link_density(b: &Block) -> f64 {
+    b.link_chars as f64 / b.text.len().max(1) as f64
+}
+
+fn ends_like_sentence(t: &str) -> bool {
+    t.trim_end().ends_with(['.', '!', '?', '\u{2026}', '"', '\u{201d}', '\u{2019}', ')', ':'])
+}
+
+fn is_prose(b: &Block) -> bool {
+    !b.heading && b.text.len() >= rules::MIN_PROSE_CHARS && link_density(b) <= rules::MAX_LINK_DENSITY
+}
+
+/// The paragraphs of the best-scoring container.
+fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
+    let mut score = vec![0f64; dom.nodes.len()];
+    for b in blocks.iter().filter(|b| is_prose(b)) {
+        let words = b.text.split_whitespace().count();
+        let commas = b.text.matches([',', '\u{3001}', '\u{ff0c}']).count();
+        let mut s = 1.0 + commas as f64 + (b.text.len() as f64 / 100.0).min(3.0);
+        if !ends_like_sentence(&b.text) && words < 12 {
+            s *= 0.3;
+        }
+        // A block's own element is its paragraph; the vote goes to the elements holding it.
+        let holder = if dom.name(b.element).is_some_and(|n| matches!(n, "p" | "li" | "blockquote" | "pre" | "td" | "dd")) {
+            dom.nodes[b.element].parent
+        } else {
+            Some(b.element)
+        };
+        let mut cur = holder;
+        for level in 0..3 {
+            let Some(id) = cur else { break };
+            score[id] += s / (1.0 + level as f64);
+            cur = dom.nodes[id].parent;
+        }
+    }
+    let mut best: Option<(NodeId, f64)> = None;
+    for id in 0..dom.nodes.len() {
+        if score[id] <= 0.0 {
+            continue;
+        }
+        let bonus = match dom.name(id) {
+            Some("article") => 1.25,
+            _ if dom.attr(id, "itemprop").is_some_and(|v| v.eq_ignore_ascii_case("articleBody")) => 1.5,
+            _ => 1.0,
+        } * if class_weight(dom, id) > 0 { 1.15 } else { 1.0 };
+        let s = score[id] * bonus;
+        if best.is_none_or(|(_, b)| s > b) {
+            best = Some((id, s));
+        }
+    }
+    let Some((top, top_score)) = best else { return vec![] };
+    // Siblings that score well are split parts of one article body (a lead box, a second column).
+    let parent = dom.nodes[top].parent;
+    let mut keep_roots = vec![top];
+    if let Some(p) = parent {
+        for &sib in &dom.nodes[p].children {
+            if sib != top && score[sib] >= (top_score * 0.25).max(8.0) {
+                keep_roots.push(sib);
+            }
+        }
+    }
+    let p = patterns::get();
+    blocks
+        .iter()
+        .filter(|b| b.element == top || keep_roots.iter().any(|&r| b.element == r || dom.ancestors(b.element).any(|a| a == r)))
+        .filter(|b| dom.name(b.element) != Some("h1"))
+        .filter(|b| link_density(b) <= rules::MAX_LINK_DENSITY || b.text.len() > 300)
+        .filter(|b| !p.is_chrome(&b.text))
+        .filter(|b| b.heading || b.text.split_whitespace().count() >= 4 || ends_like_sentence(&b.text))
+        .map(|b| b.text.clone())
+        .collect()
+}
+
+/// Every prose block on the page, for pages with no clear container.
+fn all_prose(blocks: &[Block]) -> Vec<String> {
+    let p = patterns::get();
+    blocks
+        .iter()
+        .filter(|b| is_prose(b) && b.text.len() >= 80 && ends_like_sentence(&b.text) && !p.is_chrome(&b.text))
+        .map(|b| b.text.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r##"<!doctype html><html lang="en"><head><title>Harbor bridge reopens | Port Daily</title>
+<meta property="og:site_name" content="Port Daily"></head><body>
+<header><nav><a href="/">Home</a><a href="/world">World</a></nav></header>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+<main><article><h1>Harbor bridge reopens</h1>
+<div class="byline">By Mara Quist</div>
+<p>The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.</p>
+<figure><img src="x.jpg"><figcaption>The bridge at dawn. Photo: Jane Roe</figcaption></figure>
+<p>Traffic was light in the morning, and officials said buses would return to the route on Wednesday.</p>
+<div class="share-tools"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>
+<h2>What comes next</h2>
+<p>Engineers will inspect the eastern span again in the spring, according to the council's schedule.</p>
+</article>
+<aside class="related"><h3>Related</h3><p>Another story about ferries that is long enough to look like prose, with commas, too.</p></aside>
+</main>
+<div id="comments"><p>Great article, thanks for writing it, I really enjoyed it a lot.</p></div>
+<footer><p>Copyright 2024 Port Daily. All rights reserved.</p></footer></body></html>"##;
+
+    #[test]
+    fn article_body_without_chrome() {
+        let a = extract(PAGE);
+        assert_eq!(a.title.as_deref(), Some("Harbor bridge reopens"));
+        assert_eq!(a.outlet.as_deref(), Some("Port Daily"));
+        assert_eq!(a.paragraphs, vec![
+            "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.",
+            "Traffic was light in the morning, and officials said buses would return to the route on Wednesday.",
+            "What comes next",
+            "Engineers will inspect the eastern span again in the spring, according to the council's schedule.",
+        ]);
+    }
+
+    #[test]
+    fn link_lists_are_not_prose() {
+        let page = r#"<div><p>The council approved the budget on Tuesday after a long debate, members said.</p><p>It covers road repairs, schools and two new parks in the northern district.</p><p>Officials expect work to begin in May, and to finish before the end of next year.</p></div>
+        <div><p><a href="/a">Ten things about budgets you never knew, and more</a></p><p><a href="/b">Another headline that links elsewhere, with a comma</a></p></div>"#;
+        let a = extract(page);
+        assert_eq!(a.paragraphs.len(), 3, "{:?}", a.paragraphs);
+    }
+
+    #[test]
+    fn br_separated_text_in_divs_becomes_paragraphs() {
+        let page = "<div class=\"story-body\">The first paragraph is here, and it is long enough to count as prose.<br><br>The second paragraph follows it, also long enough to count as prose.</div>";
+        let a = extract(page);
+        assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+    }
+
+    #[test]
+    fn json_ld_body_is_the_fallback_for_script_rendered_pages() {
+        let page = r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"H","articleBody":"The first paragraph of the article body, delivered only as structured data for the app to render.\nA second paragraph that says more about what happened, where, and when it happened in town."}</script></head><body><div id="app"></div></body></html>"#;
+        let a = extract(page);
+        assert_eq!(a.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn hidden_markup_is_pruned() {
+        let page = r#"<article><p>The visible paragraph that tells the story, which is long enough.</p><p style="display: none">A hidden paragraph that should never appear in the output text.</p><p hidden>Another hidden one that is also long enough to be prose.</p></article>"#;
+        let a = extract(page);
+        assert_eq!(a.paragraphs.len(), 1);
+    }
+}

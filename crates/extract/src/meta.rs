@@ -1,0 +1,250 @@
+//! Page metadata, most trusted first: JSON-LD, then OpenGraph and `<meta>` tags, then `<time>`
+//! and `<title>`. Also date normalisation, shared with the plain-text path.
+
+use crate::dom::{Dom, NodeKind};
+use crate::rules;
+use serde_json::Value;
+
+#[derive(Debug, Default)]
+pub struct PageMeta {
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    /// JSON-LD `articleBody`, used as a fallback when the page's markup yields little.
+    pub article_body: Option<String>,
+}
+
+pub fn read(dom: &Dom) -> PageMeta {
+    let mut m = PageMeta::default();
+    for id in dom.elements() {
+        match dom.name(id) {
+            Some("script") if dom.attr(id, "type").is_some_and(|t| t.contains("ld+json")) => {
+                if let Some(NodeKind::Text(raw)) = dom.nodes[id].children.first().map(|&c| &dom.nodes[c].kind) {
+                    if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
+                        json_ld(&v, &mut m, 0);
+                    }
+                }
+            }
+            Some("html") => {
+                if let Some(l) = dom.attr(id, "lang") {
+                    m.language.get_or_insert_with(|| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut title_tag = None;
+    let mut time_tag = None;
+    for id in dom.elements() {
+        let name = dom.name(id).unwrap_or("");
+        match name {
+            "meta" => {
+                let key = dom.attr(id, "property").or_else(|| dom.attr(id, "name")).or_else(|| dom.attr(id, "itemprop")).unwrap_or("").to_ascii_lowercase();
+                let Some(content) = dom.attr(id, "content").map(str::trim).filter(|c| !c.is_empty()) else { continue };
+                let slot = match key.as_str() {
+                    "og:title" | "twitter:title" => &mut m.title,
+                    "author" | "article:author" | "byl" | "parsely-author" | "sailthru.author" | "dc.creator" => {
+                        if content.starts_with("http") {
+                            continue;
+                        }
+                        &mut m.byline
+                    }
+                    "article:published_time" | "datepublished" | "pubdate" | "publishdate" | "date" | "dc.date"
+                    | "dc.date.issued" | "parsely-pub-date" | "sailthru.date" | "og:published_time" => &mut m.published,
+                    "og:site_name" | "application-name" => &mut m.outlet,
+                    "og:url" => &mut m.url,
+                    _ => continue,
+                };
+                slot.get_or_insert_with(|| content.to_string());
+            }
+            "link" if dom.attr(id, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
+                if let Some(h) = dom.attr(id, "href").filter(|h| h.starts_with("http")) {
+                    m.url = Some(h.to_string());
+                }
+            }
+            "title" if title_tag.is_none() => title_tag = Some(dom.text(id)),
+            "time" if time_tag.is_none() => {
+                time_tag = dom.attr(id, "datetime").map(str::to_string).or_else(|| Some(dom.text(id)).filter(|t| !t.is_empty()));
+            }
+            _ => {}
+        }
+    }
+    if m.title.is_none() {
+        m.title = title_tag.map(|t| strip_site_suffix(&t, m.outlet.as_deref()));
+    }
+    if m.published.is_none() {
+        m.published = time_tag;
+    }
+    if let Some(b) = &m.byline {
+        if is_non_author(b) {
+            m.byline = None;
+        }
+    }
+    m
+}
+
+/// Fills empty fields from a JSON-LD value: an object, an array, or a `@graph`.
+fn json_ld(v: &Value, m: &mut PageMeta, depth: usize) {
+    if depth > 6 {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| json_ld(i, m, depth + 1)),
+        Value::Object(o) => {
+            if let Some(g) = o.get("@graph") {
+                json_ld(g, m, depth + 1);
+            }
+            let is_article = match o.get("@type") {
+                Some(Value::String(t)) => rules::ARTICLE_LD_TYPES.contains(&t.as_str()),
+                Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(|t| rules::ARTICLE_LD_TYPES.contains(&t))),
+                _ => false,
+            };
+            if !is_article {
+                return;
+            }
+            let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+            if m.title.is_none() {
+                m.title = s("headline").or_else(|| s("name"));
+            }
+            if m.published.is_none() {
+                m.published = s("datePublished").or_else(|| s("dateCreated"));
+            }
+            if m.byline.is_none() {
+                m.byline = o.get("author").and_then(names).filter(|b| !is_non_author(b));
+            }
+            if m.outlet.is_none() {
+                m.outlet = o.get("publisher").and_then(names);
+            }
+            if m.article_body.is_none() {
+                m.article_body = s("articleBody");
+            }
+            if m.url.is_none() {
+                m.url = s("url").filter(|u| u.starts_with("http"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A person or organisation value as a display string: "A and B" for several.
+fn names(v: &Value) -> Option<String> {
+    let list: Vec<String> = match v {
+        Value::String(s) => vec![s.trim().to_string()],
+        Value::Object(o) => o.get("name").and_then(Value::as_str).map(|s| vec![s.trim().to_string()]).unwrap_or_default(),
+        Value::Array(a) => a.iter().filter_map(names).collect(),
+        _ => vec![],
+    };
+    let list: Vec<String> = list.into_iter().filter(|s| !s.is_empty() && !s.starts_with("http")).collect();
+    match list.len() {
+        0 => None,
+        1 => list.into_iter().next(),
+        _ => Some(list.join(" and ")),
+    }
+}
+
+fn is_non_author(b: &str) -> bool {
+    rules::NON_AUTHOR_BYLINES.contains(&b.trim().to_lowercase().as_str())
+}
+
+/// "Headline | Outlet" and "Headline - Outlet" lose the outlet part.
+fn strip_site_suffix(title: &str, outlet: Option<&str>) -> String {
+    for sep in [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: "] {
+        if let Some((head, tail)) = title.rsplit_once(sep) {
+            let tail_short = tail.split_whitespace().count() <= 4;
+            if outlet.is_some_and(|o| tail.eq_ignore_ascii_case(o)) || (tail_short && head.split_whitespace().count() >= 4) {
+                return head.trim().to_string();
+            }
+        }
+    }
+    title.trim().to_string()
+}
+
+const MONTHS: &[&str] = &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/// Normalises a date as found on pages to ISO 8601: full timestamps stay as given (trimmed),
+/// dates become `YYYY-MM-DD`. Returns `None` for anything that is not recognisably a date.
+pub fn normalize_date(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let b = s.as_bytes();
+    // ISO: 2024-03-05, 2024-03-05T10:00:00Z, 2024-03-05 10:00
+    if b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-' {
+        let (y, mo, d) = (&s[..4], &s[5..7], &s[8..10]);
+        if valid(y.parse().ok()?, mo.parse().ok()?, d.parse().ok()?) {
+            if b.len() > 10 && (b[10] == b'T' || b[10] == b' ') && b.len() >= 16 {
+                return Some(s.replacen(' ', "T", 1).split_whitespace().next()?.to_string());
+            }
+            return Some(s[..10].to_string());
+        }
+        return None;
+    }
+    // Words: "March 5, 2024", "5 March 2024", "Mar. 5 2024", "Tuesday, March 5, 2024 10:00"
+    let tokens: Vec<String> = s
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '/')
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut year = None;
+    let mut month = None;
+    let mut day = None;
+    for t in &tokens {
+        if let Some(m) = MONTHS.iter().position(|m| t.starts_with(m) && t.len() <= 9 && t.chars().all(char::is_alphabetic)) {
+            month.get_or_insert(m as u32 + 1);
+        } else if let Ok(n) = t.trim_end_matches(|c: char| c.is_alphabetic()).parse::<u32>() {
+            if t.len() == 4 && (1900..=2100).contains(&n) {
+                year.get_or_insert(n as i32);
+            } else if (1..=31).contains(&n) && t.len() <= 4 {
+                day.get_or_insert(n);
+            }
+        }
+    }
+    let (y, m, d) = (year?, month?, day?);
+    valid(y, m, d).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn valid(y: i32, m: u32, d: u32) -> bool {
+    (1900..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dom;
+
+    #[test]
+    fn dates_normalise() {
+        assert_eq!(normalize_date("2024-03-05").as_deref(), Some("2024-03-05"));
+        assert_eq!(normalize_date("2024-03-05T10:00:00+02:00").as_deref(), Some("2024-03-05T10:00:00+02:00"));
+        assert_eq!(normalize_date("2024-03-05 10:00").as_deref(), Some("2024-03-05T10:00"));
+        assert_eq!(normalize_date("March 5, 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(normalize_date("Tue 5th Mar. 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(normalize_date("2 days ago"), None);
+        assert_eq!(normalize_date("2024-13-40"), None);
+    }
+
+    #[test]
+    fn json_ld_beats_meta_and_skips_wire_authors() {
+        let html = r#"<html lang="en-GB"><head><title>Site title | Outlet</title>
+        <meta property="og:title" content="OG title">
+        <meta name="author" content="Associated Press">
+        <script type="application/ld+json">{"@graph":[{"@type":"WebSite","name":"x"},{"@type":"NewsArticle","headline":"LD headline","datePublished":"2024-03-05T08:00:00Z","author":[{"@type":"Person","name":"Jane Roe"},{"name":"Max Muster"}],"publisher":{"name":"The Test Times"}}]}</script>
+        </head><body></body></html>"#;
+        let m = read(&dom::parse(html));
+        assert_eq!(m.title.as_deref(), Some("LD headline"));
+        assert_eq!(m.byline.as_deref(), Some("Jane Roe and Max Muster"));
+        assert_eq!(m.published.as_deref(), Some("2024-03-05T08:00:00Z"));
+        assert_eq!(m.outlet.as_deref(), Some("The Test Times"));
+        assert_eq!(m.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn title_tag_loses_site_suffix_and_wire_byline_is_dropped() {
+        let html = r#"<html><head><title>Harbor bridge reopens after repairs | Port Daily</title><meta name="author" content="Reuters"></head><body><time datetime="2024-03-05">Mar 5</time></body></html>"#;
+        let m = read(&dom::parse(html));
+        assert_eq!(m.title.as_deref(), Some("Harbor bridge reopens after repairs"));
+        assert_eq!(m.byline, None);
+        assert_eq!(m.published.as_deref(), Some("2024-03-05"));
+    }
+}

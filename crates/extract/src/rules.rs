@@ -1,0 +1,123 @@
+//! Every extraction heuristic as data, in one place: which markup and which lines are page
+//! chrome, where the article ends, and the thresholds that decide. Code in `html.rs` and
+//! `plain.rs` reads these tables; tuning happens here.
+
+/// HTML input beyond this many bytes is ignored: articles are far smaller, and the cap bounds
+/// time and memory on hostile pages.
+pub const MAX_HTML_BYTES: usize = 6 * 1024 * 1024;
+/// Plain-text dumps are cut here for the same reason.
+pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
+/// Elements nested deeper than this keep their text but not their structure.
+pub const MAX_DEPTH: usize = 256;
+
+pub const VOID_TAGS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+];
+/// Elements whose content is text, never markup.
+pub const RAW_TEXT_TAGS: &[&str] = &["script", "style", "textarea", "title", "xmp", "noembed", "noframes", "template"];
+
+/// Elements that never hold article text.
+pub const DROP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "nav", "footer", "aside", "form", "button", "iframe", "svg", "select",
+    "template", "menu", "dialog", "figcaption", "input", "textarea", "label", "object", "embed", "canvas",
+    "video", "audio", "map", "head",
+];
+
+/// Elements whose text is one paragraph of the body.
+pub const BLOCK_TAGS: &[&str] = &[
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th", "figure", "tr",
+    "div", "section", "article", "main", "ul", "ol", "dl", "table", "header", "address", "center",
+];
+/// Blocks that count as prose when scoring containers.
+pub const PROSE_TAGS: &[&str] = &["p", "blockquote", "pre", "li", "div", "td", "section", "article"];
+
+/// class/id tokens that mark chrome. Matched against whole tokens of the attribute split on
+/// non-alphanumerics, or as a token prefix where the entry ends with `*`.
+pub const NEGATIVE_CLASS_TOKENS: &[&str] = &[
+    "comment*", "share*", "sharing", "social*", "related*", "promo*", "newsletter*", "subscribe*", "subscription",
+    "advert*", "ad", "ads", "adslot", "adunit", "sponsor*", "sidebar*", "footer*", "nav*", "navigation", "menu*",
+    "cookie*", "consent*", "gdpr", "breadcrumb*", "tags", "tag-list", "taglist", "caption*", "credit*", "bio",
+    "author-bio", "popup*", "modal*", "recommend*", "outbrain", "taboola", "widget*", "trending*", "popular*",
+    "most-read", "mostread", "signup", "sign-up", "banner*", "masthead", "toolbar", "pagination", "pager",
+    "print", "hidden", "hide", "skip", "disclaimer", "copyright", "meta-links", "more-stories", "read-more",
+    "readmore", "rail", "teaser*", "jump", "toc", "byline-social", "app-promo", "download-app", "paywall-promo",
+];
+/// class/id tokens that mark the article; they win over a negative token on the same element.
+pub const POSITIVE_CLASS_TOKENS: &[&str] = &[
+    "article*", "content*", "entry*", "main*", "post*", "story*", "body*", "text*", "blog*", "prose", "rich-text",
+];
+
+/// Schema.org types whose JSON-LD describes the article on the page.
+pub const ARTICLE_LD_TYPES: &[&str] = &[
+    "NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+    "BackgroundNewsArticle", "Report", "LiveBlogPosting", "WebPage", "TechArticle", "ScholarlyArticle",
+];
+
+/// A paragraph shorter than this (in characters) only counts towards a container's score when
+/// it ends like a sentence.
+pub const MIN_PROSE_CHARS: usize = 25;
+/// Paragraphs whose text is mostly link text are navigation, not prose.
+pub const MAX_LINK_DENSITY: f64 = 0.5;
+/// Below this many characters the main pass is deemed to have failed and the fallbacks run.
+pub const MIN_BODY_CHARS: usize = 250;
+
+/// Lines (plain-text dumps) or short blocks (HTML) that are chrome wherever they appear. Matched
+/// case-insensitively against the whole trimmed line.
+pub const CHROME_LINES: &[&str] = &[
+    r"logo", r"avatar", r"orange background", r"advertisement", r"ad", r"sponsored( content)?", r"show more",
+    r"load more", r"read more", r"see more", r"continue reading", r"skip to (main )?content",
+    r"\d+ min(ute)?s? read", r"(updated|published|posted):?\s*\)?", r"\(updated:?\s*\)", r"share( this( article| story)?)?",
+    r"(share on )?(facebook|twitter|x|linkedin|whatsapp|telegram|email|print|copy link)", r"try our ai features",
+    r"explore what .{1,40} can do for you:?", r"no comments yet\.*", r"be the first to comment\.*",
+    r"download the app", r"get started now:? download the app", r"app-?store\s*play-?store", r"(sign|log) in",
+    r"subscribe( now)?", r"sign up( now)?", r"follow us( on .*)?", r"listen to (this )?article", r"\d+ comments?",
+    r"image:.*", r"photo:.*", r"video:.*", r"watch:.*", r"close", r"menu", r"search", r"home", r"back to top",
+    r"accept( all)?( cookies)?", r"all rights reserved.*", r"©.*", r"copyright .*",
+];
+
+/// Line patterns (anywhere in the line) that mark chrome: photo credits, app prompts, consent.
+pub const CHROME_FRAGMENTS: &[&str] = &[
+    r"\(photo by [^)]*\)", r"\(photo: [^)]*\)", r"\bvia getty images\b", r"\bgetty images\)", r"/afp via\b",
+    r"^photo by\b", r"\bdownload .{0,30}\bapp\b.*\b(app store|play store|today)\b", r"ready to dive into",
+    r"\bwe use cookies\b", r"\bby continuing to (browse|use)\b", r"\bclick here to\b",
+    r"\bsubscribe to our newsletter\b", r"\bsign up for our newsletter\b",
+    r"article was first published by .{0,60} and was translated",
+];
+
+/// Headings after which a page dump no longer belongs to the article: everything that follows is
+/// other stories, comments or prompts. Matched against the whole trimmed line.
+pub const END_OF_ARTICLE_MARKERS: &[&str] = &[
+    r"related( articles| stories| news| coverage| content| reading| posts)?:?", r"news feed", r"comments?( \(\d+\))?:?",
+    r"read (more|next|also):?", r"more (from|on|stories|news|like this).*", r"recommended( for you| stories)?:?",
+    r"you (may|might) also like:?", r"most (popular|read|viewed)( stories| articles)?:?", r"trending( now| stories)?:?",
+    r"latest( news| stories)?:?", r"top stories:?", r"also read:?", r"see also:?", r"editor'?s picks:?",
+    r"what to read next:?", r"more in .{1,40}", r"popular now:?", r"in other news:?", r"leave a (comment|reply):?",
+    r"join the conversation:?", r"download the app",
+];
+
+/// A line that names the outlet and a relative time, e.g. "Russia Today2 days ago" in an
+/// aggregator's dump. Group 1 is the outlet.
+pub const SOURCE_TIME_LINE: &str =
+    r"^(.{2,60}?)\s*(?:\d+|an?|one)\s*(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago$";
+
+/// Words that introduce a byline.
+pub const BYLINE_PREFIX: &str = r"^(?i:by|written by|reporting by|words by|von|par|por)\s+(.{3,80})$";
+/// A line that is a staff role, printed under a byline name in dumps.
+pub const ROLE_LINE: &str = r"^(?i:(senior |chief |deputy |associate |staff |contributing )?(news |political |foreign |defense |world |business |tech |science )?(editor|reporter|correspondent|writer|journalist|contributor|columnist|producer|analyst|editor-at-large|bureau chief))$";
+
+/// Phrases that are never an author even where markup says so: wire services and desks.
+pub const NON_AUTHOR_BYLINES: &[&str] = &[
+    "staff", "staff writer", "editorial", "editorial board", "newsroom", "news desk", "web desk", "admin",
+    "associated press", "reuters", "afp", "agence france-presse", "ap", "the associated press", "bloomberg",
+];
+
+/// Line lengths (in words) that decide whether a dump line reads as prose.
+pub const PROSE_MIN_WORDS_WITH_PERIOD: usize = 4;
+pub const PROSE_MIN_WORDS_WITHOUT_PERIOD: usize = 18;
+/// A title line in a dump has this many words.
+pub const TITLE_WORDS: std::ops::RangeInclusive<usize> = 3..=30;
+/// How many lines from the top of a dump are searched for the title.
+pub const TITLE_SEARCH_LINES: usize = 12;
+/// A repeated paragraph is only dropped when it is at least this many words long, so short
+/// refrains ("Yes.") are kept.
+pub const MIN_REPEAT_WORDS: usize = 6;
