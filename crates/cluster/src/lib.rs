@@ -1,1 +1,308 @@
-//! parallax-cluster
+//! Online story clustering: each article, as it arrives, joins the most similar recent story or
+//! starts a new one. Nothing is reclustered.
+//!
+//! An article is a TF-IDF vector of its title (weighted up), its lead, and its named entities
+//! (capitalised names, weighted up: stories are about who and where). A story is the running sum of
+//! its members' vectors, trimmed to its strongest terms. Candidates come from an inverted index
+//! over those terms and a time window, so assignment cost follows the number of stories that
+//! share words with the article, not the number of stories stored.
+
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// Cosine similarity an article needs with a story to join it.
+    pub threshold: f32,
+    /// Stories whose dates are further than this from the article's are not candidates. `None`
+    /// ignores time; articles without a date are never excluded by it.
+    pub window_days: Option<f64>,
+    pub title_weight: f32,
+    pub entity_weight: f32,
+    /// Only the first words of the body count: the lede says what the story is.
+    pub lead_words: usize,
+    /// Terms kept per story centroid.
+    pub centroid_terms: usize,
+    /// Pseudo-documents added to the document count so IDF stays sane in a small store.
+    pub idf_prior_docs: f32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            threshold: 0.2,
+            window_days: Some(3.0),
+            title_weight: 2.0,
+            entity_weight: 1.5,
+            lead_words: 250,
+            centroid_terms: 150,
+            idf_prior_docs: 100.0,
+        }
+    }
+}
+
+/// Raw term counts of one article, before IDF: what the store keeps so a later run can rebuild
+/// the index without re-reading the text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermCounts(pub Vec<(String, f32)>);
+
+impl TermCounts {
+    pub fn from_article(title: &str, body: &str, config: &ClusterConfig) -> TermCounts {
+        let mut counts: HashMap<String, f32> = HashMap::new();
+        for t in parallax_text::terms(title) {
+            *counts.entry(t).or_default() += config.title_weight;
+        }
+        let lead: String = body.split_whitespace().take(config.lead_words).collect::<Vec<_>>().join(" ");
+        for t in parallax_text::terms(&lead) {
+            *counts.entry(t).or_default() += 1.0;
+        }
+        for e in entities(title).into_iter().chain(entities(&lead)) {
+            *counts.entry(format!("@{e}")).or_default() += config.entity_weight;
+        }
+        let mut v: Vec<(String, f32)> = counts.into_iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        TermCounts(v)
+    }
+}
+
+/// Capitalised words that are not the first word of a sentence, stemmed: "Belarus", "Putin",
+/// "Oreshnik". Cheap, language-agnostic for Latin and Cyrillic scripts, and the strongest single
+/// signal that two reports are about one event.
+pub fn entities(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for sentence in parallax_text::split_sentences(text) {
+        let s = &text[sentence.start..sentence.end];
+        for (i, raw) in s.split_whitespace().enumerate() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w);
+            if i == 0 || w.chars().count() < 3 {
+                continue;
+            }
+            let mut chars = w.chars();
+            let first_upper = chars.next().is_some_and(char::is_uppercase);
+            let all_upper = w.chars().all(|c| !c.is_lowercase());
+            if first_upper && !all_upper && !parallax_text::is_stopword(&w.to_lowercase()) {
+                out.push(parallax_text::stem(&w.to_lowercase()));
+            }
+        }
+    }
+    out
+}
+
+/// Days since 1970-01-01 of an ISO date or timestamp (`YYYY-MM-DD...`); time of day is
+/// ignored.
+pub fn day_number(iso: &str) -> Option<f64> {
+    let b = iso.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: i64 = iso[..4].parse().ok()?;
+    let m: i64 = iso[5..7].parse().ok()?;
+    let d: i64 = iso[8..10].parse().ok()?;
+    // days_from_civil (H. Hinnant)
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146097 + doe - 719468) as f64)
+}
+
+#[derive(Debug)]
+struct StoryState {
+    id: String,
+    centroid: HashMap<String, f32>,
+    first_day: Option<f64>,
+    last_day: Option<f64>,
+    size: usize,
+}
+
+/// The clustering state: document frequencies, story centroids and their term index.
+#[derive(Debug)]
+pub struct Clusterer {
+    config: ClusterConfig,
+    df: HashMap<String, u32>,
+    docs: u32,
+    stories: Vec<StoryState>,
+    by_id: HashMap<String, usize>,
+    index: HashMap<String, Vec<u32>>,
+}
+
+/// Where an article went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub story: String,
+    pub created: bool,
+    pub similarity: f32,
+}
+
+impl Clusterer {
+    pub fn new(config: ClusterConfig) -> Self {
+        Clusterer { config, df: HashMap::new(), docs: 0, stories: vec![], by_id: HashMap::new(), index: HashMap::new() }
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    pub fn story_count(&self) -> usize {
+        self.stories.len()
+    }
+
+    fn idf(&self, term: &str) -> f32 {
+        let df = self.df.get(term).copied().unwrap_or(0) as f32;
+        ((self.docs as f32 + self.config.idf_prior_docs) / (df + 1.0)).ln().max(0.0)
+    }
+
+    fn vector(&self, counts: &TermCounts) -> Vec<(String, f32)> {
+        let mut v: Vec<(String, f32)> = counts.0.iter().map(|(t, c)| (t.clone(), (1.0 + c.ln().max(0.0)) * self.idf(t))).collect();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|(_, w)| *w /= norm);
+        }
+        v
+    }
+
+    /// Assigns an article to a story (`story_id_for_new` names a story it starts) and learns from
+    /// it. `new_story_id` is called only when a story is created.
+    pub fn assign(&mut self, counts: &TermCounts, day: Option<f64>, new_story_id: impl FnOnce() -> String) -> Assignment {
+        for (t, _) in &counts.0 {
+            *self.df.entry(t.clone()).or_default() += 1;
+        }
+        self.docs += 1;
+        let v = self.vector(counts);
+        let best = self.best_story(&v, day);
+        let (slot, created, similarity) = match best {
+            Some((slot, sim)) if sim >= self.config.threshold => (slot, false, sim),
+            _ => (self.new_story(new_story_id()), true, 0.0),
+        };
+        self.add_to(slot, &v, day);
+        Assignment { story: self.stories[slot].id.clone(), created, similarity }
+    }
+
+    /// Re-adds an article already assigned to `story` (when the state is rebuilt from a store).
+    pub fn restore(&mut self, story: &str, counts: &TermCounts, day: Option<f64>) {
+        for (t, _) in &counts.0 {
+            *self.df.entry(t.clone()).or_default() += 1;
+        }
+        self.docs += 1;
+        let v = self.vector(counts);
+        let slot = match self.by_id.get(story) {
+            Some(&s) => s,
+            None => self.new_story(story.to_string()),
+        };
+        self.add_to(slot, &v, day);
+    }
+
+    fn new_story(&mut self, id: String) -> usize {
+        let slot = self.stories.len();
+        self.by_id.insert(id.clone(), slot);
+        self.stories.push(StoryState { id, centroid: HashMap::new(), first_day: None, last_day: None, size: 0 });
+        slot
+    }
+
+    fn in_window(&self, s: &StoryState, day: Option<f64>) -> bool {
+        match (self.config.window_days, day, s.first_day, s.last_day) {
+            (Some(w), Some(d), Some(first), Some(last)) => d >= first - w && d <= last + w,
+            _ => true,
+        }
+    }
+
+    fn best_story(&self, v: &[(String, f32)], day: Option<f64>) -> Option<(usize, f32)> {
+        let mut dots: HashMap<u32, f32> = HashMap::new();
+        let query: HashMap<&str, f32> = v.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+        for (t, _) in v {
+            for &slot in self.index.get(t).map(Vec::as_slice).unwrap_or(&[]) {
+                dots.entry(slot).or_insert(0.0);
+            }
+        }
+        dots.into_keys()
+            .filter(|&slot| self.in_window(&self.stories[slot as usize], day))
+            .map(|slot| {
+                let s = &self.stories[slot as usize];
+                let norm = s.centroid.values().map(|w| w * w).sum::<f32>().sqrt().max(1e-9);
+                let dot: f32 = s.centroid.iter().filter_map(|(t, w)| query.get(t.as_str()).map(|q| q * w)).sum();
+                (slot as usize, dot / norm)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    fn add_to(&mut self, slot: usize, v: &[(String, f32)], day: Option<f64>) {
+        let keep = self.config.centroid_terms;
+        let s = &mut self.stories[slot];
+        for (t, w) in v {
+            *s.centroid.entry(t.clone()).or_default() += w;
+        }
+        s.size += 1;
+        if let Some(d) = day {
+            s.first_day = Some(s.first_day.map_or(d, |f| f.min(d)));
+            s.last_day = Some(s.last_day.map_or(d, |l| l.max(d)));
+        }
+        if s.centroid.len() > keep {
+            let mut terms: Vec<(String, f32)> = s.centroid.drain().collect();
+            terms.sort_by(|a, b| b.1.total_cmp(&a.1));
+            terms.truncate(keep);
+            s.centroid = terms.into_iter().collect();
+        }
+        // The index may keep terms a centroid has since dropped: they only add a candidate,
+        // whose score is computed from the centroid itself.
+        for t in s.centroid.keys() {
+            let list = self.index.entry(t.clone()).or_default();
+            if list.last() != Some(&(slot as u32)) && !list.contains(&(slot as u32)) {
+                list.push(slot as u32);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(c: &mut Clusterer, title: &str, body: &str, date: Option<&str>) -> Assignment {
+        let counts = TermCounts::from_article(title, body, c.config());
+        let n = c.story_count();
+        c.assign(&counts, date.and_then(day_number), || format!("s{n}"))
+    }
+
+    #[test]
+    fn same_event_joins_and_other_event_starts_a_story() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        let a = add(&mut c, "Harbor bridge in Port Vell reopens", "The harbor bridge in Port Vell reopened on Monday after repairs, mayor Ilse Brandt said.", Some("2024-03-04"));
+        let b = add(&mut c, "Port Vell bridge open again after two weeks", "Mayor Ilse Brandt reopened the Port Vell harbor bridge on Monday.", Some("2024-03-05"));
+        let d = add(&mut c, "Wildfire forces evacuations in Casterra", "Firefighters in Casterra battled a wildfire that forced 300 residents to leave.", Some("2024-03-05"));
+        assert!(a.created);
+        assert_eq!(b.story, a.story, "similarity {}", b.similarity);
+        assert!(d.created);
+        assert_ne!(d.story, a.story);
+    }
+
+    #[test]
+    fn time_window_separates_the_same_words_months_apart() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        let a = add(&mut c, "Port Vell bridge closes for repairs", "The harbor bridge in Port Vell closed for repairs, mayor Ilse Brandt said.", Some("2024-01-01"));
+        let b = add(&mut c, "Port Vell bridge closes for repairs", "The harbor bridge in Port Vell closed for repairs, mayor Ilse Brandt said.", Some("2024-06-01"));
+        assert_ne!(a.story, b.story);
+    }
+
+    #[test]
+    fn day_numbers() {
+        assert_eq!(day_number("1970-01-01"), Some(0.0));
+        assert_eq!(day_number("2024-03-05T23:59:00Z"), Some(19787.0));
+        assert_eq!(day_number("March"), None);
+    }
+
+    #[test]
+    fn entities_skip_sentence_starts_and_acronyms() {
+        assert_eq!(entities("The mayor met Ilse Brandt in Port Vell. NATO said Monday."), vec!["ils", "brandt", "port", "vell", "monday"]);
+    }
+
+    #[test]
+    fn restore_rebuilds_the_same_assignments() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        let counts = TermCounts::from_article("Harbor bridge reopens in Port Vell", "Mayor Ilse Brandt reopened the bridge.", c.config());
+        c.restore("story-x", &counts, None);
+        let next = TermCounts::from_article("Port Vell harbor bridge reopens", "Mayor Ilse Brandt reopened the harbor bridge on Monday.", c.config());
+        assert_eq!(c.assign(&next, None, || "new".into()).story, "story-x");
+    }
+}
