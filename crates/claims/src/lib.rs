@@ -1,1 +1,371 @@
-//! parallax-claims
+//! Claims: what each article of a story states, grouped across articles.
+//!
+//! 1. Each article is split into sentences; sentences that state something become claim units
+//!    (a sentence coordinating two statements gives two units) with their attribution.
+//! 2. Units from different articles are compared by IDF-weighted overlap of their content words,
+//!    with IDF taken over the story itself, so the words every report shares ("missile", the
+//!    story's main name) count little and the distinctive ones ("Belarus", "2,000") decide.
+//! 3. Average-link clustering over cross-article pairs groups units that say the same thing.
+//! 4. Each group gets a status from its independent outlets and its slots: corroborated, single
+//!    source, or contradicted (same frame, conflicting number, date or place).
+
+pub mod attribution;
+pub mod slots;
+pub mod units;
+
+use parallax_model::{Claim, ClaimStatus, Conflict, Span, Support};
+use std::collections::HashMap;
+use units::Unit;
+
+/// One article of a story, as the claim stage sees it.
+#[derive(Debug, Clone)]
+pub struct ArticleInput<'a> {
+    pub id: &'a str,
+    /// The independent source this article counts as: its outlet, or its origin's outlet when it
+    /// is a copy.
+    pub source: &'a str,
+    pub paragraphs: &'a [String],
+}
+
+#[derive(Debug, Clone)]
+pub struct ClaimConfig {
+    /// Average similarity two groups need to merge.
+    pub threshold: f32,
+    /// Added to the similarity of two units that state the same quantity.
+    pub shared_quantity_bonus: f32,
+}
+
+impl Default for ClaimConfig {
+    fn default() -> Self {
+        ClaimConfig { threshold: 0.28, shared_quantity_bonus: 0.1 }
+    }
+}
+
+/// The claims of one story. Ids are `<story_id>-c<n>`.
+pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) -> Vec<Claim> {
+    let mut all: Vec<Unit> = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        all.extend(units::article_units(i, a.paragraphs, attribution::attribute_article));
+    }
+    let mut names: Vec<Option<String>> = all.iter().map(|u| u.attribution.clone()).collect();
+    attribution::canonicalize(&mut names);
+    for (u, n) in all.iter_mut().zip(names) {
+        u.attribution = n;
+    }
+    let sim = Similarity::new(&all, config);
+    let groups = group(&all, &sim, config.threshold);
+    let mut claims: Vec<Claim> = groups.into_iter().map(|g| build_claim(&g, &all, articles, &sim)).collect();
+    let rank = |c: &Claim| match c.status {
+        ClaimStatus::Contradicted => 0,
+        ClaimStatus::Corroborated => 1,
+        ClaimStatus::SingleSource => 2,
+    };
+    claims.sort_by(|a, b| rank(a).cmp(&rank(b)).then(b.outlets.len().cmp(&a.outlets.len())));
+    for (n, c) in claims.iter_mut().enumerate() {
+        c.id = format!("{story_id}-c{}", n + 1);
+    }
+    claims
+}
+
+/// Pairwise unit similarity with story-local IDF.
+struct Similarity {
+    vectors: Vec<HashMap<String, f32>>,
+    norms: Vec<f32>,
+    quantities: Vec<Vec<(String, String)>>,
+    bonus: f32,
+}
+
+impl Similarity {
+    fn new(units: &[Unit], config: &ClaimConfig) -> Self {
+        let mut df: HashMap<&str, f32> = HashMap::new();
+        let sets: Vec<Vec<&String>> = units
+            .iter()
+            .map(|u| {
+                let mut t: Vec<&String> = u.terms.iter().filter(|t| !t.chars().all(|c| c.is_ascii_digit())).collect();
+                t.sort();
+                t.dedup();
+                t
+            })
+            .collect();
+        for s in &sets {
+            for t in s {
+                *df.entry(t.as_str()).or_default() += 1.0;
+            }
+        }
+        let n = units.len().max(1) as f32;
+        let vectors: Vec<HashMap<String, f32>> = sets
+            .iter()
+            .map(|s| s.iter().map(|t| ((*t).clone(), (1.0 + n / df[t.as_str()]).ln())).collect())
+            .collect();
+        let norms = vectors.iter().map(|v| v.values().map(|w| w * w).sum::<f32>().sqrt().max(1e-9)).collect();
+        let quantities = units
+            .iter()
+            .map(|u| {
+                u.slots
+                    .iter()
+                    .filter_map(|s| match s {
+                        slots::Slot::Quantity { frame, value, .. } => Some((frame.clone(), value.to_string())),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        Similarity { vectors, norms, quantities, bonus: config.shared_quantity_bonus }
+    }
+
+    fn get(&self, a: usize, b: usize) -> f32 {
+        let (va, vb) = (&self.vectors[a], &self.vectors[b]);
+        let (small, large) = if va.len() <= vb.len() { (va, vb) } else { (vb, va) };
+        let dot: f32 = small.iter().filter_map(|(t, w)| large.get(t).map(|w2| w * w2)).sum();
+        let mut s = dot / (self.norms[a] * self.norms[b]);
+        if self.quantities[a].iter().any(|q| self.quantities[b].contains(q)) {
+            s += self.bonus;
+        }
+        s
+    }
+}
+
+/// Average-link agglomerative clustering in which only pairs from different articles count:
+/// two sentences of one article are never evidence that they say the same thing.
+fn group(units: &[Unit], sim: &Similarity, threshold: f32) -> Vec<Vec<usize>> {
+    let n = units.len();
+    let mut sum = vec![vec![0f32; n]; n];
+    let mut cnt = vec![vec![0u32; n]; n];
+    for i in 0..n {
+        for j in (i + 1)..n {
+            if units[i].article != units[j].article {
+                let s = sim.get(i, j);
+                sum[i][j] = s;
+                sum[j][i] = s;
+                cnt[i][j] = 1;
+                cnt[j][i] = 1;
+            }
+        }
+    }
+    let mut members: Vec<Option<Vec<usize>>> = (0..n).map(|i| Some(vec![i])).collect();
+    let avg = |sum: &Vec<Vec<f32>>, cnt: &Vec<Vec<u32>>, i: usize, j: usize| if cnt[i][j] > 0 { sum[i][j] / cnt[i][j] as f32 } else { f32::MIN };
+    // best partner per row, refreshed when a merge touches it
+    let row_best = |sum: &Vec<Vec<f32>>, cnt: &Vec<Vec<u32>>, members: &Vec<Option<Vec<usize>>>, i: usize| {
+        (0..n)
+            .filter(|&j| j != i && members[j].is_some())
+            .map(|j| (j, avg(sum, cnt, i, j)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    let mut best: Vec<Option<(usize, f32)>> = (0..n).map(|i| row_best(&sum, &cnt, &members, i)).collect();
+    loop {
+        let pick = (0..n)
+            .filter(|&i| members[i].is_some())
+            .filter_map(|i| best[i].map(|(j, s)| (i, j, s)))
+            .max_by(|a, b| a.2.total_cmp(&b.2));
+        let Some((i, j, s)) = pick else { break };
+        if s < threshold {
+            break;
+        }
+        let moved = members[j].take().expect("alive");
+        members[i].as_mut().expect("alive").extend(moved);
+        for k in 0..n {
+            sum[i][k] += sum[j][k];
+            cnt[i][k] += cnt[j][k];
+            sum[k][i] = sum[i][k];
+            cnt[k][i] = cnt[i][k];
+        }
+        best[j] = None;
+        best[i] = row_best(&sum, &cnt, &members, i);
+        for k in 0..n {
+            if k == i || members[k].is_none() {
+                continue;
+            }
+            let stale = matches!(best[k], Some((b, _)) if b == i || b == j);
+            if stale {
+                best[k] = row_best(&sum, &cnt, &members, k);
+            } else {
+                let v = avg(&sum, &cnt, k, i);
+                if best[k].is_none_or(|(_, bs)| v > bs) {
+                    best[k] = Some((i, v));
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = members.into_iter().flatten().collect();
+    for g in &mut groups {
+        g.sort_by_key(|&u| (units[u].article, units[u].start));
+    }
+    groups.sort_by_key(|g| (units[g[0]].article, units[g[0]].start));
+    groups
+}
+
+fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: &Similarity) -> Claim {
+    let mut outlets: Vec<String> = Vec::new();
+    for &u in group {
+        let s = articles[units[u].article].source.to_string();
+        if !outlets.contains(&s) {
+            outlets.push(s);
+        }
+    }
+    let representative = group
+        .iter()
+        .copied()
+        .max_by(|&a, &b| {
+            let score = |x: usize| group.iter().filter(|&&y| units[y].article != units[x].article).map(|&y| sim.get(x, y)).sum::<f32>();
+            score(a).total_cmp(&score(b)).then(b.cmp(&a))
+        })
+        .expect("groups are not empty");
+    let conflict = find_conflict(group, units, articles);
+    let mut support: Vec<Support> = group
+        .iter()
+        .map(|&u| {
+            let unit = &units[u];
+            let values = match &conflict {
+                Some((kind, frame, _)) => unit
+                    .slots
+                    .iter()
+                    .filter(|s| s.frame() == (kind.as_str(), frame.clone()))
+                    .map(slots::Slot::text)
+                    .collect(),
+                None => vec![],
+            };
+            Support {
+                article: articles[unit.article].id.to_string(),
+                sentence: unit.text.clone(),
+                sentence_index: unit.sentence_index,
+                span: Span { start: unit.start, end: unit.end },
+                attribution: unit.attribution.clone(),
+                values,
+            }
+        })
+        .collect();
+    support.sort_by_key(|s| (articles.iter().position(|a| a.id == s.article), s.sentence_index));
+    let status = if conflict.is_some() {
+        ClaimStatus::Contradicted
+    } else if outlets.len() >= 2 {
+        ClaimStatus::Corroborated
+    } else {
+        ClaimStatus::SingleSource
+    };
+    Claim {
+        id: String::new(),
+        text: units[representative].text.clone(),
+        status,
+        outlets,
+        support,
+        conflict: conflict.map(|(kind, frame, values)| Conflict { kind, frame, values }),
+    }
+}
+
+/// A slot frame that two independent sources fill with values the other never states.
+fn find_conflict(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> Option<(String, String, Vec<String>)> {
+    // frame -> source -> values
+    let mut frames: Vec<((&'static str, String), Vec<(String, Vec<&slots::Slot>)>)> = Vec::new();
+    for &u in group {
+        let source = articles[units[u].article].source.to_string();
+        let places = units[u].slots.iter().filter(|s| matches!(s, slots::Slot::Place { .. })).count();
+        for slot in &units[u].slots {
+            if matches!(slot, slots::Slot::Place { .. }) && places != 1 {
+                continue;
+            }
+            let key = slot.frame();
+            let entry = match frames.iter_mut().find(|(k, _)| *k == key) {
+                Some(e) => e,
+                None => {
+                    frames.push((key, vec![]));
+                    frames.last_mut().expect("just pushed")
+                }
+            };
+            match entry.1.iter_mut().find(|(s, _)| *s == source) {
+                Some((_, v)) => v.push(slot),
+                None => entry.1.push((source.clone(), vec![slot])),
+            }
+        }
+    }
+    for ((kind, frame), by_source) in frames {
+        if by_source.len() < 2 {
+            continue;
+        }
+        let disjoint = by_source.iter().enumerate().any(|(i, (_, a))| {
+            by_source.iter().skip(i + 1).any(|(_, b)| !a.iter().any(|x| b.iter().any(|y| x.same_value(y))))
+        });
+        if disjoint {
+            let mut values: Vec<String> = Vec::new();
+            for (_, v) in &by_source {
+                for s in v {
+                    let t = s.text();
+                    if !values.contains(&t) {
+                        values.push(t);
+                    }
+                }
+            }
+            return Some((kind.to_string(), frame, values));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(docs: &[(&str, &str, &str)]) -> Vec<Claim> {
+        let paras: Vec<Vec<String>> = docs.iter().map(|(_, _, t)| t.split("\n\n").map(str::to_string).collect()).collect();
+        let inputs: Vec<ArticleInput> = docs.iter().zip(&paras).map(|((id, src, _), p)| ArticleInput { id, source: src, paragraphs: p }).collect();
+        compare("s1", &inputs, &ClaimConfig::default())
+    }
+
+    fn claim_with<'a>(claims: &'a [Claim], word: &str) -> &'a Claim {
+        claims.iter().find(|c| c.support.iter().any(|s| s.sentence.contains(word))).unwrap_or_else(|| panic!("no claim mentions {word}"))
+    }
+
+    fn articles_of(c: &Claim) -> Vec<&str> {
+        let mut v: Vec<&str> = c.support.iter().map(|s| s.article.as_str()).collect();
+        v.dedup();
+        v
+    }
+
+    const A: &str = "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.\n\nMayor Ilse Brandt said the repairs cost 2 million euros.\n\nA ferry line to Casterra will also resume in May, officials said.";
+    const B: &str = "Port Vell's harbor bridge reopened to traffic on Monday following repairs that lasted two weeks.\n\nThe repairs cost 3 million euros, according to the council.\n\nLocal shops near the bridge welcomed the news.";
+    const C: &str = "Officials reopened the harbor bridge of Port Vell on Monday after repairs.\n\nThe bridge carries about 40,000 vehicles a day, the transport agency said.";
+
+    #[test]
+    fn groups_the_same_fact_and_keeps_single_sources_apart() {
+        let claims = run(&[("a", "Port Daily", A), ("b", "Harbor News", B), ("c", "Coast Times", C)]);
+        let reopened = claim_with(&claims, "reopened");
+        assert_eq!(articles_of(reopened), vec!["a", "b", "c"]);
+        assert_eq!(reopened.status, ClaimStatus::Corroborated);
+        let ferry = claim_with(&claims, "ferry");
+        assert_eq!(articles_of(ferry), vec!["a"]);
+        assert_eq!(ferry.status, ClaimStatus::SingleSource);
+        assert_eq!(articles_of(claim_with(&claims, "40,000")), vec!["c"]);
+    }
+
+    #[test]
+    fn conflicting_numbers_contradict() {
+        let claims = run(&[("a", "Port Daily", A), ("b", "Harbor News", B)]);
+        let cost = claim_with(&claims, "euros");
+        assert_eq!(articles_of(cost), vec!["a", "b"]);
+        assert_eq!(cost.status, ClaimStatus::Contradicted);
+        let conflict = cost.conflict.as_ref().unwrap();
+        assert_eq!(conflict.kind, "number");
+        assert_eq!(conflict.values, vec!["2 million euros", "3 million euros"]);
+        assert_eq!(cost.support[0].attribution.as_deref(), Some("Ilse Brandt"));
+        // "the council" takes the fuller name another article used
+        assert_eq!(cost.support[1].attribution.as_deref(), Some("city council"));
+    }
+
+    #[test]
+    fn a_copy_does_not_corroborate_its_origin() {
+        let claims = run(&[("a", "Port Daily", A), ("a2", "Port Daily", A)]);
+        let reopened = claim_with(&claims, "reopened");
+        assert_eq!(articles_of(reopened), vec!["a", "a2"]);
+        assert_eq!(reopened.status, ClaimStatus::SingleSource);
+    }
+
+    #[test]
+    fn supports_point_at_exact_text() {
+        let claims = run(&[("a", "Port Daily", A), ("b", "Harbor News", B)]);
+        for c in &claims {
+            for s in &c.support {
+                let text = if s.article == "a" { A } else { B };
+                assert_eq!(&text[s.span.start..s.span.end], s.sentence);
+            }
+        }
+    }
+}

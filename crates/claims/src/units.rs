@@ -1,0 +1,187 @@
+//! Claim units: the sentences of an article that state something, split further where one
+//! sentence coordinates two statements ("said X, and confirmed Y"; "..., adding that Z"), since
+//! outlets often report only one of them.
+
+use crate::slots::{self, Slot};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// One statement, as a byte range of its article's text.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Index into the caller's article list.
+    pub article: usize,
+    pub sentence_index: usize,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub attribution: Option<String>,
+    pub terms: Vec<String>,
+    pub slots: Vec<Slot>,
+}
+
+struct Patterns {
+    clause_break: Regex,
+    month_or_weekday: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        // ", and confirmed", ",\" and said", "; ", ", adding that", ", while"
+        clause_break: Regex::new(r#"(?:,["”’']?\s+and\s+(?:also\s+)?(?:confirmed|said|announced|added|noted|warned|stressed|claimed|plans|planned|pledged|vowed|promised|denied|insisted|called|urged)\b|;\s+|,\s+(?:adding|noting|stressing|warning|saying|claiming)\s+(?:that\s+)?)"#).unwrap(),
+        month_or_weekday: Regex::new(r"(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b").unwrap(),
+    })
+}
+
+/// Words that make a sentence a statement of fact or of someone's word.
+const STATING_WORDS: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "did", "does", "been", "be",
+];
+
+/// A sentence that says something checkable: long enough, not a question, and holding a number,
+/// a date, a name, an attribution or a finite verb.
+pub fn is_candidate(sentence: &str, attributed: bool) -> bool {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    if words.len() < 6 || sentence.trim_end().ends_with('?') || sentence.trim_end().ends_with(':') {
+        return false;
+    }
+    let has_digit = sentence.chars().any(|c| c.is_ascii_digit());
+    let has_name = words.iter().skip(1).any(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let has_verb = words.iter().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+        STATING_WORDS.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed"))
+    });
+    attributed || has_digit || has_name || has_verb || patterns().month_or_weekday.is_match(sentence)
+}
+
+/// Splits a sentence (at `offset` in the article text) into claim units' byte ranges.
+pub fn clauses(sentence: &str, offset: usize) -> Vec<(usize, usize)> {
+    // (end of the previous clause, start of the next)
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    for m in patterns().clause_break.find_iter(sentence) {
+        let before = sentence[from..m.start()].split_whitespace().count();
+        let after = sentence[m.end()..].split_whitespace().count();
+        if before < 5 || after < 4 {
+            continue;
+        }
+        let sep = &sentence[m.start()..m.end()];
+        // The coordinating verb stays with the second clause: "confirmed plans to deploy".
+        let next = match sep.find(" and ") {
+            Some(p) => m.start() + p + " and ".len(),
+            None => m.end(),
+        };
+        let mut end = m.start();
+        // A quote the separator interrupts is closed in the first clause: named "Oreshnik,"
+        let quotes = sentence[from..end].matches(['"', '\u{201c}', '\u{201d}']).count();
+        if quotes % 2 == 1 {
+            let tail = &sentence[end..next];
+            if let Some(q) = tail.find(['"', '\u{201d}']) {
+                end += q + tail[q..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        cuts.push((end, next));
+        from = next;
+    }
+    let mut bounds = vec![0];
+    for (e, n) in &cuts {
+        bounds.push(*e);
+        bounds.push(*n);
+    }
+    bounds.push(sentence.len());
+    bounds
+        .chunks(2)
+        .filter_map(|c| {
+            let piece = &sentence[c[0]..c[1]];
+            let lead = piece.len() - piece.trim_start().len();
+            let trail = piece.len() - piece.trim_end().len();
+            (!piece.trim().is_empty()).then(|| (offset + c[0] + lead, offset + c[1] - trail))
+        })
+        .collect()
+}
+
+/// Builds the units of one article from its paragraphs. `attributions` gives each sentence's
+/// source (see `attribution`).
+pub fn article_units(article: usize, paragraphs: &[String], attribute: impl Fn(&[&str]) -> Vec<Option<String>>) -> Vec<Unit> {
+    let mut sentences: Vec<(usize, usize)> = Vec::new();
+    let mut offset = 0;
+    let mut text = String::new();
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\n\n");
+            offset += 2;
+        }
+        for s in parallax_text::split_sentences(p) {
+            sentences.push((offset + s.start, offset + s.end));
+        }
+        text.push_str(p);
+        offset += p.len();
+    }
+    let sentence_texts: Vec<&str> = sentences.iter().map(|&(s, e)| &text[s..e]).collect();
+    let attributions = attribute(&sentence_texts);
+    let mut units = Vec::new();
+    for (idx, (&(s, _), sentence)) in sentences.iter().zip(&sentence_texts).enumerate() {
+        let attribution = attributions.get(idx).cloned().flatten();
+        if !is_candidate(sentence, attribution.is_some()) {
+            continue;
+        }
+        for (cs, ce) in clauses(sentence, s) {
+            let t = &text[cs..ce];
+            units.push(Unit {
+                article,
+                sentence_index: idx,
+                start: cs,
+                end: ce,
+                text: t.to_string(),
+                attribution: attribution.clone(),
+                terms: parallax_text::terms(t),
+                slots: slots::slots(t),
+            });
+        }
+    }
+    units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(s: &str) -> Vec<&str> {
+        clauses(s, 0).into_iter().map(|(a, b)| &s[a..b]).collect()
+    }
+
+    #[test]
+    fn coordinated_statements_split() {
+        let s = "Putin said Aug. 1 that Moscow has begun production of its latest missile, named \"Oreshnik,\" and confirmed plans to deploy the weapon to Belarus later this year.";
+        assert_eq!(pieces(s), vec![
+            "Putin said Aug. 1 that Moscow has begun production of its latest missile, named \"Oreshnik,\"",
+            "confirmed plans to deploy the weapon to Belarus later this year."
+        ]);
+    }
+
+    #[test]
+    fn adding_that_splits_and_short_tails_do_not() {
+        let s = "Work is ongoing, Putin said, adding that the first batch of missiles has been produced.";
+        assert_eq!(pieces(s), vec!["Work is ongoing, Putin said", "the first batch of missiles has been produced."]);
+        assert_eq!(pieces("The council met on Monday, and officials said yes."), vec!["The council met on Monday, and officials said yes."]);
+    }
+
+    #[test]
+    fn candidates() {
+        assert!(is_candidate("The bridge reopened on Monday after two weeks.", false));
+        assert!(!is_candidate("Why does this matter so much to us?", false));
+        assert!(!is_candidate("Explore what the app can do for you:", false));
+        assert!(!is_candidate("Thanks for reading.", false));
+    }
+
+    #[test]
+    fn units_carry_offsets_into_the_article_text() {
+        let paragraphs = vec!["First paragraph is short.".to_string(), "The mayor said the bridge reopened on Monday. Traffic was light.".to_string()];
+        let units = article_units(0, &paragraphs, |s| vec![None; s.len()]);
+        let text = paragraphs.join("\n\n");
+        assert_eq!(units.len(), 1);
+        assert_eq!(&text[units[0].start..units[0].end], "The mayor said the bridge reopened on Monday.");
+        assert_eq!(units[0].sentence_index, 1);
+    }
+}
