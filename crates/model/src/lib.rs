@@ -201,3 +201,11 @@ mod tests {
         assert_eq!(s, "\"single_source\"");
     }
 }
+
+/// Everything known about one story, ready to render: its articles side by side and its claims.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoryReport {
+    pub story: Story,
+    pub articles: Vec<Article>,
+    pub claims: Vec<Claim>,
+}

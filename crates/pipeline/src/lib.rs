@@ -1,1 +1,329 @@
-//! parallax-pipeline
+//! The engine: raw documents flow one way through extraction, dedup and story assignment into the
+//! store; story reports come out with their claims. Any front end (the CLI, a server, a worker)
+//! drives this and nothing else.
+//!
+//! ```text
+//! RawDocument -> extract -> Article -> dedup (duplicate_of) -> cluster (story) -> Store
+//!                                                      Store -> claims -> StoryReport
+//! ```
+
+use parallax_claims::{ArticleInput, ClaimConfig};
+use parallax_cluster::{day_number, ClusterConfig, Clusterer, TermCounts};
+use parallax_dedup::{DedupConfig, DupIndex, Fingerprint};
+use parallax_model::{Article, RawDocument, Story, StoryReport};
+use parallax_store::{Store, StoreError, StoredArticle};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("story {0} not found")]
+    NoStory(String),
+}
+
+/// Settings of every stage, with the shipped defaults.
+#[derive(Debug, Clone, Default)]
+pub struct EngineConfig {
+    pub dedup: DedupConfig,
+    pub cluster: ClusterConfig,
+    pub claims: ClaimConfig,
+    /// Articles written per transaction.
+    pub batch_size: usize,
+}
+
+impl EngineConfig {
+    pub fn new() -> Self {
+        EngineConfig { batch_size: 256, ..Default::default() }
+    }
+}
+
+/// What happened to one input document.
+#[derive(Debug)]
+pub enum Event<'a> {
+    Stored { article: &'a Article, story: &'a str, new_story: bool },
+    Unchanged { input: &'a str, id: &'a str },
+    Failed { input: &'a str, error: String },
+}
+
+/// Where per-document outcomes go (progress bars, logs, a job table).
+pub trait EventSink {
+    fn event(&mut self, event: Event<'_>);
+}
+
+impl<F: FnMut(Event<'_>)> EventSink for F {
+    fn event(&mut self, event: Event<'_>) {
+        self(event)
+    }
+}
+
+/// Counts of one ingest run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    /// Ids of the articles the inputs hold, new or already stored, in input order.
+    pub article_ids: Vec<String>,
+    pub stored: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub duplicates: usize,
+    pub new_stories: usize,
+}
+
+/// What the engine remembers of each stored article between batches.
+#[derive(Debug, Clone)]
+struct Known {
+    story: String,
+    published: Option<String>,
+    duplicate_of: Option<String>,
+}
+
+pub struct Engine<S: Store> {
+    store: S,
+    config: EngineConfig,
+    dups: DupIndex,
+    clusterer: Clusterer,
+    known: HashMap<String, Known>,
+}
+
+/// A stable id from what the article is, not where it was read from: the same page read twice
+/// is one article; the same wire text under two outlets is two.
+pub fn article_id(a: &Article) -> String {
+    let mut h = Sha256::new();
+    for part in [a.url.as_deref(), a.outlet.as_deref(), a.title.as_deref()] {
+        h.update(part.unwrap_or("").as_bytes());
+        h.update([0u8]);
+    }
+    h.update(a.text().as_bytes());
+    let d = h.finalize();
+    format!("a{}", d.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+fn story_id(first_article: &str) -> String {
+    format!("s{}", first_article.trim_start_matches('a').chars().take(12).collect::<String>())
+}
+
+impl<S: Store> Engine<S> {
+    /// Opens the engine over a store, rebuilding the dedup and story indexes from it.
+    pub fn open(store: S, config: EngineConfig) -> Result<Self, EngineError> {
+        let mut dups = DupIndex::new(config.dedup.clone());
+        let mut clusterer = Clusterer::new(config.cluster.clone());
+        let mut known = HashMap::new();
+        for rec in store.index_records()? {
+            let fp = Fingerprint::from_bytes(&rec.shingles, &config.dedup);
+            if rec.article.duplicate_of.is_none() {
+                dups.insert(rec.article.id.clone(), fp);
+            }
+            clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.day);
+            known.insert(rec.article.id.clone(), Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
+        }
+        Ok(Engine { store, config, dups, clusterer, known })
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Extracts, dedups, assigns and stores every document. Bad documents are reported to the
+    /// sink and skipped; everything stored before a failure stays stored.
+    pub fn ingest(
+        &mut self,
+        docs: impl Iterator<Item = Result<RawDocument, parallax_ingest::IngestError>>,
+        sink: &mut dyn EventSink,
+    ) -> Result<IngestSummary, EngineError> {
+        let mut summary = IngestSummary::default();
+        let mut batch: Vec<StoredArticle> = Vec::new();
+        let mut new_stories: Vec<Story> = Vec::new();
+        let mut repoint: Vec<(String, Option<String>)> = Vec::new();
+        for item in docs {
+            let doc = match item {
+                Ok(d) => d,
+                Err(e) => {
+                    summary.failed += 1;
+                    sink.event(Event::Failed { input: e.input(), error: e.to_string() });
+                    continue;
+                }
+            };
+            let mut article = match parallax_extract::extract(&doc) {
+                Ok(a) => a,
+                Err(e) => {
+                    summary.failed += 1;
+                    sink.event(Event::Failed { input: &doc.input, error: e.to_string() });
+                    continue;
+                }
+            };
+            article.id = article_id(&article);
+            if self.known.contains_key(&article.id) {
+                summary.unchanged += 1;
+                sink.event(Event::Unchanged { input: &doc.input, id: &article.id });
+                summary.article_ids.push(article.id);
+                continue;
+            }
+            let rec = self.place(&mut article, &mut new_stories, &mut repoint);
+            summary.stored += 1;
+            summary.duplicates += usize::from(article.duplicate_of.is_some());
+            let created = new_stories.last().is_some_and(|s| s.id == rec.story_id && s.article_ids.first() == Some(&article.id));
+            summary.new_stories += usize::from(created);
+            sink.event(Event::Stored { article: &article, story: &rec.story_id, new_story: created });
+            summary.article_ids.push(article.id.clone());
+            batch.push(StoredArticle { article, ..rec });
+            if batch.len() >= self.config.batch_size.max(1) {
+                self.store.insert_batch(&batch, &new_stories, &repoint)?;
+                batch.clear();
+                new_stories.clear();
+                repoint.clear();
+            }
+        }
+        self.store.insert_batch(&batch, &new_stories, &repoint)?;
+        Ok(summary)
+    }
+
+    /// Decides an article's origin and story and updates the in-memory indexes. Returns the
+    /// record to store (with an empty article; the caller moves the article in).
+    fn place(&mut self, article: &mut Article, new_stories: &mut Vec<Story>, repoint: &mut Vec<(String, Option<String>)>) -> StoredArticle {
+        let text = article.text();
+        let fp = parallax_dedup::fingerprint(&text, &self.config.dedup);
+        let counts = TermCounts::from_article(article.title.as_deref().unwrap_or(""), &text, &self.config.cluster);
+        let day = article.published.as_deref().and_then(day_number);
+        let origin = self.dups.matches(&fp).into_iter().map(|(id, _)| self.root(&id)).next();
+        let story = match &origin {
+            Some(o) => {
+                let story = self.known[o].story.clone();
+                self.clusterer.restore(&story, &counts, day);
+                // An earlier copy becomes the origin of the one stored before it.
+                let earlier = match (&article.published, &self.known[o].published) {
+                    (Some(mine), Some(theirs)) => mine < theirs,
+                    _ => false,
+                };
+                if earlier {
+                    repoint.push((o.clone(), Some(article.id.clone())));
+                    self.known.get_mut(o).expect("known").duplicate_of = Some(article.id.clone());
+                    self.dups.insert(article.id.clone(), fp.clone());
+                } else {
+                    article.duplicate_of = Some(o.clone());
+                }
+                story
+            }
+            None => {
+                self.dups.insert(article.id.clone(), fp.clone());
+                let candidate = story_id(&article.id);
+                let a = self.clusterer.assign(&counts, day, || candidate.clone());
+                if a.created {
+                    new_stories.push(Story { id: a.story.clone(), title: article.title.clone().unwrap_or_else(|| first_words(&text, 12)), article_ids: vec![article.id.clone()] });
+                }
+                a.story
+            }
+        };
+        self.known.insert(article.id.clone(), Known { story: story.clone(), published: article.published.clone(), duplicate_of: article.duplicate_of.clone() });
+        StoredArticle { article: Article::default(), story_id: story, shingles: fp.to_bytes(), terms: counts.0, day }
+    }
+
+    /// Follows `duplicate_of` to the article a copy ultimately copies.
+    fn root(&self, id: &str) -> String {
+        let mut cur = id.to_string();
+        for _ in 0..16 {
+            match self.known.get(&cur).and_then(|k| k.duplicate_of.clone()) {
+                Some(next) => cur = next,
+                None => break,
+            }
+        }
+        cur
+    }
+
+    /// Distinct stories of the given articles, in order of first mention.
+    pub fn stories_of(&self, article_ids: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for id in article_ids {
+            if let Some(k) = self.known.get(id) {
+                if !out.contains(&k.story) {
+                    out.push(k.story.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// A story with its articles and claims.
+    pub fn report(&self, story_id: &str) -> Result<StoryReport, EngineError> {
+        let story = self.store.story(story_id)?.ok_or_else(|| EngineError::NoStory(story_id.to_string()))?;
+        let articles = self.store.story_articles(story_id)?;
+        let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
+        let sources: Vec<String> = articles
+            .iter()
+            .map(|a| {
+                let root = self.root(&a.id);
+                by_id.get(root.as_str()).copied().unwrap_or(a).outlet_or_host()
+            })
+            .collect();
+        let inputs: Vec<ArticleInput> = articles.iter().zip(&sources).map(|(a, s)| ArticleInput { id: &a.id, source: s, paragraphs: &a.paragraphs }).collect();
+        let claims = parallax_claims::compare(story_id, &inputs, &self.config.claims);
+        Ok(StoryReport { story, articles, claims })
+    }
+}
+
+fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(n).collect();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parallax_model::{DocumentKind, Hints};
+    use parallax_store::SqliteStore;
+
+    fn doc(input: &str, outlet: &str, date: &str, body: &str) -> Result<RawDocument, parallax_ingest::IngestError> {
+        Ok(RawDocument {
+            input: input.into(),
+            kind: Some(DocumentKind::CleanText),
+            body: body.into(),
+            hints: Hints { outlet: Some(outlet.into()), published: Some(date.into()), ..Default::default() },
+        })
+    }
+
+    const WIRE: &str = "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.\n\nTraffic was light in the morning, and officials said buses would return to the route on Wednesday.\n\nEngineers will inspect the eastern span again in the spring, according to the council's schedule.";
+
+    #[test]
+    fn copies_link_to_the_origin_and_reingest_is_a_no_op() {
+        let mut e = Engine::open(SqliteStore::in_memory().unwrap(), EngineConfig::new()).unwrap();
+        let mut events = Vec::new();
+        let mut sink = |ev: Event<'_>| events.push(format!("{ev:?}").split_whitespace().next().unwrap_or("").to_string());
+        let s = e.ingest(vec![doc("w", "Wire", "2024-03-04", WIRE), doc("r", "Repost Daily", "2024-03-05", WIRE), doc("bad", "X", "2024-03-05", " ")].into_iter(), &mut sink).unwrap();
+        assert_eq!((s.stored, s.duplicates, s.failed), (2, 1, 1));
+        let again = e.ingest(vec![doc("w2", "Wire", "2024-03-04", WIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        assert_eq!((again.stored, again.unchanged), (0, 1));
+        assert_eq!(again.article_ids[0], s.article_ids[0]);
+        let stories = e.stories_of(&s.article_ids);
+        assert_eq!(stories.len(), 1);
+        let r = e.report(&stories[0]).unwrap();
+        assert_eq!(r.articles[1].duplicate_of.as_deref(), Some(r.articles[0].id.as_str()));
+        // a copy never corroborates its origin
+        assert!(r.claims.iter().all(|c| c.outlets.len() == 1));
+    }
+
+    #[test]
+    fn an_earlier_copy_becomes_the_origin() {
+        let mut e = Engine::open(SqliteStore::in_memory().unwrap(), EngineConfig::new()).unwrap();
+        let s = e.ingest(vec![doc("late", "Late", "2024-03-06", WIRE), doc("early", "Early", "2024-03-04", WIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        let r = e.report(&e.stories_of(&s.article_ids)[0]).unwrap();
+        let late = r.articles.iter().find(|a| a.input == "late").unwrap();
+        let early = r.articles.iter().find(|a| a.input == "early").unwrap();
+        assert_eq!(late.duplicate_of.as_deref(), Some(early.id.as_str()));
+        assert_eq!(early.duplicate_of, None);
+    }
+
+    #[test]
+    fn state_survives_reopening_the_store() {
+        let dir = std::env::temp_dir().join(format!("parallax-engine-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("p.db");
+        let first = {
+            let mut e = Engine::open(SqliteStore::open(&path).unwrap(), EngineConfig::new()).unwrap();
+            e.ingest(vec![doc("w", "Wire", "2024-03-04", WIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap()
+        };
+        let mut e = Engine::open(SqliteStore::open(&path).unwrap(), EngineConfig::new()).unwrap();
+        let s = e.ingest(vec![doc("r", "Repost", "2024-03-05", &format!("{WIRE}\n\nRead more on our app today."))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        assert_eq!(s.duplicates, 1);
+        assert_eq!(e.stories_of(&s.article_ids), e.stories_of(&first.article_ids));
+    }
+}

@@ -1,1 +1,70 @@
-//! parallax-store
+//! Storage: articles, their stories, and what the index stages need to resume (dedup shingles,
+//! cluster term counts). One trait, [`Store`], so the pipeline is the same on the embedded
+//! SQLite default and on a shared server backend.
+//!
+//! Every write is one transaction: a batch is stored whole or not at all, so a killed process
+//! leaves the store as it was after the last finished batch.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use parallax_model::{Article, Story};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: cannot open the store ({source})")]
+    Open { path: String, source: rusqlite::Error },
+    #[error("{path}: {reason}")]
+    Schema { path: String, reason: String },
+    #[error("store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("store: corrupt record for article {id}: {reason}")]
+    Corrupt { id: String, reason: String },
+}
+
+/// An article with what the index stages keep about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredArticle {
+    pub article: Article,
+    pub story_id: String,
+    /// Dedup shingle hashes, as bytes.
+    pub shingles: Vec<u8>,
+    /// Cluster term counts.
+    pub terms: Vec<(String, f32)>,
+    /// Day number of `published`, for the story time window.
+    pub day: Option<f64>,
+}
+
+/// A story as listed: id, title, size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorySummary {
+    pub id: String,
+    pub title: String,
+    pub articles: usize,
+    pub outlets: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    pub articles: usize,
+    pub stories: usize,
+    pub duplicates: usize,
+}
+
+pub trait Store {
+    /// Whether an article with this id is stored.
+    fn contains(&self, id: &str) -> Result<bool, StoreError>;
+    /// Stores a batch of new articles, their new stories, and re-pointed duplicates, atomically.
+    /// Articles already stored are skipped.
+    fn insert_batch(&mut self, batch: &[StoredArticle], new_stories: &[Story], repoint: &[(String, Option<String>)]) -> Result<(), StoreError>;
+    /// Every stored article's index data, in insertion order (for rebuilding in-memory indexes).
+    fn index_records(&self) -> Result<Vec<StoredArticle>, StoreError>;
+    /// Story of an article.
+    fn story_of(&self, article_id: &str) -> Result<Option<String>, StoreError>;
+    fn story(&self, id: &str) -> Result<Option<Story>, StoreError>;
+    /// A story's articles, in insertion order.
+    fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError>;
+    fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError>;
+    fn stats(&self) -> Result<StoreStats, StoreError>;
+}

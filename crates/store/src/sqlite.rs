@@ -1,0 +1,254 @@
+//! The embedded default: one SQLite file in WAL mode.
+
+use crate::{Store, StoreError, StoreStats, StoredArticle, StorySummary};
+use parallax_model::{Article, Story};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS articles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    input TEXT NOT NULL,
+    url TEXT,
+    outlet TEXT,
+    title TEXT,
+    byline TEXT,
+    published TEXT,
+    language TEXT,
+    body TEXT NOT NULL,
+    duplicate_of TEXT,
+    story_id TEXT NOT NULL REFERENCES stories(id),
+    shingles BLOB NOT NULL,
+    terms TEXT NOT NULL,
+    day REAL,
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+";
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path`, creating parent directories.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Schema { path: shown.clone(), reason: format!("cannot create {}: {e}", dir.display()) })?;
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError::Open { path: shown.clone(), source: e })?;
+        Self::init(conn, &shown)
+    }
+
+    /// A throwaway store in memory (tests, one-shot runs).
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?, ":memory:")
+    }
+
+    fn init(conn: Connection, shown: &str) -> Result<Self, StoreError> {
+        let setup = || -> Result<(), rusqlite::Error> {
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.execute_batch(SCHEMA)
+        };
+        setup().map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                StoreError::Schema { path: shown.to_string(), reason: "not a parallax store (not an SQLite database)".into() }
+            }
+            other => StoreError::Open { path: shown.to_string(), source: other },
+        })?;
+        let version: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
+        match version {
+            None => {
+                conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?1)", [SCHEMA_VERSION.to_string()])?;
+            }
+            Some(v) if v == SCHEMA_VERSION.to_string() => {}
+            Some(v) => {
+                return Err(StoreError::Schema { path: shown.to_string(), reason: format!("store schema version {v}, this parallax reads version {SCHEMA_VERSION}") });
+            }
+        }
+        Ok(SqliteStore { conn })
+    }
+}
+
+fn encode_terms(terms: &[(String, f32)]) -> String {
+    serde_json::to_string(terms).expect("terms serialize")
+}
+
+fn article_from_row(r: &rusqlite::Row) -> rusqlite::Result<Article> {
+    let body: String = r.get("body")?;
+    Ok(Article {
+        id: r.get("id")?,
+        input: r.get("input")?,
+        url: r.get("url")?,
+        outlet: r.get("outlet")?,
+        title: r.get("title")?,
+        byline: r.get("byline")?,
+        published: r.get("published")?,
+        language: r.get("language")?,
+        paragraphs: if body.is_empty() { vec![] } else { body.split("\n\n").map(str::to_string).collect() },
+        duplicate_of: r.get("duplicate_of")?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn contains(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row("SELECT 1 FROM articles WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+    }
+
+    fn insert_batch(&mut self, batch: &[StoredArticle], new_stories: &[Story], repoint: &[(String, Option<String>)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut story_stmt = tx.prepare_cached("INSERT OR IGNORE INTO stories (id, title) VALUES (?1, ?2)")?;
+            for s in new_stories {
+                story_stmt.execute(params![s.id, s.title])?;
+            }
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO articles (id, input, url, outlet, title, byline, published, language, body, duplicate_of, story_id, shingles, terms, day)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?;
+            for s in batch {
+                let a = &s.article;
+                stmt.execute(params![
+                    a.id, a.input, a.url, a.outlet, a.title, a.byline, a.published, a.language, a.text(), a.duplicate_of,
+                    s.story_id, s.shingles, encode_terms(&s.terms), s.day
+                ])?;
+            }
+            let mut re = tx.prepare_cached("UPDATE articles SET duplicate_of = ?2 WHERE id = ?1")?;
+            for (id, to) in repoint {
+                re.execute(params![id, to])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn index_records(&self) -> Result<Vec<StoredArticle>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, shingles, terms, day FROM articles ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((article_from_row(r)?, r.get::<_, String>("story_id")?, r.get::<_, Vec<u8>>("shingles")?, r.get::<_, String>("terms")?, r.get::<_, Option<f64>>("day")?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (article, story_id, shingles, terms, day) = row?;
+            let terms: Vec<(String, f32)> = serde_json::from_str(&terms).map_err(|e| StoreError::Corrupt { id: article.id.clone(), reason: e.to_string() })?;
+            out.push(StoredArticle { article, story_id, shingles, terms, day });
+        }
+        Ok(out)
+    }
+
+    fn story_of(&self, article_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT story_id FROM articles WHERE id = ?1", [article_id], |r| r.get(0)).optional()?)
+    }
+
+    fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
+        let title: Option<String> = self.conn.query_row("SELECT title FROM stories WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let Some(title) = title else { return Ok(None) };
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM articles WHERE story_id = ?1 ORDER BY seq")?;
+        let ids = stmt.query_map([id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(Some(Story { id: id.to_string(), title, article_ids: ids }))
+    }
+
+    fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT * FROM articles WHERE story_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([story_id], article_from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, s.title, COUNT(a.id), COUNT(DISTINCT COALESCE(a.outlet, a.input))
+             FROM stories s JOIN articles a ON a.story_id = s.id
+             GROUP BY s.id ORDER BY COUNT(a.id) DESC, MIN(a.seq) LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: r.get::<_, i64>(3)? as usize }))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn stats(&self) -> Result<StoreStats, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories), (SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL)",
+            [],
+            |r| Ok(StoreStats { articles: r.get::<_, i64>(0)? as usize, stories: r.get::<_, i64>(1)? as usize, duplicates: r.get::<_, i64>(2)? as usize }),
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: &str, story: &str) -> StoredArticle {
+        StoredArticle {
+            article: Article { id: id.into(), input: format!("{id}.txt"), paragraphs: vec!["One.".into(), "Two.".into()], ..Default::default() },
+            story_id: story.into(),
+            shingles: vec![1, 2, 3, 4, 5, 6, 7, 8],
+            terms: vec![("bridg".into(), 2.0)],
+            day: Some(19787.0),
+        }
+    }
+
+    fn story(id: &str) -> Story {
+        Story { id: id.into(), title: format!("title {id}"), article_ids: vec![] }
+    }
+
+    #[test]
+    fn insert_is_idempotent_and_round_trips() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        s.insert_batch(&[rec("a", "s1")], &[story("s1")], &[]).unwrap();
+        s.insert_batch(&[rec("a", "s1")], &[story("s1")], &[]).unwrap();
+        assert_eq!(s.stats().unwrap(), StoreStats { articles: 1, stories: 1, duplicates: 0 });
+        let arts = s.story_articles("s1").unwrap();
+        assert_eq!(arts[0].paragraphs, vec!["One.", "Two."]);
+        let idx = s.index_records().unwrap();
+        assert_eq!(idx[0].terms, vec![("bridg".to_string(), 2.0)]);
+        assert_eq!(idx[0].shingles.len(), 8);
+        assert_eq!(s.story("s1").unwrap().unwrap().article_ids, vec!["a"]);
+    }
+
+    #[test]
+    fn a_failing_batch_leaves_nothing_behind() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        // second article names a story that does not exist: the foreign key fails the batch
+        let err = s.insert_batch(&[rec("a", "s1"), rec("b", "missing")], &[story("s1")], &[]);
+        assert!(err.is_err());
+        assert_eq!(s.stats().unwrap().articles, 0);
+        assert_eq!(s.stats().unwrap().stories, 0);
+    }
+
+    #[test]
+    fn repoint_marks_duplicates() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        s.insert_batch(&[rec("a", "s1"), rec("b", "s1")], &[story("s1")], &[]).unwrap();
+        s.insert_batch(&[], &[], &[("a".into(), Some("b".into()))]).unwrap();
+        assert_eq!(s.stats().unwrap().duplicates, 1);
+    }
+
+    #[test]
+    fn reopening_a_file_store_keeps_data_and_rejects_non_databases() {
+        let dir = std::env::temp_dir().join(format!("parallax-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("nested/p.db");
+        {
+            let mut s = SqliteStore::open(&path).unwrap();
+            s.insert_batch(&[rec("a", "s1")], &[story("s1")], &[]).unwrap();
+        }
+        assert_eq!(SqliteStore::open(&path).unwrap().stats().unwrap().articles, 1);
+        let junk = dir.join("junk.db");
+        std::fs::write(&junk, b"this is not sqlite at all, not even close to a header").unwrap();
+        let e = SqliteStore::open(&junk).err().unwrap().to_string();
+        assert!(e.contains("junk.db") && e.contains("not"), "{e}");
+    }
+}
