@@ -1,1 +1,291 @@
-fn main(){}
+//! `parallax`: see one news event through every outlet that reported it.
+//!
+//! Thin glue over the library crates: argument parsing, the store location, progress and error
+//! reporting. The work happens in `parallax-pipeline` and the stages it drives.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use parallax_pipeline::{Engine, EngineConfig, Event, IngestSummary};
+use parallax_report::Format;
+use parallax_store::{SqliteStore, Store};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "parallax",
+    version,
+    about = "See one news event through every outlet that reported it.",
+    long_about = "parallax ingests news articles (saved HTML pages, plain-text page dumps, JSONL), extracts the \
+article from the page chrome, links copies to their origin, groups articles about the same event into stories, \
+and compares the sources claim by claim: what is corroborated by independent outlets, what only one outlet \
+reports, what is contradicted, and on whose word each claim rests.",
+    after_help = "EXAMPLES:\n  parallax analyze examples/harbor/*            # ingest and report the story\n  \
+parallax analyze --format json feed.jsonl       # machine-readable report\n  \
+parallax extract page.html                      # just the article: title, byline, date, text\n  \
+parallax stories                                # what the store holds\n\n\
+The store is an SQLite file: --db PATH, or $PARALLAX_DB, or $XDG_DATA_HOME/parallax/parallax.db \
+(~/.local/share/parallax/parallax.db)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct StoreArgs {
+    /// SQLite store to use (created if missing). Default: $PARALLAX_DB, else
+    /// $XDG_DATA_HOME/parallax/parallax.db
+    #[arg(long, value_name = "PATH", global = true)]
+    db: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ingest inputs and print the report for every story that contains them.
+    ///
+    /// INPUT is a file, a directory (read recursively), or - for stdin; .gz is read
+    /// transparently. By extension: .html/.htm are saved pages, .txt are plain-text page dumps,
+    /// .jsonl holds one article per line (id, url, source, title, text or html, date).
+    Analyze {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Report format: text and md for people, json for programs (docs/json-schema.md), html
+        /// for a browser.
+        #[arg(long, short, default_value = "text", value_parser = parse_format)]
+        format: Format,
+        /// Write the report here instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+    },
+    /// Extract the article from each input without storing anything.
+    ///
+    /// One document prints one JSON object; several print JSON Lines. Keys: input, title,
+    /// byline, published, language, outlet, url, text (paragraphs separated by a blank line).
+    Extract {
+        #[arg(long, short, value_enum, default_value = "json")]
+        format: ExtractFormat,
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+    },
+    /// Ingest inputs into the store without printing reports.
+    Ingest {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+    },
+    /// List the stories in the store, largest first.
+    Stories {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the report of stored stories by id (see `parallax stories`).
+    Show {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long, short, default_value = "text", value_parser = parse_format)]
+        format: Format,
+        #[arg(required = true, value_name = "STORY")]
+        stories: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExtractFormat {
+    Json,
+    Jsonl,
+    Text,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        let msg = format!("{e:#}");
+        let _ = writeln!(std::io::stderr(), "error: {msg}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Analyze { store, format, output, inputs } => {
+            let mut engine = open_engine(&store)?;
+            let summary = ingest(&mut engine, &inputs)?;
+            let mut reports = Vec::new();
+            for story in engine.stories_of(&summary.article_ids) {
+                reports.push(engine.report(&story)?);
+            }
+            write_output(output.as_ref(), |out| parallax_report::render(&reports, format, out))
+        }
+        Command::Extract { format, inputs } => extract(format, &inputs),
+        Command::Ingest { store, json, inputs } => {
+            let mut engine = open_engine(&store)?;
+            let s = ingest(&mut engine, &inputs)?;
+            let stats = engine.store().stats()?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"stored": s.stored, "unchanged": s.unchanged, "failed": s.failed, "duplicates": s.duplicates,
+                        "new_stories": s.new_stories, "store": {"articles": stats.articles, "stories": stats.stories}})
+                );
+            } else {
+                println!(
+                    "stored {} articles ({} copies of earlier ones), {} already stored, {} failed; {} new stories. Store: {} articles in {} stories.",
+                    s.stored, s.duplicates, s.unchanged, s.failed, s.new_stories, stats.articles, stats.stories
+                );
+            }
+            Ok(())
+        }
+        Command::Stories { store, limit, json } => {
+            let st = open_store(&store)?;
+            let list = st.stories(limit)?;
+            if json {
+                let v: Vec<_> = list.iter().map(|s| serde_json::json!({"id": s.id, "title": s.title, "articles": s.articles, "outlets": s.outlets})).collect();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else if list.is_empty() {
+                println!("The store is empty. Add articles with `parallax analyze INPUT...` or `parallax ingest INPUT...`.");
+            } else {
+                for s in list {
+                    println!("{}  {:>3} articles  {:>3} outlets  {}", s.id, s.articles, s.outlets, s.title);
+                }
+            }
+            Ok(())
+        }
+        Command::Show { store, format, stories } => {
+            let engine = open_engine(&store)?;
+            let reports = stories.iter().map(|s| engine.report(s).with_context(|| "see `parallax stories` for the ids")).collect::<Result<Vec<_>>>()?;
+            write_output(None, |out| parallax_report::render(&reports, format, out))
+        }
+    }
+}
+
+fn db_path(args: &StoreArgs) -> PathBuf {
+    if let Some(p) = &args.db {
+        return p.clone();
+    }
+    if let Some(p) = std::env::var_os("PARALLAX_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
+    match data {
+        Some(d) => d.join("parallax").join("parallax.db"),
+        None => PathBuf::from("parallax.db"),
+    }
+}
+
+fn open_store(args: &StoreArgs) -> Result<SqliteStore> {
+    Ok(SqliteStore::open(&db_path(args))?)
+}
+
+fn open_engine(args: &StoreArgs) -> Result<Engine<SqliteStore>> {
+    Ok(Engine::open(open_store(args)?, EngineConfig::new())?)
+}
+
+/// Ingests with per-input errors on stderr and a progress line on a terminal. Fails only when
+/// nothing at all could be read.
+fn ingest(engine: &mut Engine<SqliteStore>, inputs: &[String]) -> Result<IngestSummary> {
+    let tty = std::io::stderr().is_terminal();
+    let mut errors: Vec<String> = Vec::new();
+    let mut seen = 0usize;
+    let mut sink = |ev: Event<'_>| {
+        seen += 1;
+        if let Event::Failed { error, .. } = ev {
+            eprintln!("warning: {error}, skipped");
+            errors.push(error);
+        }
+        if tty && seen % 100 == 0 {
+            eprint!("\r{seen} documents read");
+        }
+    };
+    let summary = engine.ingest(parallax_ingest::documents(inputs), &mut sink)?;
+    if tty && seen >= 100 {
+        eprintln!("\r{seen} documents read");
+    }
+    if summary.article_ids.is_empty() {
+        match errors.as_slice() {
+            [one] => bail!("{one}"),
+            [] => bail!("no documents found in {}", inputs.join(", ")),
+            many => bail!("nothing could be processed: all {} documents failed (first: {})", many.len(), many[0]),
+        }
+    }
+    Ok(summary)
+}
+
+fn extract(format: ExtractFormat, inputs: &[String]) -> Result<()> {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for item in parallax_ingest::documents(inputs) {
+        let result = item.map_err(|e| e.to_string()).and_then(|doc| parallax_extract::extract(&doc).map_err(|e| e.to_string()));
+        match result {
+            Ok(a) => rows.push(a),
+            Err(e) => {
+                eprintln!("warning: {e}, skipped");
+                errors.push(e);
+            }
+        }
+    }
+    if rows.is_empty() {
+        match errors.as_slice() {
+            [one] => bail!("{one}"),
+            _ => bail!("nothing could be extracted from {}", inputs.join(", ")),
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for a in &rows {
+        let v = serde_json::json!({
+            "input": a.input, "title": a.title, "byline": a.byline, "published": a.published,
+            "language": a.language, "outlet": a.outlet, "url": a.url, "text": a.text(),
+        });
+        match format {
+            ExtractFormat::Json if rows.len() == 1 => writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?,
+            ExtractFormat::Json | ExtractFormat::Jsonl => writeln!(out, "{v}")?,
+            ExtractFormat::Text => {
+                writeln!(out, "# {}", a.input)?;
+                for (k, val) in [("title", &a.title), ("byline", &a.byline), ("published", &a.published), ("language", &a.language), ("outlet", &a.outlet)] {
+                    writeln!(out, "{k}: {}", val.as_deref().unwrap_or("-"))?;
+                }
+                writeln!(out, "\n{}\n", a.text())?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_output(path: Option<&PathBuf>, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    match path {
+        Some(p) => {
+            let file = std::fs::File::create(p).with_context(|| format!("{}: cannot write the report", p.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            f(&mut w).with_context(|| format!("{}: cannot write the report", p.display()))?;
+            w.flush()?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            match f(&mut w).and_then(|_| w.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
+        }
+    }
+    Ok(())
+}

@@ -369,3 +369,24 @@ mod tests {
         }
     }
 }
+
+/// The `n` most similar cross-article unit pairs of a story, for tuning and debugging.
+pub fn debug_pairs(articles: &[ArticleInput], n: usize) -> Vec<(String, String, f32)> {
+    let mut all: Vec<Unit> = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        all.extend(units::article_units(i, a.paragraphs, attribution::attribute_article));
+    }
+    let sim = Similarity::new(&all, &ClaimConfig::default());
+    let mut pairs = Vec::new();
+    for i in 0..all.len() {
+        for j in (i + 1)..all.len() {
+            if all[i].article != all[j].article {
+                pairs.push((i, j, sim.get(i, j)));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.2.total_cmp(&a.2));
+    pairs.truncate(n);
+    let short = |u: &Unit| format!("[{}] {}", u.article, u.text.chars().take(110).collect::<String>());
+    pairs.into_iter().map(|(i, j, s)| (short(&all[i]), short(&all[j]), s)).collect()
+}

@@ -1,1 +1,125 @@
-//! parallax-report
+//! Rendering story reports: `text` and `md` for people (sources side by side, the claim matrix,
+//! on whose word claims rest), `json` for programs (the documented contract in
+//! docs/json-schema.md), `html` for a browser (everything escaped).
+//!
+//! Renderers are sinks: they take finished [`StoryReport`]s and write them; they never compute.
+
+mod html;
+mod json;
+mod text;
+
+use parallax_model::StoryReport;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+    Html,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" | "txt" => Ok(Format::Text),
+            "md" | "markdown" => Ok(Format::Markdown),
+            "json" => Ok(Format::Json),
+            "html" => Ok(Format::Html),
+            other => Err(format!("unknown format `{other}` (text, md, json, html)")),
+        }
+    }
+}
+
+/// Writes the reports in the given format.
+pub fn render(reports: &[StoryReport], format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(reports, false, out),
+        Format::Markdown => text::render(reports, true, out),
+        Format::Json => json::render(reports, out),
+        Format::Html => html::render(reports, out),
+    }
+}
+
+/// Short labels for a story's articles: [1], [2], ... in story order.
+pub(crate) fn label(index: usize) -> String {
+    format!("[{}]", index + 1)
+}
+
+/// Shortens text to `max` characters at a word boundary, with an ellipsis.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let cut = match cut.rfind(' ') {
+        Some(p) if p > max / 2 => cut[..p].to_string(),
+        _ => cut,
+    };
+    format!("{}\u{2026}", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+#[cfg(test)]
+pub(crate) mod fixture {
+    use parallax_model::*;
+
+    pub fn report() -> StoryReport {
+        let a = Article {
+            id: "a1".into(),
+            input: "one.txt".into(),
+            outlet: Some("Port Daily".into()),
+            title: Some("Bridge <reopens>".into()),
+            paragraphs: vec!["The bridge reopened on Monday, the council said.".into(), "It cost 2 million euros.".into()],
+            ..Default::default()
+        };
+        let b = Article { id: "a2".into(), input: "two.txt".into(), outlet: Some("Harbor News".into()), title: Some("Bridge open".into()), paragraphs: vec!["The bridge reopened Monday.".into(), "It cost 3 million euros, officials said.".into()], ..Default::default() };
+        let sup = |article: &str, sentence: &str, attribution: Option<&str>, values: Vec<String>| Support {
+            article: article.into(),
+            sentence: sentence.into(),
+            sentence_index: 0,
+            span: Span { start: 0, end: sentence.len() },
+            attribution: attribution.map(str::to_string),
+            values,
+        };
+        StoryReport {
+            story: Story { id: "s1".into(), title: "Bridge <reopens>".into(), article_ids: vec!["a1".into(), "a2".into()] },
+            claims: vec![
+                Claim {
+                    id: "s1-c1".into(),
+                    text: "It cost 2 million euros.".into(),
+                    status: ClaimStatus::Contradicted,
+                    outlets: vec!["Port Daily".into(), "Harbor News".into()],
+                    support: vec![sup("a1", "It cost 2 million euros.", None, vec!["2 million euros".into()]), sup("a2", "It cost 3 million euros, officials said.", Some("officials"), vec!["3 million euros".into()])],
+                    conflict: Some(Conflict { kind: "number".into(), frame: "euro".into(), values: vec!["2 million euros".into(), "3 million euros".into()] }),
+                },
+                Claim {
+                    id: "s1-c2".into(),
+                    text: "The bridge reopened on Monday, the council said.".into(),
+                    status: ClaimStatus::Corroborated,
+                    outlets: vec!["Port Daily".into(), "Harbor News".into()],
+                    support: vec![sup("a1", "The bridge reopened on Monday, the council said.", Some("council"), vec![]), sup("a2", "The bridge reopened Monday.", None, vec![])],
+                    conflict: None,
+                },
+            ],
+            articles: vec![a, b],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_cuts_at_words() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("the quick brown fox jumps", 12), "the quick\u{2026}");
+    }
+
+    #[test]
+    fn formats_parse() {
+        assert_eq!("md".parse::<Format>().unwrap(), Format::Markdown);
+        assert!("pdf".parse::<Format>().unwrap_err().contains("text, md, json, html"));
+    }
+}

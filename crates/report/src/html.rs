@@ -1,0 +1,89 @@
+//! A self-contained HTML page per run: sources side by side, the claim matrix, claims with their
+//! sentences. Every string from an article is escaped: page content is hostile.
+
+use crate::{clip, label};
+use parallax_model::StoryReport;
+use std::io::{self, Write};
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}\
+.sources{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1em}\
+.source{border:1px solid #ddd;border-radius:6px;padding:.6em}.corroborated{color:#176a1d}.contradicted{color:#b00020}\
+.single_source{color:#666}.mark{text-align:center}blockquote{margin:.3em 0 .3em 1em;color:#333}";
+
+pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>parallax report</title><style>{STYLE}</style></head><body>")?;
+    for r in reports {
+        writeln!(out, "<section class=\"story\" id=\"{}\"><h1>{}</h1>", esc(&r.story.id), esc(&r.story.title))?;
+        writeln!(out, "<div class=\"sources\">")?;
+        for (i, a) in r.articles.iter().enumerate() {
+            writeln!(
+                out,
+                "<div class=\"source\"><b>{} {}</b><br>{}<br><small>{} · {}{}</small></div>",
+                label(i),
+                esc(&a.outlet_or_host()),
+                esc(a.title.as_deref().unwrap_or("")),
+                esc(a.byline.as_deref().unwrap_or("no byline")),
+                esc(a.published.as_deref().unwrap_or("no date")),
+                if a.duplicate_of.is_some() { " · copy" } else { "" }
+            )?;
+        }
+        writeln!(out, "</div><h2>Claim matrix</h2><table><tr><th>claim</th><th>status</th>")?;
+        for i in 0..r.articles.len() {
+            write!(out, "<th>{}</th>", label(i))?;
+        }
+        writeln!(out, "<th>statement</th></tr>")?;
+        for c in &r.claims {
+            write!(out, "<tr><td>{}</td><td class=\"{}\">{}</td>", esc(&c.id), c.status.as_str(), c.status.as_str())?;
+            for a in &r.articles {
+                let has = c.support.iter().any(|s| s.article == a.id);
+                write!(out, "<td class=\"mark\">{}</td>", if has { "&#9679;" } else { "" })?;
+            }
+            writeln!(out, "<td>{}</td></tr>", esc(&clip(&c.text, 140)))?;
+        }
+        writeln!(out, "</table><h2>Claims</h2>")?;
+        for c in &r.claims {
+            writeln!(out, "<div class=\"claim\"><p><b class=\"{}\">{}</b> {}</p>", c.status.as_str(), c.status.as_str(), esc(&c.text))?;
+            for s in &c.support {
+                let idx = r.articles.iter().position(|a| a.id == s.article).map(label).unwrap_or_default();
+                let on = s.attribution.as_deref().map(|a| format!(" <i>on the word of {}</i>", esc(a))).unwrap_or_default();
+                writeln!(out, "<blockquote>{} {}{}</blockquote>", idx, esc(&s.sentence), on)?;
+            }
+            writeln!(out, "</div>")?;
+        }
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</body></html>")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn everything_from_articles_is_escaped() {
+        let mut r = crate::fixture::report();
+        r.articles[0].byline = Some("<script>alert(1)</script>".into());
+        r.claims[0].support[0].sentence = "a \"quoted\" <img src=x onerror=alert(1)>".into();
+        let mut buf = Vec::new();
+        super::render(&[r], &mut buf).unwrap();
+        let html = String::from_utf8(buf).unwrap();
+        assert!(!html.contains("<script>alert"));
+        assert!(!html.contains("<img"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("Bridge &lt;reopens&gt;"));
+    }
+}

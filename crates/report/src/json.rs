@@ -1,0 +1,64 @@
+//! The JSON contract (docs/json-schema.md). Field names here are relied on by other tools:
+//! add fields, never rename.
+
+use parallax_model::{Article, StoryReport};
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+pub fn article_json(a: &Article) -> Value {
+    json!({
+        "id": a.id,
+        "input": a.input,
+        "outlet": a.outlet,
+        "url": a.url,
+        "title": a.title,
+        "byline": a.byline,
+        "published": a.published,
+        "language": a.language,
+        "text": a.text(),
+        "duplicate_of": a.duplicate_of,
+    })
+}
+
+pub fn story_json(r: &StoryReport) -> Value {
+    json!({
+        "id": r.story.id,
+        "title": r.story.title,
+        "articles": r.articles.iter().map(article_json).collect::<Vec<_>>(),
+        "claims": r.claims,
+    })
+}
+
+pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
+    let doc = json!({ "stories": reports.iter().map(story_json).collect::<Vec<_>>() });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contract_fields_are_present() {
+        let mut buf = Vec::new();
+        render(&[crate::fixture::report()], &mut buf).unwrap();
+        let v: Value = serde_json::from_slice(&buf).unwrap();
+        let story = &v["stories"][0];
+        for k in ["id", "title", "articles", "claims"] {
+            assert!(story.get(k).is_some(), "story.{k}");
+        }
+        let a = &story["articles"][0];
+        for k in ["id", "input", "outlet", "title", "byline", "published", "language", "text", "duplicate_of"] {
+            assert!(a.get(k).is_some(), "article.{k}");
+        }
+        assert_eq!(a["text"], "The bridge reopened on Monday, the council said.\n\nIt cost 2 million euros.");
+        let c = &story["claims"][0];
+        assert_eq!(c["status"], "contradicted");
+        let s = &c["support"][1];
+        assert_eq!(s["article"], "a2");
+        assert_eq!(s["attribution"], "officials");
+        assert!(s.get("sentence").is_some());
+        assert!(story["claims"][1]["support"][1]["attribution"].is_null());
+    }
+}

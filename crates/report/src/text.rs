@@ -1,0 +1,177 @@
+//! The report for people, as plain text or Markdown: who reported the story, the claim matrix
+//! (claims x sources), each claim with the exact sentences behind it, and on whose word claims
+//! rest.
+
+use crate::{clip, label};
+use parallax_model::{ClaimStatus, StoryReport};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+pub fn render(reports: &[StoryReport], md: bool, out: &mut dyn Write) -> io::Result<()> {
+    if reports.is_empty() {
+        writeln!(out, "No stories.")?;
+    }
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        story(r, md, out)?;
+    }
+    Ok(())
+}
+
+fn heading(out: &mut dyn Write, md: bool, level: usize, text: &str) -> io::Result<()> {
+    if md {
+        writeln!(out, "{} {}\n", "#".repeat(level), text)
+    } else if level == 1 {
+        writeln!(out, "{text}\n{}\n", "=".repeat(text.chars().count().min(100)))
+    } else {
+        writeln!(out, "{text}\n{}", "-".repeat(text.chars().count().min(100)))
+    }
+}
+
+fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
+    let count = |s: ClaimStatus| r.claims.iter().filter(|c| c.status == s).count();
+    let outlets: std::collections::BTreeSet<String> = r.articles.iter().map(|a| a.outlet_or_host()).collect();
+    heading(out, md, 1, &format!("Story {}: {}", r.story.id, r.story.title))?;
+    writeln!(
+        out,
+        "{} articles from {} outlets. {} claims: {} corroborated, {} contradicted, {} single-source.\n",
+        r.articles.len(),
+        outlets.len(),
+        r.claims.len(),
+        count(ClaimStatus::Corroborated),
+        count(ClaimStatus::Contradicted),
+        count(ClaimStatus::SingleSource)
+    )?;
+
+    heading(out, md, 2, "Sources")?;
+    if md {
+        writeln!(out, "| | outlet | title | byline | published | input |\n|---|---|---|---|---|---|")?;
+    }
+    for (i, a) in r.articles.iter().enumerate() {
+        let copy = a.duplicate_of.as_ref().and_then(|d| r.articles.iter().position(|x| &x.id == d)).map(|p| format!(" (copy of {})", label(p))).unwrap_or_default();
+        let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+        if md {
+            writeln!(out, "| {} | {}{} | {} | {} | {} | `{}` |", label(i), md_cell(&a.outlet_or_host()), copy, md_cell(&dash(&a.title)), md_cell(&dash(&a.byline)), dash(&a.published), a.input)?;
+        } else {
+            writeln!(out, "{} {}{}\n    {}\n    by {} | published {} | {} | {} paragraphs | {}", label(i), a.outlet_or_host(), copy, dash(&a.title), dash(&a.byline), dash(&a.published), dash(&a.language), a.paragraphs.len(), a.input)?;
+        }
+    }
+    writeln!(out)?;
+
+    heading(out, md, 2, "Claim matrix")?;
+    let cols: Vec<String> = (0..r.articles.len()).map(label).collect();
+    if md {
+        writeln!(out, "| claim | status | {} | statement |", cols.join(" | "))?;
+        writeln!(out, "|---|---|{}---|", "---|".repeat(cols.len()))?;
+    } else {
+        writeln!(out, "{:<6} {:<14} {}  statement", "claim", "status", cols.join(" "))?;
+    }
+    for c in &r.claims {
+        let marks: Vec<String> = r
+            .articles
+            .iter()
+            .zip(&cols)
+            .map(|(a, col)| {
+                let has = c.support.iter().any(|s| s.article == a.id);
+                let m = if has { "x" } else { "." };
+                if md { m.to_string() } else { format!("{m:^w$}", w = col.len()) }
+            })
+            .collect();
+        let short = short_id(&c.id);
+        if md {
+            writeln!(out, "| {} | {} | {} | {} |", short, c.status.as_str(), marks.join(" | "), md_cell(&clip(&c.text, 90)))?;
+        } else {
+            writeln!(out, "{:<6} {:<14} {}  {}", short, c.status.as_str(), marks.join(" "), clip(&c.text, 90))?;
+        }
+    }
+    writeln!(out)?;
+
+    heading(out, md, 2, "Claims")?;
+    for c in &r.claims {
+        let who = if c.outlets.len() == 1 { "1 outlet".to_string() } else { format!("{} outlets", c.outlets.len()) };
+        let line = format!("{} {} ({}): {}", short_id(&c.id), c.status.as_str(), who, c.text);
+        if md { writeln!(out, "- **{}**", md_cell(&line))?; } else { writeln!(out, "{line}")?; }
+        if let Some(conf) = &c.conflict {
+            let t = format!("conflict on {} ({}): {}", conf.kind, conf.frame, conf.values.join(" vs "));
+            if md { writeln!(out, "  - _{}_", md_cell(&t))?; } else { writeln!(out, "    ! {t}")?; }
+        }
+        for s in &c.support {
+            let idx = r.articles.iter().position(|a| a.id == s.article).map(label).unwrap_or_else(|| s.article.clone());
+            let on = s.attribution.as_deref().map(|a| format!(" (on the word of {a})")).unwrap_or_default();
+            if md {
+                writeln!(out, "  - {} \"{}\"{}", idx, md_cell(&s.sentence), md_cell(&on))?;
+            } else {
+                writeln!(out, "    {} \"{}\"{}", idx, s.sentence, on)?;
+            }
+        }
+    }
+    writeln!(out)?;
+
+    heading(out, md, 2, "On whose word")?;
+    let mut by: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
+    for c in &r.claims {
+        for s in &c.support {
+            if let Some(a) = &s.attribution {
+                let e = by.entry(a.as_str()).or_default();
+                e.0 += 1;
+                if let Some(p) = r.articles.iter().position(|x| x.id == s.article) {
+                    if !e.1.contains(&p) {
+                        e.1.push(p);
+                    }
+                }
+            }
+        }
+    }
+    let unattributed: usize = r.claims.iter().flat_map(|c| &c.support).filter(|s| s.attribution.is_none()).count();
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    for (who, (n, mut arts)) in rows {
+        arts.sort_unstable();
+        let labels: Vec<String> = arts.into_iter().map(label).collect();
+        let line = format!("{who}: {n} sentence{} in {}", if n == 1 { "" } else { "s" }, labels.join(" "));
+        if md { writeln!(out, "- {}", md_cell(&line))?; } else { writeln!(out, "  {line}")?; }
+    }
+    let line = format!("the outlets' own voice: {unattributed} sentence{}", if unattributed == 1 { "" } else { "s" });
+    if md { writeln!(out, "- {line}")?; } else { writeln!(out, "  {line}")?; }
+    Ok(())
+}
+
+/// "s123-c4" reads as "C4" inside its own story.
+fn short_id(id: &str) -> String {
+    id.rsplit_once("-c").map(|(_, n)| format!("C{n}")).unwrap_or_else(|| id.to_string())
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(md: bool) -> String {
+        let mut buf = Vec::new();
+        render(&[crate::fixture::report()], md, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn text_report_has_sources_matrix_claims_and_attributions() {
+        let t = rendered(false);
+        assert!(t.contains("2 articles from 2 outlets. 2 claims: 1 corroborated, 1 contradicted, 0 single-source."), "{t}");
+        assert!(t.contains("[1] Port Daily"));
+        assert!(t.contains("C1     contradicted    x   x   It cost 2 million euros."), "{t}");
+        assert!(t.contains("! conflict on number (euro): 2 million euros vs 3 million euros"));
+        assert!(t.contains("[2] \"It cost 3 million euros, officials said.\" (on the word of officials)"));
+        assert!(t.contains("council: 1 sentence in [1]"));
+    }
+
+    #[test]
+    fn markdown_escapes_table_cells() {
+        let t = rendered(true);
+        assert!(t.starts_with("# Story s1: Bridge <reopens>"));
+        assert!(t.contains("| C2 | corroborated | x | x |"));
+    }
+}
