@@ -15,6 +15,8 @@ const SOURCE_NOUNS: &[&str] = &[
     "government", "military", "army", "kremlin", "agency", "prosecutors", "investigators", "doctors", "lawmakers",
     "diplomats", "observers", "critics", "commander", "governor", "mayor", "leaders", "council", "statement", "report",
     "media", "journalists", "correspondent", "officers", "troops", "administration", "office", "department", "secretary",
+    "guard", "service", "services", "committee", "commission", "court", "prosecutor", "spokespeople", "rescuers", "hospital",
+    "survivors", "fishermen", "scientists", "researchers", "organisers", "organizers", "operator", "company", "board",
 ];
 
 /// Subjects that stand for someone named earlier.
@@ -33,7 +35,7 @@ fn patterns() -> &'static Patterns {
     P.get_or_init(|| Patterns {
         according: Regex::new(r"(?i)\baccording to ((?:the |an? )?[\p{L}\p{N}'’.\- ]{2,60}?)(?:[,.;:]|\s+(?:on|in|at|who|which|that|as|and|but|for|from)\b|$)").unwrap(),
         by: Regex::new(r"(?i)\b(?:reported|announced|stated|confirmed|quoted|cited|published) by ((?:the )?[\p{Lu}][\p{L}\p{N}'’.\- ]{1,50}?)(?:[,.;:]|\s+(?:on|in|at|and|that|which|as)\b|$)").unwrap(),
-        subject_verb: Regex::new(&format!(r"(?:^|[,;:]\s+|\bthat\s+)((?:[\p{{L}}'’.\-]+\s+){{0,6}}?[\p{{L}}'’.\-]+)\s+(?:(?:has|had|have|also|had also|has also|previously|repeatedly|later|then|once)\s+)*(?:{SPEECH_VERBS})\b")).unwrap(),
+        subject_verb: Regex::new(&format!(r"(?:^|[,;:]\s+|\bthat\s+)((?:[\p{{L}}'’.\-]+\s+){{0,6}}?[\p{{L}}'’.\-]+),?\s+(?:(?:has|had|have|also|had also|has also|previously|repeatedly|later|then|once)\s+)*(?:{SPEECH_VERBS})\b")).unwrap(),
         quote_then_speaker: Regex::new(&format!(r#"[,?!]["”’']\s+((?:[\p{{L}}'’.\-]+\s+){{0,5}}?[\p{{L}}'’.\-]+)\s+(?:{SPEECH_VERBS})\b"#)).unwrap(),
         speaker_after_verb: Regex::new(&format!(r#"[,?!]["”’']\s+(?:{SPEECH_VERBS})\s+((?:[\p{{L}}'’.\-]+\s+){{0,5}}?[\p{{Lu}}][\p{{L}}'’.\-]+)"#)).unwrap(),
     })
@@ -156,6 +158,11 @@ mod tests {
             "Traffic was light in the morning.",
         ]);
         assert_eq!(got, vec![Some("Ilse Brandt".into()), Some("Ilse Brandt".into()), Some("Ilse Brandt".into()), None]);
+    }
+
+    #[test]
+    fn appositive_subject() {
+        assert_eq!(one("The ferry operator, Aster Lines, said it was cooperating fully.").as_deref(), Some("Aster Lines"));
     }
 
     #[test]

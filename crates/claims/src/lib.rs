@@ -10,6 +10,7 @@
 //!    source, or contradicted (same frame, conflicting number, date or place).
 
 pub mod attribution;
+mod lexicon;
 pub mod slots;
 pub mod units;
 
@@ -25,19 +26,29 @@ pub struct ArticleInput<'a> {
     /// is a copy.
     pub source: &'a str,
     pub paragraphs: &'a [String],
+    /// Id of the article in the same story this one copies, if any. Copies are not grouped on
+    /// their own: each of their units joins the group of the origin's matching unit.
+    pub copy_of: Option<&'a str>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ClaimConfig {
     /// Average similarity two groups need to merge.
     pub threshold: f32,
+    /// A group needs at least one aligned pair this similar: weak links may widen a group but
+    /// never found one.
+    pub core_threshold: f32,
+    /// A copy's unit joins its origin's unit at this similarity or above.
+    pub copy_match: f32,
     /// Added to the similarity of two units that state the same quantity.
     pub shared_quantity_bonus: f32,
+    /// Similarity is multiplied by this when one unit states a quantity the other does not.
+    pub quantity_mismatch: f32,
 }
 
 impl Default for ClaimConfig {
     fn default() -> Self {
-        ClaimConfig { threshold: 0.28, shared_quantity_bonus: 0.1 }
+        ClaimConfig { threshold: 0.15, core_threshold: 0.25, copy_match: 0.5, shared_quantity_bonus: 0.1, quantity_mismatch: 0.5 }
     }
 }
 
@@ -53,7 +64,22 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
         u.attribution = n;
     }
     let sim = Similarity::new(&all, config);
-    let groups = group(&all, &sim, config.threshold);
+    let is_copy = |u: &Unit| articles[u.article].copy_of.is_some();
+    let originals: Vec<usize> = (0..all.len()).filter(|&u| !is_copy(&all[u])).collect();
+    let mut groups: Vec<Vec<usize>> = group(&all, &originals, &sim, config).into_iter().collect();
+    for u in (0..all.len()).filter(|&u| is_copy(&all[u])) {
+        let origin = articles[all[u].article].copy_of.and_then(|id| articles.iter().position(|a| a.id == id));
+        let home = groups
+            .iter()
+            .position(|g| g.iter().any(|&o| Some(all[o].article) == origin && sim.get(u, o) >= config.copy_match));
+        match home {
+            Some(g) => groups[g].push(u),
+            None => groups.push(vec![u]),
+        }
+    }
+    for g in &mut groups {
+        g.sort_by_key(|&u| (all[u].article, all[u].start));
+    }
     let mut claims: Vec<Claim> = groups.into_iter().map(|g| build_claim(&g, &all, articles, &sim)).collect();
     let rank = |c: &Claim| match c.status {
         ClaimStatus::Contradicted => 0,
@@ -67,12 +93,16 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
     claims
 }
 
+/// Weight of a term that appears in only one unit of the story, relative to its IDF.
+const UNIQUE_TERM_WEIGHT: f32 = 0.5;
+
 /// Pairwise unit similarity with story-local IDF.
 struct Similarity {
     vectors: Vec<HashMap<String, f32>>,
     norms: Vec<f32>,
     quantities: Vec<Vec<(String, String)>>,
     bonus: f32,
+    quantity_mismatch: f32,
 }
 
 impl Similarity {
@@ -95,7 +125,17 @@ impl Similarity {
         let n = units.len().max(1) as f32;
         let vectors: Vec<HashMap<String, f32>> = sets
             .iter()
-            .map(|s| s.iter().map(|t| ((*t).clone(), (1.0 + n / df[t.as_str()]).ln())).collect())
+            .map(|s| {
+                s.iter()
+                    .map(|t| {
+                        let d = df[t.as_str()];
+                        // a word no other unit uses cannot show agreement; it only lengthens
+                        // the unit, so it weighs less in the norm
+                        let w = (1.0 + n / d).ln() * if d <= 1.0 { UNIQUE_TERM_WEIGHT } else { 1.0 };
+                        ((*t).clone(), w)
+                    })
+                    .collect()
+            })
             .collect();
         let norms = vectors.iter().map(|v| v.values().map(|w| w * w).sum::<f32>().sqrt().max(1e-9)).collect();
         let quantities = units
@@ -110,88 +150,146 @@ impl Similarity {
                     .collect()
             })
             .collect();
-        Similarity { vectors, norms, quantities, bonus: config.shared_quantity_bonus }
+        Similarity { vectors, norms, quantities, bonus: config.shared_quantity_bonus, quantity_mismatch: config.quantity_mismatch }
     }
 
     fn get(&self, a: usize, b: usize) -> f32 {
         let (va, vb) = (&self.vectors[a], &self.vectors[b]);
         let (small, large) = if va.len() <= vb.len() { (va, vb) } else { (vb, va) };
         let dot: f32 = small.iter().filter_map(|(t, w)| large.get(t).map(|w2| w * w2)).sum();
-        let mut s = dot / (self.norms[a] * self.norms[b]);
-        if self.quantities[a].iter().any(|q| self.quantities[b].contains(q)) {
+        let (na, nb) = (self.norms[a], self.norms[b]);
+        let cosine = dot / (na * nb);
+        let mut s = cosine;
+        let (qa, qb) = (&self.quantities[a], &self.quantities[b]);
+        if qa.iter().any(|q| qb.contains(q)) {
             s += self.bonus;
+        } else if qa.is_empty() != qb.is_empty() || (!qa.is_empty() && !qa.iter().any(|(f, _)| qb.iter().any(|(g, _)| f == g))) {
+            // A number is the heart of the statement that has it: a unit that states none, or
+            // counts something else, is saying something different.
+            s *= self.quantity_mismatch;
         }
         s
     }
 }
 
-/// Average-link agglomerative clustering in which only pairs from different articles count:
-/// two sentences of one article are never evidence that they say the same thing.
-fn group(units: &[Unit], sim: &Similarity, threshold: f32) -> Vec<Vec<usize>> {
-    let n = units.len();
-    let mut sum = vec![vec![0f32; n]; n];
-    let mut cnt = vec![vec![0u32; n]; n];
+/// Average-link agglomerative clustering of the `members` units in which only pairs from
+/// different articles count (two sentences of one article are never evidence that they say the
+/// same thing), and of those only aligned pairs: a unit and its best match in another article.
+/// A merge also needs a strong core: some aligned pair in the result at `core_threshold`.
+fn group(units: &[Unit], members: &[usize], sim: &Similarity, config: &ClaimConfig) -> Vec<Vec<usize>> {
+    let n = members.len();
+    let art = |i: usize| units[members[i]].article;
+    let articles = (0..n).map(art).max().map_or(0, |m| m + 1);
+    let mut raw = vec![vec![0f32; n]; n];
     for i in 0..n {
         for j in (i + 1)..n {
-            if units[i].article != units[j].article {
-                let s = sim.get(i, j);
-                sum[i][j] = s;
-                sum[j][i] = s;
-                cnt[i][j] = 1;
-                cnt[j][i] = 1;
+            if art(i) != art(j) {
+                let s = sim.get(members[i], members[j]);
+                raw[i][j] = s;
+                raw[j][i] = s;
             }
         }
     }
-    let mut members: Vec<Option<Vec<usize>>> = (0..n).map(|i| Some(vec![i])).collect();
-    let avg = |sum: &Vec<Vec<f32>>, cnt: &Vec<Vec<u32>>, i: usize, j: usize| if cnt[i][j] > 0 { sum[i][j] / cnt[i][j] as f32 } else { f32::MIN };
-    // best partner per row, refreshed when a merge touches it
-    let row_best = |sum: &Vec<Vec<f32>>, cnt: &Vec<Vec<u32>>, members: &Vec<Option<Vec<usize>>>, i: usize| {
-        (0..n)
-            .filter(|&j| j != i && members[j].is_some())
-            .map(|j| (j, avg(sum, cnt, i, j)))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
+    // Each unit's best match in every other article: an outlet states a fact once, so the
+    // pairs worth considering are the best-aligned ones. Other pairs count as no evidence.
+    let mut best_in = vec![vec![None::<(usize, f32)>; articles]; n];
+    for i in 0..n {
+        for j in 0..n {
+            let a = art(j);
+            if a != art(i) && best_in[i][a].is_none_or(|(_, s)| raw[i][j] > s) {
+                best_in[i][a] = Some((j, raw[i][j]));
+            }
+        }
+    }
+    let aligned = |i: usize, j: usize| best_in[i][art(j)].is_some_and(|(b, _)| b == j) || best_in[j][art(i)].is_some_and(|(b, _)| b == i);
+    let mut state = Agglomeration {
+        sum: vec![vec![0f32; n]; n],
+        cnt: vec![vec![0u32; n]; n],
+        strongest: vec![vec![0f32; n]; n],
+        core: vec![0f32; n],
+        alive: vec![true; n],
+        core_threshold: config.core_threshold,
     };
-    let mut best: Vec<Option<(usize, f32)>> = (0..n).map(|i| row_best(&sum, &cnt, &members, i)).collect();
+    for i in 0..n {
+        for j in 0..n {
+            if i != j && art(i) != art(j) {
+                let s = if aligned(i, j) { raw[i][j] } else { 0.0 };
+                state.sum[i][j] = s;
+                state.strongest[i][j] = s;
+                state.cnt[i][j] = 1;
+            }
+        }
+    }
+    let mut clusters: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+    let mut best: Vec<Option<(usize, f32)>> = (0..n).map(|i| state.row_best(i)).collect();
     loop {
-        let pick = (0..n)
-            .filter(|&i| members[i].is_some())
-            .filter_map(|i| best[i].map(|(j, s)| (i, j, s)))
-            .max_by(|a, b| a.2.total_cmp(&b.2));
+        let pick = (0..n).filter(|&i| state.alive[i]).filter_map(|i| best[i].map(|(j, s)| (i, j, s))).max_by(|a, b| a.2.total_cmp(&b.2));
         let Some((i, j, s)) = pick else { break };
-        if s < threshold {
+        if s < config.threshold {
             break;
         }
-        let moved = members[j].take().expect("alive");
-        members[i].as_mut().expect("alive").extend(moved);
-        for k in 0..n {
-            sum[i][k] += sum[j][k];
-            cnt[i][k] += cnt[j][k];
-            sum[k][i] = sum[i][k];
-            cnt[k][i] = cnt[i][k];
-        }
+        let moved = std::mem::take(&mut clusters[j]);
+        clusters[i].extend(moved);
+        state.merge(i, j);
         best[j] = None;
-        best[i] = row_best(&sum, &cnt, &members, i);
+        best[i] = state.row_best(i);
         for k in 0..n {
-            if k == i || members[k].is_none() {
+            if k == i || !state.alive[k] {
                 continue;
             }
-            let stale = matches!(best[k], Some((b, _)) if b == i || b == j);
-            if stale {
-                best[k] = row_best(&sum, &cnt, &members, k);
+            if matches!(best[k], Some((b, _)) if b == i || b == j) {
+                best[k] = state.row_best(k);
             } else {
-                let v = avg(&sum, &cnt, k, i);
+                let v = state.score(k, i);
                 if best[k].is_none_or(|(_, bs)| v > bs) {
                     best[k] = Some((i, v));
                 }
             }
         }
     }
-    let mut groups: Vec<Vec<usize>> = members.into_iter().flatten().collect();
-    for g in &mut groups {
-        g.sort_by_key(|&u| (units[u].article, units[u].start));
+    clusters.into_iter().filter(|c| !c.is_empty()).map(|c| c.into_iter().map(|i| members[i]).collect()).collect()
+}
+
+/// Cluster-pair statistics for [`group`], indexed by each cluster's first slot.
+struct Agglomeration {
+    sum: Vec<Vec<f32>>,
+    cnt: Vec<Vec<u32>>,
+    /// Strongest aligned pair between two clusters.
+    strongest: Vec<Vec<f32>>,
+    /// Strongest aligned pair inside a cluster.
+    core: Vec<f32>,
+    alive: Vec<bool>,
+    core_threshold: f32,
+}
+
+impl Agglomeration {
+    fn score(&self, i: usize, j: usize) -> f32 {
+        if self.cnt[i][j] == 0 {
+            return f32::MIN;
+        }
+        let core = self.core[i].max(self.core[j]).max(self.strongest[i][j]);
+        if core < self.core_threshold {
+            return f32::MIN;
+        }
+        self.sum[i][j] / self.cnt[i][j] as f32
     }
-    groups.sort_by_key(|g| (units[g[0]].article, units[g[0]].start));
-    groups
+
+    fn row_best(&self, i: usize) -> Option<(usize, f32)> {
+        (0..self.alive.len()).filter(|&j| j != i && self.alive[j]).map(|j| (j, self.score(i, j))).max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    fn merge(&mut self, i: usize, j: usize) {
+        self.core[i] = self.core[i].max(self.core[j]).max(self.strongest[i][j]);
+        self.alive[j] = false;
+        for k in 0..self.alive.len() {
+            self.sum[i][k] += self.sum[j][k];
+            self.cnt[i][k] += self.cnt[j][k];
+            self.strongest[i][k] = self.strongest[i][k].max(self.strongest[j][k]);
+            self.sum[k][i] = self.sum[i][k];
+            self.cnt[k][i] = self.cnt[i][k];
+            self.strongest[k][i] = self.strongest[i][k];
+        }
+    }
 }
 
 fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: &Similarity) -> Claim {
@@ -207,7 +305,9 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
         .copied()
         .max_by(|&a, &b| {
             let score = |x: usize| group.iter().filter(|&&y| units[y].article != units[x].article).map(|&y| sim.get(x, y)).sum::<f32>();
-            score(a).total_cmp(&score(b)).then(b.cmp(&a))
+            // equal standing (always so in a pair): the fuller wording says more
+            let (sa, sb) = (score(a), score(b));
+            if (sa - sb).abs() > 1e-6 { sa.total_cmp(&sb) } else { units[a].terms.len().cmp(&units[b].terms.len()).then(b.cmp(&a)) }
         })
         .expect("groups are not empty");
     let conflict = find_conflict(group, units, articles);
@@ -281,19 +381,30 @@ fn find_conflict(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> 
         if by_source.len() < 2 {
             continue;
         }
-        let disjoint = by_source.iter().enumerate().any(|(i, (_, a))| {
-            by_source.iter().skip(i + 1).any(|(_, b)| !a.iter().any(|x| b.iter().any(|y| x.same_value(y))))
+        // Places conflict only when neither side mentions the other's place at all: "in Kyiv"
+        // against a sentence that names Kyiv elsewhere is a different detail, not a dispute.
+        let text_of = |source: &str| -> String {
+            group.iter().filter(|&&u| articles[units[u].article].source == source).map(|&u| units[u].text.as_str()).collect::<Vec<_>>().join(" ")
+        };
+        let disjoint = by_source.iter().enumerate().any(|(i, (sa, a))| {
+            by_source.iter().skip(i + 1).any(|(sb, b)| {
+                let differ = !a.iter().any(|x| b.iter().any(|y| x.same_value(y)));
+                differ
+                    && (kind != "place"
+                        || (!a.iter().any(|x| text_of(sb).contains(&x.text())) && !b.iter().any(|y| text_of(sa).contains(&y.text()))))
+            })
         });
         if disjoint {
-            let mut values: Vec<String> = Vec::new();
+            // one wording per distinct value: "12 people" and "Twelve people" are one value
+            let mut distinct: Vec<&slots::Slot> = Vec::new();
             for (_, v) in &by_source {
                 for s in v {
-                    let t = s.text();
-                    if !values.contains(&t) {
-                        values.push(t);
+                    if !distinct.iter().any(|d| d.same_value(s)) {
+                        distinct.push(s);
                     }
                 }
             }
+            let values = distinct.iter().map(|s| s.text()).collect();
             return Some((kind.to_string(), frame, values));
         }
     }
@@ -306,7 +417,7 @@ mod tests {
 
     fn run(docs: &[(&str, &str, &str)]) -> Vec<Claim> {
         let paras: Vec<Vec<String>> = docs.iter().map(|(_, _, t)| t.split("\n\n").map(str::to_string).collect()).collect();
-        let inputs: Vec<ArticleInput> = docs.iter().zip(&paras).map(|((id, src, _), p)| ArticleInput { id, source: src, paragraphs: p }).collect();
+        let inputs: Vec<ArticleInput> = docs.iter().zip(&paras).map(|((id, src, _), p)| ArticleInput { id, source: src, paragraphs: p, copy_of: None }).collect();
         compare("s1", &inputs, &ClaimConfig::default())
     }
 
@@ -352,7 +463,12 @@ mod tests {
 
     #[test]
     fn a_copy_does_not_corroborate_its_origin() {
-        let claims = run(&[("a", "Port Daily", A), ("a2", "Port Daily", A)]);
+        let paras: Vec<String> = A.split("\n\n").map(str::to_string).collect();
+        let inputs = [
+            ArticleInput { id: "a", source: "Port Daily", paragraphs: &paras, copy_of: None },
+            ArticleInput { id: "a2", source: "Port Daily", paragraphs: &paras, copy_of: Some("a") },
+        ];
+        let claims = compare("s1", &inputs, &ClaimConfig::default());
         let reopened = claim_with(&claims, "reopened");
         assert_eq!(articles_of(reopened), vec!["a", "a2"]);
         assert_eq!(reopened.status, ClaimStatus::SingleSource);

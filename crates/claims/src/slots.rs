@@ -64,7 +64,7 @@ fn patterns() -> &'static Patterns {
     P.get_or_init(|| Patterns {
         number: Regex::new(r"(?i)(?:\$|€|£)?\b(\d[\d,]*(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozens|hundreds|thousands)\b(\s*(?:%|percent|per cent|million|billion|thousand))?((?:[\s-]+[\p{L}]+){1,3})?").unwrap(),
         date: Regex::new(r"(?i)\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})\b|(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)").unwrap(),
-        place: Regex::new(r"\b(?:in|at|near|outside)\s+((?:the\s+)?\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+){0,2})").unwrap(),
+        place: Regex::new(r"\b(?:in|at|near|outside)\s+((?:the\s+)?\p{Lu}[\p{L}\-]+(?:\s+\p{Lu}[\p{L}\-]+){0,2})").unwrap(),
     })
 }
 
@@ -133,6 +133,11 @@ pub fn slots(sentence: &str) -> Vec<Slot> {
         out.push(Slot::Quantity { frame, value, text });
     }
     for c in p.place.captures_iter(sentence) {
+        let whole = c.get(0).expect("whole match");
+        // "in Moscow's plans" names no place where something happened
+        if sentence[whole.end()..].starts_with(['\'', '\u{2019}']) {
+            continue;
+        }
         let name = c[1].trim_start_matches("the ").to_string();
         let first = name.split_whitespace().next().unwrap_or("");
         let months_or_days = MONTHS.iter().any(|m| first.to_lowercase().starts_with(m))
@@ -162,6 +167,11 @@ mod tests {
         assert!(s.iter().any(|x| matches!(x, Slot::Date { month: 9, day: 3, .. })));
         assert!(s.contains(&Slot::Place { name: "Istanbul".into() }));
         assert!(!s.iter().any(|x| matches!(x, Slot::Quantity { .. })));
+    }
+
+    #[test]
+    fn possessives_are_not_places() {
+        assert!(slots("Escalation in Moscow's military plans.").is_empty());
     }
 
     #[test]

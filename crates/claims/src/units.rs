@@ -101,6 +101,41 @@ pub fn clauses(sentence: &str, offset: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Content terms for comparing claims: stems with paraphrases folded by the lexicon.
+pub fn claim_terms(text: &str) -> Vec<String> {
+    static PHRASES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    let phrases = PHRASES.get_or_init(|| crate::lexicon::PHRASES.iter().map(|(p, r)| (Regex::new(p).expect("lexicon phrase"), *r)).collect());
+    let mut lower = text.to_lowercase();
+    for (re, rep) in phrases {
+        if re.is_match(&lower) {
+            lower = re.replace_all(&lower, *rep).into_owned();
+        }
+    }
+    let unigrams: Vec<String> = parallax_text::terms(&lower).into_iter().map(|t| fold(&t)).collect();
+    // Adjacent content words ("serial produc", "launch site") carry what a claim is about better
+    // than either word alone.
+    let bigrams: Vec<String> = unigrams.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect();
+    unigrams.into_iter().chain(bigrams).collect()
+}
+
+/// Folds derivational variants the stemmer leaves apart ("product"/"produc",
+/// "deliveri"/"deliv") and synonym classes.
+fn fold(stem: &str) -> String {
+    let base = if let Some(s) = stem.strip_suffix("uct") {
+        format!("{s}uc")
+    } else if stem.len() >= 7 && stem.ends_with("eri") {
+        stem[..stem.len() - 3].to_string()
+    } else {
+        stem.to_string()
+    };
+    for (canon, variants) in crate::lexicon::SYNONYMS {
+        if variants.contains(&base.as_str()) {
+            return canon.to_string();
+        }
+    }
+    base
+}
+
 /// Builds the units of one article from its paragraphs. `attributions` gives each sentence's
 /// source (see `attribution`).
 pub fn article_units(article: usize, paragraphs: &[String], attribute: impl Fn(&[&str]) -> Vec<Option<String>>) -> Vec<Unit> {
@@ -126,8 +161,11 @@ pub fn article_units(article: usize, paragraphs: &[String], attribute: impl Fn(&
         if !is_candidate(sentence, attribution.is_some()) {
             continue;
         }
+        // Who says it is not what is said: the source's name does not make two claims alike.
+        let source_terms: Vec<String> = attribution.as_deref().map(|a| parallax_text::terms(a).into_iter().map(|t| fold(&t)).collect()).unwrap_or_default();
         for (cs, ce) in clauses(sentence, s) {
             let t = &text[cs..ce];
+            let terms: Vec<String> = claim_terms(t).into_iter().filter(|term| !term.split(' ').any(|w| source_terms.iter().any(|s| s == w))).collect();
             units.push(Unit {
                 article,
                 sentence_index: idx,
@@ -135,7 +173,7 @@ pub fn article_units(article: usize, paragraphs: &[String], attribute: impl Fn(&
                 end: ce,
                 text: t.to_string(),
                 attribution: attribution.clone(),
-                terms: parallax_text::terms(t),
+                terms,
                 slots: slots::slots(t),
             });
         }
@@ -165,6 +203,13 @@ mod tests {
         let s = "Work is ongoing, Putin said, adding that the first batch of missiles has been produced.";
         assert_eq!(pieces(s), vec!["Work is ongoing, Putin said", "the first batch of missiles has been produced."]);
         assert_eq!(pieces("The council met on Monday, and officials said yes."), vec!["The council met on Monday, and officials said yes."]);
+    }
+
+    #[test]
+    fn paraphrases_fold_together() {
+        assert_eq!(claim_terms("serial production"), claim_terms("mass-produced"));
+        assert_eq!(claim_terms("twelve died"), claim_terms("twelve were killed"));
+        assert_eq!(claim_terms("deliveries"), claim_terms("delivered"));
     }
 
     #[test]

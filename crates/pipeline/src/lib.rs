@@ -255,7 +255,11 @@ impl<S: Store> Engine<S> {
                 by_id.get(root.as_str()).copied().unwrap_or(a).outlet_or_host()
             })
             .collect();
-        let inputs: Vec<ArticleInput> = articles.iter().zip(&sources).map(|(a, s)| ArticleInput { id: &a.id, source: s, paragraphs: &a.paragraphs }).collect();
+        let inputs: Vec<ArticleInput> = articles
+            .iter()
+            .zip(&sources)
+            .map(|(a, s)| ArticleInput { id: &a.id, source: s, paragraphs: &a.paragraphs, copy_of: a.duplicate_of.as_deref().filter(|d| by_id.contains_key(d)) })
+            .collect();
         let claims = parallax_claims::compare(story_id, &inputs, &self.config.claims);
         Ok(StoryReport { story, articles, claims })
     }
