@@ -199,16 +199,16 @@ fn open_engine(args: &StoreArgs) -> Result<Engine<SqliteStore>> {
 }
 
 /// Ingests with per-input errors on stderr and a progress line on a terminal. Fails only when
-/// nothing at all could be read.
+/// nothing at all could be read, with one line naming what failed.
 fn ingest(engine: &mut Engine<SqliteStore>, inputs: &[String]) -> Result<IngestSummary> {
     let tty = std::io::stderr().is_terminal();
-    let mut errors: Vec<String> = Vec::new();
+    let mut report = Warnings::default();
     let mut seen = 0usize;
     let mut sink = |ev: Event<'_>| {
         seen += 1;
-        if let Event::Failed { error, .. } = ev {
-            eprintln!("warning: {error}, skipped");
-            errors.push(error);
+        match ev {
+            Event::Failed { error, .. } => report.failed(error),
+            _ => report.succeeded(),
         }
         if tty && seen % 100 == 0 {
             eprint!("\r{seen} documents read");
@@ -219,33 +219,61 @@ fn ingest(engine: &mut Engine<SqliteStore>, inputs: &[String]) -> Result<IngestS
         eprintln!("\r{seen} documents read");
     }
     if summary.article_ids.is_empty() {
-        match errors.as_slice() {
-            [one] => bail!("{one}"),
-            [] => bail!("no documents found in {}", inputs.join(", ")),
-            many => bail!("nothing could be processed: all {} documents failed (first: {})", many.len(), many[0]),
-        }
+        bail!("{}", report.all_failed(inputs));
     }
     Ok(summary)
 }
 
-fn extract(format: ExtractFormat, inputs: &[String]) -> Result<()> {
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for item in parallax_ingest::documents(inputs) {
-        let result = item.map_err(|e| e.to_string()).and_then(|doc| parallax_extract::extract(&doc).map_err(|e| e.to_string()));
-        match result {
-            Ok(a) => rows.push(a),
-            Err(e) => {
+/// Per-document errors: printed as warnings once something has worked (so a long batch shows
+/// them as they happen), folded into the one error line when nothing does.
+#[derive(Default)]
+struct Warnings {
+    held: Vec<String>,
+    any_ok: bool,
+}
+
+impl Warnings {
+    fn failed(&mut self, error: String) {
+        if self.any_ok {
+            eprintln!("warning: {error}, skipped");
+        } else {
+            self.held.push(error);
+        }
+    }
+
+    fn succeeded(&mut self) {
+        if !self.any_ok {
+            self.any_ok = true;
+            for e in self.held.drain(..) {
                 eprintln!("warning: {e}, skipped");
-                errors.push(e);
             }
         }
     }
-    if rows.is_empty() {
-        match errors.as_slice() {
-            [one] => bail!("{one}"),
-            _ => bail!("nothing could be extracted from {}", inputs.join(", ")),
+
+    fn all_failed(&self, inputs: &[String]) -> String {
+        match self.held.as_slice() {
+            [] => format!("no documents found in {}", inputs.join(", ")),
+            [one] => one.clone(),
+            many => format!("nothing could be processed: {}", many.join("; ")),
         }
+    }
+}
+
+fn extract(format: ExtractFormat, inputs: &[String]) -> Result<()> {
+    let mut rows = Vec::new();
+    let mut report = Warnings::default();
+    for item in parallax_ingest::documents(inputs) {
+        let result = item.map_err(|e| e.to_string()).and_then(|doc| parallax_extract::extract(&doc).map_err(|e| e.to_string()));
+        match result {
+            Ok(a) => {
+                report.succeeded();
+                rows.push(a);
+            }
+            Err(e) => report.failed(e),
+        }
+    }
+    if rows.is_empty() {
+        bail!("{}", report.all_failed(inputs));
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

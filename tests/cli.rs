@@ -1,0 +1,291 @@
+//! End-to-end tests of the `parallax` binary: real files, a real SQLite store, real processes.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_parallax"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("PARALLAX_DB");
+    c
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("parallax-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("parallax runs")
+}
+
+fn ok_json(args: &[&str]) -> Value {
+    let out = run(args);
+    assert!(out.status.success(), "parallax {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn stories(v: &Value) -> &Vec<Value> {
+    v["stories"].as_array().expect("stories array")
+}
+
+/// Article ids of a claim's support, in order, without repeats.
+fn claim_articles(c: &Value) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for s in c["support"].as_array().unwrap() {
+        let a = s["article"].as_str().unwrap().to_string();
+        if !v.contains(&a) {
+            v.push(a);
+        }
+    }
+    v
+}
+
+fn claim_mentions(c: &Value, needle: &str) -> bool {
+    c["text"].as_str().unwrap().contains(needle) || c["support"].as_array().unwrap().iter().any(|s| s["sentence"].as_str().unwrap().contains(needle))
+}
+
+#[test]
+fn example_corpus_analysis_finds_copy_contradiction_and_corroboration() {
+    let dir = tmp("example");
+    let db = dir.join("p.db");
+    let v = ok_json(&["analyze", "--db", db.to_str().unwrap(), "--format", "json", "examples/ferry"]);
+    let st = stories(&v);
+    assert_eq!(st.len(), 1, "one story expected: {v:#}");
+    let story = &st[0];
+    let articles = story["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 5);
+    let by_input = |input: &str| articles.iter().find(|a| a["input"] == input).unwrap_or_else(|| panic!("no article with input {input}"));
+    // JSONL articles keep their line ids as input
+    let wire = by_input("meridian-0303-ferry");
+    let copy = by_input("aggregate-0304-ferry");
+    assert_eq!(copy["duplicate_of"], wire["id"]);
+    assert!(wire["duplicate_of"].is_null());
+    let id_of = |input: &str| by_input(input)["id"].as_str().unwrap().to_string();
+    let herald = id_of("examples/ferry/coastal-herald.html");
+    let valley = id_of("examples/ferry/valley-times.txt");
+
+    let claims = story["claims"].as_array().unwrap();
+    let toll = claims.iter().find(|c| c["status"] == "contradicted").expect("a contradicted claim");
+    let values: Vec<&str> = toll["conflict"]["values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(values.iter().any(|v| v.contains("12")) && values.iter().any(|v| v.contains("15")), "{values:?}");
+
+    let rescued = claims.iter().find(|c| claim_mentions(c, "87")).expect("a claim about 87 rescued");
+    assert_eq!(rescued["status"], "corroborated");
+    assert_eq!(rescued["outlets"].as_array().unwrap().len(), 3, "copy must not count: {rescued:#}");
+    assert!(rescued["support"].as_array().unwrap().iter().all(|s| s["attribution"] == "Tomas Reed"));
+    for a in [&herald, &valley] {
+        assert!(claim_articles(rescued).contains(a));
+    }
+
+    let passengers = claims.iter().find(|c| claim_mentions(c, "140 passengers")).expect("140 passengers claim");
+    assert_eq!(passengers["status"], "single_source");
+    assert_eq!(claim_articles(passengers).len(), 2, "wire and its copy");
+
+    // every support points at the exact text
+    for c in claims {
+        for s in c["support"].as_array().unwrap() {
+            let a = articles.iter().find(|a| a["id"] == s["article"]).unwrap();
+            let text = a["text"].as_str().unwrap();
+            let (start, end) = (s["span"]["start"].as_u64().unwrap() as usize, s["span"]["end"].as_u64().unwrap() as usize);
+            assert_eq!(&text[start..end], s["sentence"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn page_chrome_stays_out_of_extracted_text() {
+    let v = ok_json(&["extract", "examples/ferry/valley-times.txt"]);
+    assert_eq!(v["title"], "Twelve dead after ferry capsizes outside Port Aster");
+    assert_eq!(v["byline"], "Jonas Petrov");
+    let text = v["text"].as_str().unwrap();
+    for chrome in ["Related Articles", "Harbor bridge", "festival", "Download", "Getty", "Avatar", "min read"] {
+        assert!(!text.contains(chrome), "{chrome} leaked into {text}");
+    }
+    assert_eq!(text.matches("Twelve people died").count(), 1, "repeated lead must appear once");
+
+    let v = ok_json(&["extract", "examples/ferry/coastal-herald.html"]);
+    assert_eq!(v["byline"], "Mira Okafor");
+    assert_eq!(v["published"], "2026-03-03T11:40:00+01:00");
+    let text = v["text"].as_str().unwrap();
+    assert_eq!(text.split("\n\n").count(), 5, "{text}");
+    for chrome in ["cookies", "Share on", "Advertisement", "Spring festival", "thoughts are with", "rights reserved"] {
+        assert!(!text.contains(chrome), "{chrome} leaked into {text}");
+    }
+}
+
+#[test]
+fn extract_prints_one_object_or_json_lines() {
+    let out = run(&["extract", "examples/ferry/the-lantern.html", "examples/ferry/wire.jsonl"]);
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["byline"], "Sofia Brandt");
+    assert_eq!(lines[1]["input"], "meridian-0303-ferry");
+    for key in ["input", "title", "byline", "published", "language", "text"] {
+        assert!(lines[0].get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn reingesting_is_a_no_op_with_stable_ids() {
+    let dir = tmp("reingest");
+    let db = dir.join("p.db");
+    let db = db.to_str().unwrap();
+    let first = ok_json(&["ingest", "--db", db, "--json", "examples/ferry"]);
+    assert_eq!(first["stored"], 5);
+    let again = ok_json(&["ingest", "--db", db, "--json", "examples/ferry"]);
+    assert_eq!(again["stored"], 0);
+    assert_eq!(again["unchanged"], 5);
+    assert_eq!(again["store"]["articles"], 5);
+    let a = ok_json(&["analyze", "--db", db, "--format", "json", "examples/ferry/wire.jsonl"]);
+    let b = ok_json(&["analyze", "--db", db, "--format", "json", "examples/ferry/wire.jsonl"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn bad_inputs_are_named_and_skipped() {
+    let dir = tmp("bad");
+    let db = dir.join("p.db");
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "   \n").unwrap();
+    let bad_jsonl = dir.join("bad.jsonl");
+    std::fs::write(&bad_jsonl, "{\"id\":\"x\",\"text\":\"A short but real article body that says the bridge reopened on Monday.\"}\nnot json\n").unwrap();
+    let out = run(&["analyze", "--db", db.to_str().unwrap(), "--format", "json", empty.to_str().unwrap(), "missing.html", bad_jsonl.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("empty.txt: no article text found"), "{err}");
+    assert!(err.contains("missing.html"), "{err}");
+    assert!(err.contains("bad.jsonl:2: not valid JSON"), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stories(&v).len(), 1);
+
+    let out = run(&["analyze", "--db", db.to_str().unwrap(), "missing.html"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: missing.html"), "{err}");
+}
+
+#[test]
+fn stdin_and_gzip_inputs() {
+    use std::io::Write;
+    let dir = tmp("stdin");
+    let db = dir.join("p.db");
+    let mut child = bin()
+        .args(["analyze", "--db", db.to_str().unwrap(), "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(std::fs::read("examples/ferry/valley-times.txt").unwrap().as_slice()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stories(&v)[0]["articles"][0]["input"], "-");
+
+    let gz = dir.join("lantern.html.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&std::fs::read("examples/ferry/the-lantern.html").unwrap()).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let v = ok_json(&["extract", gz.to_str().unwrap()]);
+    assert_eq!(v["title"], "Port Aster ferry disaster: what we know");
+}
+
+#[test]
+fn people_formats_render() {
+    let dir = tmp("formats");
+    let db = dir.join("p.db");
+    let db = db.to_str().unwrap();
+    for (format, needle) in [("text", "Claim matrix"), ("md", "| claim | status |"), ("html", "<table>")] {
+        let out = run(&["analyze", "--db", db, "--format", format, "examples/ferry"]);
+        assert!(out.status.success());
+        let s = String::from_utf8(out.stdout).unwrap();
+        assert!(s.contains(needle), "{format}: {s}");
+        assert!(s.contains("contradicted"), "{format}");
+    }
+    let listed = ok_json(&["stories", "--db", db, "--json"]);
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    let out = run(&["show", "--db", db, &id]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("On whose word"));
+    let out = run(&["show", "--db", db, "s-nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("s-nope"));
+}
+
+#[test]
+fn a_killed_ingest_leaves_a_consistent_store() {
+    let dir = tmp("kill");
+    let db = dir.join("p.db");
+    let feed = dir.join("many.jsonl");
+    let mut body = String::new();
+    for i in 0..4000 {
+        body.push_str(&format!(
+            "{{\"id\":\"n{i}\",\"source\":\"Outlet {o}\",\"date\":\"2024-01-{d:02}\",\"title\":\"Council {i} votes on plan {i}\",\"text\":\"The council of district {i} voted on plan number {i} on Monday after a debate about item {i}, officials in district {i} said.\"}}\n",
+            o = i % 7,
+            d = 1 + i % 28
+        ));
+    }
+    std::fs::write(&feed, body).unwrap();
+    let mut child = bin().args(["ingest", "--db", db.to_str().unwrap(), feed.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let _ = child.kill();
+    let _ = child.wait();
+    // whatever was committed is whole: the store opens, and finishing the batch stores the rest
+    let v = ok_json(&["ingest", "--db", db.to_str().unwrap(), "--json", feed.to_str().unwrap()]);
+    assert_eq!(v["store"]["articles"], 4000);
+    assert_eq!(v["stored"].as_u64().unwrap() + v["unchanged"].as_u64().unwrap(), 4000);
+}
+
+fn seeds() -> Option<Vec<String>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds");
+    let mut files: Vec<String> = std::fs::read_dir(&dir).ok()?.flatten().map(|e| e.path().display().to_string()).filter(|p| p.ends_with(".txt")).collect();
+    files.sort();
+    (files.len() == 3).then_some(files)
+}
+
+#[test]
+fn seeds_make_one_story_with_the_right_claim_groups() {
+    let Some(files) = seeds() else {
+        eprintln!("skipped: ../shared/corpus/seeds is not present");
+        return;
+    };
+    let dir = tmp("seeds");
+    let db = dir.join("p.db");
+    let mut args = vec!["analyze", "--db", db.to_str().unwrap(), "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let v = ok_json(&args);
+    let st = stories(&v);
+    assert_eq!(st.len(), 1, "the three seeds are one story");
+    let articles = st[0]["articles"].as_array().unwrap();
+    let id = |prefix: &str| articles.iter().find(|a| a["input"].as_str().unwrap().contains(prefix)).unwrap()["id"].as_str().unwrap().to_string();
+    let (s000, s002, s004) = (id("000_"), id("002_"), id("004_"));
+
+    for a in articles {
+        let text = a["text"].as_str().unwrap();
+        for other in ["Trump", "Coalition of the Willing", "Roscosmos", "Orban", "Download", "Daily8", "Related Articles", "Getty Images", "No comments"] {
+            assert!(!text.contains(other), "{other} leaked into {}", a["input"]);
+        }
+    }
+    let t004 = articles.iter().find(|a| a["id"] == s004.as_str()).unwrap()["text"].as_str().unwrap();
+    assert_eq!(t004.matches("The first mass produced Oreshnik hypersonic missile system has entered service").count(), 1);
+
+    let claims = st[0]["claims"].as_array().unwrap();
+    let with = |needle: &str| claims.iter().filter(move |c| claim_mentions(c, needle)).collect::<Vec<_>>();
+    // the Belarus deployment: 002 and 004, not 000
+    let belarus = with("Belarus");
+    assert!(belarus.iter().any(|c| { let a = claim_articles(c); a.contains(&s002) && a.contains(&s004) }), "Belarus claims: {belarus:#?}");
+    assert!(belarus.iter().all(|c| !claim_articles(c).contains(&s000)));
+    // the 2,000 km figure: 000 only
+    let range = with("2,000");
+    assert!(!range.is_empty());
+    assert!(range.iter().all(|c| claim_articles(c) == vec![s000.clone()]), "{range:#?}");
+    // the start of serial production: all three
+    assert!(
+        claims.iter().any(|c| { let a = claim_articles(c); [&s000, &s002, &s004].iter().all(|s| a.contains(s)) && claim_mentions(c, "production") }),
+        "no production claim backed by all three"
+    );
+}
