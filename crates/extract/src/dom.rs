@@ -119,7 +119,8 @@ pub fn parse(html: &str) -> Dom {
                 continue;
             }
         }
-        let end = html[i + 1..].find('<').map_or(bytes.len(), |e| i + 1 + e);
+        // '<' is ASCII, so any position found in the bytes is a char boundary
+        let end = bytes[i + 1..].iter().position(|&b| b == b'<').map_or(bytes.len(), |e| i + 1 + e);
         b.text(&html[i..end], true);
         i = end;
     }
@@ -388,6 +389,12 @@ mod tests {
         let text_node = dom.descendants(Dom::ROOT).find(|&id| matches!(dom.nodes[id].kind, NodeKind::Text(_))).unwrap();
         assert!(dom.ancestors(text_node).count() <= MAX_DEPTH + 1);
         assert_eq!(dom.text(Dom::ROOT), "deep");
+    }
+
+    #[test]
+    fn multibyte_text_right_after_a_lone_angle_bracket() {
+        let dom = parse("<p>a <\u{4e2d} and 1 < 2 \u{4e2d}</p>");
+        assert!(dom.text(Dom::ROOT).contains("1 < 2"));
     }
 
     #[test]

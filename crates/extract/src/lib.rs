@@ -182,3 +182,40 @@ mod tests {
         assert_eq!(sniff("Breaking: <b> is a tag"), DocumentKind::Text);
     }
 }
+
+/// Extraction must never panic, whatever the bytes: a cheap always-on fuzz over generated
+/// documents mixing markup, multibyte text and truncation. The cargo-fuzz target in `fuzz/`
+/// explores further.
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    const PIECES: &[&str] = &[
+        "<", ">", "</", "<p>", "</p>", "<div class=\"a\">", "</div>", "<script>", "</script>", "<!--", "-->", "&amp;",
+        "&#", "&#x1F600;", "\u{4e2d}\u{6587}", "\u{0416}", "\u{1F600}", "\"", "'", "=", " ", "\n", "\n\n", "a", "Word.",
+        "<br>", "<li>", "<table><tr><td>", "<meta charset=\"x\">", "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",",
+        "Related Articles", "By Jane Roe", "2 days ago", "\u{feff}", "\r\n", "<html lang=", "<title>", "</title>", "<!doctype html>",
+    ];
+
+    #[test]
+    fn generated_documents_never_panic() {
+        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..3000 {
+            let len = (next() % 80) as usize;
+            let mut body = String::new();
+            for _ in 0..len {
+                body.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            for kind in [DocumentKind::Html, DocumentKind::Text, DocumentKind::CleanText] {
+                let doc = RawDocument { input: format!("gen-{round}"), kind: Some(kind), body: body.clone(), hints: Default::default() };
+                let _ = extract(&doc);
+            }
+        }
+    }
+}
