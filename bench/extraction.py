@@ -91,6 +91,7 @@ def main():
     ap.add_argument("--parallax", default="target/release/parallax")
     ap.add_argument("--python", default="bench/.venv/bin/python")
     ap.add_argument("--out", default="bench/out/extraction")
+    ap.add_argument("--only", help="run only systems whose name contains this (for quick iteration)")
     args = ap.parse_args()
     shared = Path(args.shared)
     tools = shared / "tools"
@@ -108,6 +109,8 @@ def main():
     wcxb_files = sorted(str(p) for p in (wcxb / "html").glob("*.html.gz"))
     results = []
     for name, cmd in systems.items():
+        if args.only and args.only not in name:
+            continue
         slug = re.sub(r"\W+", "-", name).strip("-")
         raw = out / f"{slug}-aeb.jsonl"
         cpu, rss, wall = run_measured(cmd(aeb_files), raw)
@@ -129,6 +132,8 @@ def main():
         ar = a[0] if isinstance(a, list) else a
         wr = w[0] if isinstance(w, list) else w
         print(f"{name:<38} {ar['f1']:>7.3f} {ar['precision']:>6.3f} {ar['recall']:>6.3f} {speed:>11.1f} {rss:>8.1f} {wr['f1']:>11.3f} {m['title']:>6.3f} {m['author']:>6.3f} {m['publish_date']:>6.3f}")
+    if len(results) < 2:
+        return
     base = results[1]
     print(f"\nparallax / {base[0]}: speed x{results[0][4] / base[4]:.1f}, AEB F1 {results[0][1]['f1'] if not isinstance(results[0][1], list) else results[0][1][0]['f1']:.3f} vs {base[1]['f1'] if not isinstance(base[1], list) else base[1][0]['f1']:.3f}")
 

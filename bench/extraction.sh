@@ -9,6 +9,6 @@ SHARED="${SHARED:-$(cd .. && pwd)/shared}"
 cargo build --release --quiet
 if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import trafilatura" 2>/dev/null; then
   python3 -m venv bench/.venv
-  bench/.venv/bin/pip install --quiet "trafilatura==2.3.1"
+  bench/.venv/bin/pip install --quiet "trafilatura==2.3.1" lxml_html_clean
 fi
 python3 bench/extraction.py --shared "$SHARED" "$@"

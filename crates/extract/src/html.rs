@@ -21,10 +21,19 @@ struct Block {
 pub fn extract(html: &str) -> Article {
     let dom = dom::parse(html);
     let meta = meta::read(&dom);
-    let dropped = pruned(&dom);
+    let dropped = pruned(&dom, true);
     let blocks = blocks(&dom, &dropped);
     let mut paragraphs = main_paragraphs(&dom, &blocks);
-    let body_chars: usize = paragraphs.iter().map(String::len).sum();
+    let mut body_chars: usize = paragraphs.iter().map(String::len).sum();
+    if body_chars < rules::MIN_BODY_CHARS {
+        // Class names misled the pruning: try again trusting only tags and visibility.
+        let retry = main_paragraphs(&dom, &self::blocks(&dom, &pruned(&dom, false)));
+        let retry_chars: usize = retry.iter().map(String::len).sum();
+        if retry_chars > body_chars {
+            paragraphs = retry;
+            body_chars = retry_chars;
+        }
+    }
     if body_chars < rules::MIN_BODY_CHARS {
         if let Some(ld) = meta.article_body.as_deref().filter(|b| b.len() > body_chars) {
             paragraphs = ld.split('\n').map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
@@ -48,8 +57,11 @@ pub fn extract(html: &str) -> Article {
 }
 
 /// Marks every node that can hold no article text: chrome tags, chrome class/id, hidden markup,
-/// and everything inside those.
-fn pruned(dom: &Dom) -> Vec<bool> {
+/// and everything inside those. A class/id verdict is not trusted on an element that holds most
+/// of the page's text: "rail" and "advert" turn up on the wrappers of whole pages.
+fn pruned(dom: &Dom, by_class: bool) -> Vec<bool> {
+    let text_len = text_lengths(dom);
+    let total = text_len[Dom::ROOT].max(1);
     let mut dropped = vec![false; dom.nodes.len()];
     for id in dom.descendants(Dom::ROOT) {
         if dom.nodes[id].parent.is_some_and(|p| dropped[p]) {
@@ -60,9 +72,36 @@ fn pruned(dom: &Dom) -> Vec<bool> {
         if matches!(name, "html" | "body" | "main" | "article") {
             continue;
         }
-        dropped[id] = rules::DROP_TAGS.contains(&name) || is_hidden(dom, id) || class_weight(dom, id) < 0;
+        let wrapper = text_len[id] as f64 >= total as f64 * rules::WRAPPER_TEXT_SHARE;
+        dropped[id] = rules::DROP_TAGS.contains(&name) || is_hidden(dom, id) || (by_class && !wrapper && class_weight(dom, id) < 0);
     }
     dropped
+}
+
+/// Characters of text under each node, scripts and styles excluded. Children always come after
+/// their parent in the arena, so one backwards pass sums them.
+fn text_lengths(dom: &Dom) -> Vec<usize> {
+    let mut len = vec![0usize; dom.nodes.len()];
+    for id in (0..dom.nodes.len()).rev() {
+        if let NodeKind::Text(t) = &dom.nodes[id].kind {
+            if !dom.parent_name(id).is_some_and(|p| rules::RAW_TEXT_TAGS.contains(&p) && p != "title") {
+                len[id] += t.trim().len();
+            }
+        }
+        if let Some(p) = dom.nodes[id].parent {
+            len[p] += len[id];
+        }
+    }
+    len
+}
+
+/// Whether an element is chrome by its own tag, class/id or visibility.
+pub(crate) fn drops(dom: &Dom, id: NodeId) -> bool {
+    let Some(name) = dom.name(id) else { return false };
+    if matches!(name, "html" | "body" | "main" | "article") {
+        return false;
+    }
+    rules::DROP_TAGS.contains(&name) || is_hidden(dom, id) || class_weight(dom, id) < 0
 }
 
 fn is_hidden(dom: &Dom, id: NodeId) -> bool {

@@ -20,6 +20,11 @@ use parallax_model::{Article, DocumentKind, RawDocument};
 
 pub use meta::normalize_date;
 
+/// Whether the pruning rules drop this element by itself (not through an ancestor): a debug aid.
+pub fn debug_dropped(dom: &dom::Dom, id: dom::NodeId) -> bool {
+    html::drops(dom, id)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
     #[error("{input}: no article text found ({reason})")]

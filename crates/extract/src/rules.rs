@@ -58,6 +58,9 @@ pub const ARTICLE_LD_TYPES: &[&str] = &[
 pub const MIN_PROSE_CHARS: usize = 25;
 /// Paragraphs whose text is mostly link text are navigation, not prose.
 pub const MAX_LINK_DENSITY: f64 = 0.5;
+/// An element holding this share of the page's text is a wrapper: its class/id says nothing
+/// about whether it is chrome.
+pub const WRAPPER_TEXT_SHARE: f64 = 0.4;
 /// Below this many characters the main pass is deemed to have failed and the fallbacks run.
 pub const MIN_BODY_CHARS: usize = 250;
 
