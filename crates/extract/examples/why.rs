@@ -8,7 +8,8 @@ fn main() {
     if path.ends_with(".gz") { flate2::read::GzDecoder::new(f).read_to_end(&mut raw).unwrap(); } else { std::io::BufReader::new(f).read_to_end(&mut raw).unwrap(); }
     let html = String::from_utf8_lossy(&raw);
     let dom = parallax_extract::dom::parse(&html);
-    let mut ps: Vec<_> = dom.elements().filter(|&id| dom.name(id) == Some("p")).map(|id| (dom.text(id).len(), id)).collect();
+    let needle = std::env::args().nth(2);
+    let mut ps: Vec<_> = dom.elements().filter(|&id| dom.name(id) == Some("p")).filter(|&id| needle.as_deref().is_none_or(|n| dom.text(id).contains(n))).map(|id| (dom.text(id).len(), id)).collect();
     ps.sort_by(|a, b| b.cmp(a));
     for (len, id) in ps.into_iter().take(3) {
         println!("p len {len}: {}", dom.text(id).chars().take(80).collect::<String>());

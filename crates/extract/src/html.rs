@@ -73,7 +73,9 @@ fn pruned(dom: &Dom, by_class: bool) -> Vec<bool> {
             continue;
         }
         let wrapper = text_len[id] as f64 >= total as f64 * rules::WRAPPER_TEXT_SHARE;
-        dropped[id] = rules::DROP_TAGS.contains(&name) || is_hidden(dom, id) || (by_class && !wrapper && class_weight(dom, id) < 0);
+        // A wrapper survives its tag too: whole pages sit inside a <form> on some platforms.
+        let by_tag = rules::DROP_TAGS.contains(&name) && !(wrapper && !rules::RAW_TEXT_TAGS.contains(&name));
+        dropped[id] = by_tag || is_hidden(dom, id) || (by_class && !wrapper && class_weight(dom, id) < 0);
     }
     dropped
 }
@@ -239,7 +241,13 @@ fn is_prose(b: &Block) -> bool {
 /// The paragraphs of the best-scoring container.
 fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
     let mut score = vec![0f64; dom.nodes.len()];
+    // undecayed prose under each element, to see when the winner is only a part of the body
+    let mut prose = vec![0f64; dom.nodes.len()];
     for b in blocks.iter().filter(|b| is_prose(b)) {
+        prose[b.element] += b.text.len() as f64;
+        for a in dom.ancestors(b.element) {
+            prose[a] += b.text.len() as f64;
+        }
         let words = b.text.split_whitespace().count();
         let commas = b.text.matches([',', '\u{3001}', '\u{ff0c}']).count();
         let mut s = 1.0 + commas as f64 + (b.text.len() as f64 / 100.0).min(3.0);
@@ -274,7 +282,18 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
             best = Some((id, s));
         }
     }
-    let Some((top, top_score)) = best else { return vec![] };
+    let Some((mut top, top_score)) = best else { return vec![] };
+    // A body split into chunks ("article__chunks > grid > body") votes for each chunk apart:
+    // climb while the parent holds clearly more prose than the winner.
+    // Wrappers with nothing of their own ("grid > body__container") sit between, so look a few
+    // levels up.
+    loop {
+        let wider = dom.ancestors(top).take(rules::EXPAND_LEVELS).take_while(|&a| a != Dom::ROOT).find(|&a| prose[a] >= prose[top] * rules::EXPAND_PROSE_RATIO);
+        match wider {
+            Some(a) => top = a,
+            None => break,
+        }
+    }
     // Siblings that score well are split parts of one article body (a lead box, a second column).
     let parent = dom.nodes[top].parent;
     let mut keep_roots = vec![top];
@@ -362,6 +381,12 @@ mod tests {
         let page = r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"H","articleBody":"The first paragraph of the article body, delivered only as structured data for the app to render.\nA second paragraph that says more about what happened, where, and when it happened in town."}</script></head><body><div id="app"></div></body></html>"#;
         let a = extract(page);
         assert_eq!(a.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn a_form_or_rail_wrapping_the_whole_page_is_not_chrome() {
+        let page = r#"<body><form id="aspnet"><div class="pg-rail-wrapper"><article><p>The first paragraph of the story, long enough to be prose, with a comma.</p><p>The second paragraph of the story, long enough to be prose, with a comma.</p></article></div></form></body>"#;
+        assert_eq!(extract(page).paragraphs.len(), 2);
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub const MAX_LINK_DENSITY: f64 = 0.5;
 /// An element holding this share of the page's text is a wrapper: its class/id says nothing
 /// about whether it is chrome.
 pub const WRAPPER_TEXT_SHARE: f64 = 0.4;
+/// The chosen container widens to its parent while the parent holds this many times its prose.
+pub const EXPAND_PROSE_RATIO: f64 = 1.15;
+/// How many levels up the wider container is looked for.
+pub const EXPAND_LEVELS: usize = 3;
 /// Below this many characters the main pass is deemed to have failed and the fallbacks run.
 pub const MIN_BODY_CHARS: usize = 250;
 
