@@ -76,14 +76,88 @@ pub fn read(dom: &Dom) -> PageMeta {
         m.title = title_tag.map(|t| strip_site_suffix(&t, m.outlet.as_deref()));
     }
     if m.published.is_none() {
-        m.published = time_tag;
+        m.published = time_tag.filter(|t| normalize_date(t).is_some());
     }
     if let Some(b) = &m.byline {
         if is_non_author(b) {
             m.byline = None;
         }
     }
+    if m.published.is_none() || m.byline.is_none() {
+        from_markup(dom, &mut m);
+    }
+    if m.published.is_none() {
+        m.published = m.url.as_deref().and_then(date_in_url);
+    }
     m
+}
+
+/// Microdata and byline/date markup in the page body, for pages without metadata in the head.
+/// Only the first candidates in document order count: the article's own byline and date come
+/// before those of comments and teasers.
+fn from_markup(dom: &Dom, m: &mut PageMeta) {
+    let mut date_tries = 0;
+    let mut author_tries = 0;
+    for id in dom.elements() {
+        if m.published.is_some() && m.byline.is_some() {
+            break;
+        }
+        let itemprop = dom.attr(id, "itemprop").unwrap_or("");
+        let class = dom.attr(id, "class").unwrap_or("").to_ascii_lowercase();
+        let tokens: Vec<&str> = class.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
+        if m.published.is_none() && date_tries < rules::MARKUP_CANDIDATES {
+            let is_date = itemprop == "datePublished" || tokens.iter().any(|t| rules::DATE_CLASS_TOKENS.contains(t));
+            if is_date {
+                date_tries += 1;
+                let raw = dom.attr(id, "content").or_else(|| dom.attr(id, "datetime")).map(str::to_string).unwrap_or_else(|| dom.text(id));
+                if raw.len() < 120 {
+                    m.published = normalize_date(&raw).or_else(|| first_date_in(&raw));
+                }
+            }
+        }
+        if m.byline.is_none() && author_tries < rules::MARKUP_CANDIDATES {
+            let is_author = itemprop == "author"
+                || dom.attr(id, "rel").is_some_and(|r| r.eq_ignore_ascii_case("author"))
+                || tokens.iter().any(|t| rules::AUTHOR_CLASS_TOKENS.contains(t));
+            if is_author {
+                author_tries += 1;
+                let text = dom.text(id);
+                if let Some(name) = clean_byline(&text) {
+                    m.byline = Some(name);
+                }
+            }
+        }
+    }
+}
+
+/// "By Jane Roe | March 5" -> "Jane Roe"; refuses text that is not a short run of names.
+fn clean_byline(text: &str) -> Option<String> {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    let t = if lower.starts_with("by ") { &t[3..] } else if lower.starts_with("written by ") { &t[11..] } else { t };
+    let t = t.split(['|', '\u{2022}', '\n']).next()?.trim().trim_end_matches([',', '-', ':']).trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let ok = (1..=8).contains(&words.len())
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() * 2 >= words.len()
+        && !is_non_author(t);
+    ok.then(|| t.to_string())
+}
+
+/// The first thing that reads as a date inside a longer text ("Published: March 5, 2024 at 10:00").
+fn first_date_in(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (0..words.len()).find_map(|i| normalize_date(&words[i..(i + 4).min(words.len())].join(" ")).or_else(|| normalize_date(words[i])))
+}
+
+/// `/2019/11/18/` or `2019-11-18` in a URL path.
+fn date_in_url(url: &str) -> Option<String> {
+    let path = url.split_once("://").map_or(url, |(_, r)| r);
+    let parts: Vec<&str> = path.split(['/', '-', '_', '.']).collect();
+    parts.windows(3).find_map(|w| {
+        let ok = w[0].len() == 4 && w[1].len() == 2 && w[2].len() == 2 && w.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
+        if ok { normalize_date(&format!("{}-{}-{}", w[0], w[1], w[2])) } else { None }
+    })
 }
 
 /// Fills empty fields from a JSON-LD value: an object, an array, or a `@graph`.
@@ -237,6 +311,19 @@ mod tests {
         assert_eq!(m.published.as_deref(), Some("2024-03-05T08:00:00Z"));
         assert_eq!(m.outlet.as_deref(), Some("The Test Times"));
         assert_eq!(m.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn body_markup_and_url_fill_missing_metadata() {
+        let html = r#"<html><head><link rel="canonical" href="https://x.test/2019/11/18/story"></head><body>
+        <div class="post-meta"><span class="author-name">By Jane Roe</span></div><p>text</p></body></html>"#;
+        let m = read(&dom::parse(html));
+        assert_eq!(m.byline.as_deref(), Some("Jane Roe"));
+        assert_eq!(m.published.as_deref(), Some("2019-11-18"));
+        let html = r#"<body><span class="entry-date">Published March 5, 2024 at 10:00</span><a rel="author" href="/u/x">Max Muster</a></body>"#;
+        let m = read(&dom::parse(html));
+        assert_eq!(m.published.as_deref(), Some("2024-03-05"));
+        assert_eq!(m.byline.as_deref(), Some("Max Muster"));
     }
 
     #[test]

@@ -128,3 +128,9 @@ pub const TITLE_SEARCH_LINES: usize = 12;
 /// A repeated paragraph is only dropped when it is at least this many words long, so short
 /// refrains ("Yes.") are kept.
 pub const MIN_REPEAT_WORDS: usize = 6;
+
+/// class tokens of elements that hold the article's date or author in the page body.
+pub const DATE_CLASS_TOKENS: &[&str] = &["date", "published", "pubdate", "posted", "timestamp", "dateline", "entry-date", "post-date", "publish"];
+pub const AUTHOR_CLASS_TOKENS: &[&str] = &["author", "byline", "author-name", "authorname", "writer", "by-author", "contributor"];
+/// How many date or author elements are tried before giving up (the first ones are the article's).
+pub const MARKUP_CANDIDATES: usize = 5;
