@@ -77,6 +77,10 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Also write where each document went, one line each:
+        /// input<TAB>article<TAB>story<TAB>duplicate_of (empty when none).
+        #[arg(long, value_name = "FILE")]
+        assignments: Option<PathBuf>,
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
@@ -132,9 +136,18 @@ fn run(cli: Cli) -> Result<()> {
             write_output(output.as_ref(), |out| parallax_report::render(&reports, format, out))
         }
         Command::Extract { format, inputs } => extract(format, &inputs),
-        Command::Ingest { store, json, inputs } => {
+        Command::Ingest { store, json, assignments, inputs } => {
             let mut engine = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
+            if let Some(path) = &assignments {
+                write_output(Some(path), |out| {
+                    for (input, id) in s.inputs.iter().zip(&s.article_ids) {
+                        let (story, dup) = engine.placement(id).unwrap_or(("", None));
+                        writeln!(out, "{input}\t{id}\t{story}\t{}", dup.unwrap_or(""))?;
+                    }
+                    Ok(())
+                })?;
+            }
             let stats = engine.store().stats()?;
             if json {
                 println!(

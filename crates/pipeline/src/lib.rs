@@ -63,6 +63,8 @@ impl<F: FnMut(Event<'_>)> EventSink for F {
 pub struct IngestSummary {
     /// Ids of the articles the inputs hold, new or already stored, in input order.
     pub article_ids: Vec<String>,
+    /// The input (path or JSONL id) of each entry of `article_ids`.
+    pub inputs: Vec<String>,
     pub stored: usize,
     pub unchanged: usize,
     pub failed: usize,
@@ -157,6 +159,7 @@ impl<S: Store> Engine<S> {
                 summary.unchanged += 1;
                 sink.event(Event::Unchanged { input: &doc.input, id: &article.id });
                 summary.article_ids.push(article.id);
+                summary.inputs.push(doc.input);
                 continue;
             }
             let rec = self.place(&mut article, &mut new_stories, &mut repoint);
@@ -166,6 +169,7 @@ impl<S: Store> Engine<S> {
             summary.new_stories += usize::from(created);
             sink.event(Event::Stored { article: &article, story: &rec.story_id, new_story: created });
             summary.article_ids.push(article.id.clone());
+            summary.inputs.push(doc.input.clone());
             batch.push(StoredArticle { article, ..rec });
             if batch.len() >= self.config.batch_size.max(1) {
                 self.store.insert_batch(&batch, &new_stories, &repoint)?;
@@ -228,6 +232,11 @@ impl<S: Store> Engine<S> {
             }
         }
         cur
+    }
+
+    /// The story and origin (`duplicate_of`) of a stored article.
+    pub fn placement(&self, article_id: &str) -> Option<(&str, Option<&str>)> {
+        self.known.get(article_id).map(|k| (k.story.as_str(), k.duplicate_of.as_deref()))
     }
 
     /// Distinct stories of the given articles, in order of first mention.

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Story clustering and near-duplicate benchmark: parallax (shipped defaults) against the Python
+TF-IDF baseline, side by side in one run.
+
+Sets (../shared/bench/clustering): AllSides with its dates (time window on), BASIL with dates
+removed (no time). B-cubed P/R/F1 by ../shared/tools/score_clustering.py. Speed is articles per
+CPU-second of each process, parse and store included for parallax.
+
+Near-duplicates: a test set built here from the benchmark articles with realistic edits
+(headline changed, paragraphs dropped or reordered, boilerplate added, sentences rewritten) and
+hard negatives (the other outlets' reports of the same event, other events of the same outlet).
+"""
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def measured(cmd, stdout=subprocess.DEVNULL):
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{cmd} failed")
+    return ru.ru_utime + ru.ru_stime
+
+
+def score(tools, gold, pred):
+    out = subprocess.run([sys.executable, str(tools / "score_clustering.py"), gold, pred], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def write_gold(rows, path):
+    with open(path, "w") as f:
+        for r in rows:
+            f.write(f"{r['id']}\t{r['event_id']}\n")
+
+
+def parallax_assign(binary, jsonl, work):
+    db = work / "p.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    tsv = work / "assign.tsv"
+    cpu = measured([binary, "ingest", "--db", str(db), "--assignments", str(tsv), str(jsonl)])
+    pred = work / "pred.tsv"
+    with open(tsv) as f, open(pred, "w") as out:
+        for line in f:
+            inp, _, story, _ = line.rstrip("\n").split("\t")
+            out.write(f"{inp}\t{story}\n")
+    return pred, cpu, tsv
+
+
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+BOILER = ["Sign up for our daily newsletter to get the top stories in your inbox.",
+          "Follow us on social media for the latest updates.",
+          "This article originally appeared on a partner site and is republished with permission.",
+          "Read more: our full coverage of the story is available in the app."]
+SWAPS = [("said", "stated"), ("people", "residents"), ("government", "administration"), ("announced", "revealed"),
+         ("officials", "authorities"), ("Monday", "Tuesday"), ("about", "around"), ("large", "big")]
+
+
+def edit(row, rnd):
+    paras = [p for p in row["text"].split("\n\n") if p.strip()]
+    kind = rnd.choice(["drop", "reorder", "boiler", "rewrite", "mixed"])
+    if kind in ("drop", "mixed") and len(paras) > 4:
+        for _ in range(rnd.randint(1, 2)):
+            paras.pop(rnd.randrange(1, len(paras)))
+    if kind in ("reorder", "mixed") and len(paras) > 3:
+        i = rnd.randrange(1, len(paras) - 1)
+        paras[i], paras[i + 1] = paras[i + 1], paras[i]
+    if kind in ("boiler", "mixed"):
+        paras.insert(0, "UPDATED - " + rnd.choice(BOILER))
+        paras.append(rnd.choice(BOILER))
+    if kind in ("rewrite", "mixed"):
+        for _ in range(2):
+            i = rnd.randrange(len(paras))
+            sents = SENTENCE.split(paras[i])
+            j = rnd.randrange(len(sents))
+            for a, b in SWAPS:
+                sents[j] = sents[j].replace(a, b)
+            paras[i] = " ".join(sents)
+    return {"id": row["id"] + "~copy", "source": "Aggregator " + str(rnd.randint(1, 9)), "title": "REPOST: " + (row.get("title") or "")[::-1][:40][::-1],
+            "text": "\n\n".join(paras)}
+
+
+def near_dups(binary, rows, work, rnd):
+    """Originals first (every one of them distinct: any link among them is a false positive),
+    then edited copies of a sample (each should link to its original)."""
+    originals = [{"id": r["id"], "source": r["source"], "title": r.get("title"), "text": r["text"]} for r in rows]
+    long_enough = [r for r in rows if len(r["text"].split()) >= 150]
+    sample = rnd.sample(long_enough, min(200, len(long_enough)))
+    copies = [edit(r, rnd) for r in sample]
+    feed = work / "dups.jsonl"
+    with open(feed, "w") as f:
+        for r in originals + copies:
+            f.write(json.dumps(r) + "\n")
+    _, _, tsv = parallax_assign(binary, feed, work)
+    by_input, dup = {}, {}
+    for line in open(tsv):
+        inp, aid, _, d = line.rstrip("\n").split("\t")
+        by_input[inp] = aid
+        dup[inp] = d
+    id_to_input = {v: k for k, v in by_input.items()}
+    fp = sum(1 for r in originals if dup.get(r["id"]))
+    tp = sum(1 for c in copies if id_to_input.get(dup.get(c["id"], "")) == c["id"][:-len("~copy")])
+    wrong = sum(1 for c in copies if dup.get(c["id"]) and id_to_input.get(dup[c["id"]]) != c["id"][:-len("~copy")])
+    p = tp / (tp + fp + wrong) if tp + fp + wrong else 0.0
+    r = tp / len(copies) if copies else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"pairs": len(copies), "negatives": len(originals), "tp": tp, "fp": fp + wrong, "p": p, "r": r, "f1": f1}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    ap.add_argument("--parallax", default="target/release/parallax")
+    ap.add_argument("--baseline-threshold", type=float, default=0.3)
+    args = ap.parse_args()
+    shared = Path(args.shared)
+    tools = shared / "tools"
+    work = Path(tempfile.mkdtemp(prefix="parallax-bench-"))
+    sets = []
+    allsides = [json.loads(l) for l in open(shared / "bench/clustering/allsides_neus/articles.jsonl")]
+    basil = [json.loads(l) for l in open(shared / "bench/clustering/basil/articles.jsonl")]
+    basil_nodate = work / "basil-nodate.jsonl"
+    with open(basil_nodate, "w") as f:
+        for r in basil:
+            f.write(json.dumps({k: v for k, v in r.items() if k != "date"}) + "\n")
+    sets.append(("AllSides (window on)", allsides, shared / "bench/clustering/allsides_neus/articles.jsonl", 3.0))
+    sets.append(("BASIL (no time)", basil, basil_nodate, None))
+
+    print(f"{'set':<22} {'system':<26} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'articles/CPU-s':>15}")
+    for name, rows, path, window in sets:
+        gold = work / "gold.tsv"
+        write_gold(rows, gold)
+        pred, cpu, _ = parallax_assign(args.parallax, path, work)
+        s = score(tools, str(gold), str(pred))
+        speed_p = len(rows) / cpu
+        print(f"{name:<22} {'parallax (defaults)':<26} {s['b3_p']:>6.3f} {s['b3_r']:>6.3f} {s['b3_f1']:>6.3f} {speed_p:>15.0f}")
+        base_pred = work / "base.tsv"
+        cmd = [sys.executable, "bench/peers/tfidf_baseline.py", str(path), str(args.baseline_threshold)] + ([str(window)] if window else [])
+        with open(base_pred, "w") as out:
+            cpu_b = measured(cmd, stdout=out)
+        b = score(tools, str(gold), str(base_pred))
+        speed_b = len(rows) / cpu_b
+        print(f"{'':<22} {'Python TF-IDF (t=%.2f)' % args.baseline_threshold:<26} {b['b3_p']:>6.3f} {b['b3_r']:>6.3f} {b['b3_f1']:>6.3f} {speed_b:>15.0f}   speed ratio x{speed_p / speed_b:.1f}")
+
+    nd = near_dups(args.parallax, allsides + basil, work, random.Random(7))
+    print(f"\nnear-duplicates: {nd['pairs']} edited copies, {nd['negatives']} distinct articles (hard negatives incl. same-event reports)")
+    print(f"  P {nd['p']:.3f}  R {nd['r']:.3f}  F1 {nd['f1']:.3f}  (tp {nd['tp']}, fp {nd['fp']})")
+
+
+if __name__ == "__main__":
+    main()
