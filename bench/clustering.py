@@ -40,12 +40,15 @@ def write_gold(rows, path):
             f.write(f"{r['id']}\t{r['event_id']}\n")
 
 
+EXTRA = []
+
+
 def parallax_assign(binary, jsonl, work):
     db = work / "p.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     tsv = work / "assign.tsv"
-    cpu = measured([binary, "ingest", "--db", str(db), "--assignments", str(tsv), str(jsonl)])
+    cpu = measured([binary, "ingest", "--db", str(db), "--assignments", str(tsv), *EXTRA, str(jsonl)])
     pred = work / "pred.tsv"
     with open(tsv) as f, open(pred, "w") as out:
         for line in f:
@@ -119,7 +122,9 @@ def main():
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     ap.add_argument("--parallax", default="target/release/parallax")
     ap.add_argument("--baseline-threshold", type=float, default=0.3)
+    ap.add_argument("--parallax-arg", action="append", default=[], help="extra parallax option (tuning on dev sets only)")
     args = ap.parse_args()
+    EXTRA.extend(args.parallax_arg)
     shared = Path(args.shared)
     tools = shared / "tools"
     work = Path(tempfile.mkdtemp(prefix="parallax-bench-"))

@@ -38,6 +38,12 @@ struct StoreArgs {
     /// $XDG_DATA_HOME/parallax/parallax.db
     #[arg(long, value_name = "PATH", global = true)]
     db: Option<PathBuf>,
+    /// Similarity an article needs to join an existing story (0-1). Higher splits more.
+    #[arg(long, value_name = "SIM", global = true)]
+    story_threshold: Option<f32>,
+    /// Articles further apart than this many days never share a story; 0 turns the window off.
+    #[arg(long, value_name = "DAYS", global = true)]
+    story_window: Option<f64>,
 }
 
 #[derive(Subcommand)]
@@ -208,7 +214,14 @@ fn open_store(args: &StoreArgs) -> Result<SqliteStore> {
 }
 
 fn open_engine(args: &StoreArgs) -> Result<Engine<SqliteStore>> {
-    Ok(Engine::open(open_store(args)?, EngineConfig::new())?)
+    let mut config = EngineConfig::new();
+    if let Some(t) = args.story_threshold {
+        config.cluster.threshold = t;
+    }
+    if let Some(w) = args.story_window {
+        config.cluster.window_days = (w > 0.0).then_some(w);
+    }
+    Ok(Engine::open(open_store(args)?, config)?)
 }
 
 /// Ingests with per-input errors on stderr and a progress line on a terminal. Fails only when

@@ -29,7 +29,7 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            threshold: 0.2,
+            threshold: 0.25,
             window_days: Some(3.0),
             title_weight: 2.0,
             entity_weight: 1.5,
