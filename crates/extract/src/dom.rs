@@ -95,7 +95,7 @@ impl Dom {
 /// Parses HTML into a [`Dom`]. Never fails: anything is some tree. Input beyond
 /// [`MAX_HTML_BYTES`] is dropped.
 pub fn parse(html: &str) -> Dom {
-    let html = truncate_at_char(html, MAX_HTML_BYTES);
+    let html = parallax_text::truncate_at_char(html, MAX_HTML_BYTES);
     let mut b = Builder { dom: Dom { nodes: vec![Node { kind: NodeKind::Document, parent: None, children: vec![] }] }, stack: vec![Dom::ROOT] };
     let bytes = html.as_bytes();
     let mut i = 0;
@@ -127,16 +127,6 @@ pub fn parse(html: &str) -> Dom {
     b.dom
 }
 
-fn truncate_at_char(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
 
 struct Builder {
     dom: Dom,
@@ -148,6 +138,18 @@ const CLOSES_P: &[&str] = &[
     "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure",
     "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "menu", "nav", "ol", "p",
     "pre", "section", "table", "ul", "li", "dd", "dt",
+];
+
+/// Start tags that close an open element of the listed kinds, unless one of the scope elements
+/// comes first on the stack: a new `<li>` ends the previous one within its list.
+const IMPLIED_ENDS: &[(&str, &[&str], &[&str])] = &[
+    ("li", &["li"], &["ul", "ol", "menu", "table"]),
+    ("dt", &["dt", "dd"], &["dl", "table"]),
+    ("dd", &["dt", "dd"], &["dl", "table"]),
+    ("tr", &["tr"], &["table"]),
+    ("td", &["td", "th"], &["tr", "table"]),
+    ("th", &["td", "th"], &["tr", "table"]),
+    ("option", &["option"], &["select"]),
 ];
 
 impl Builder {
@@ -199,37 +201,14 @@ impl Builder {
                 self.stack.truncate(pos);
             }
         }
-        match name {
-            "li" => {
-                if let Some(pos) = self.open_index("li", &["ul", "ol", "menu", "table"]) {
-                    self.stack.truncate(pos);
-                }
-            }
-            "dt" | "dd" => {
-                for n in ["dt", "dd"] {
-                    if let Some(pos) = self.open_index(n, &["dl", "table"]) {
+        for (opening, closes, scope) in IMPLIED_ENDS {
+            if *opening == name {
+                for c in *closes {
+                    if let Some(pos) = self.open_index(c, scope) {
                         self.stack.truncate(pos);
                     }
                 }
             }
-            "tr" => {
-                if let Some(pos) = self.open_index("tr", &["table"]) {
-                    self.stack.truncate(pos);
-                }
-            }
-            "td" | "th" => {
-                for n in ["td", "th"] {
-                    if let Some(pos) = self.open_index(n, &["tr", "table"]) {
-                        self.stack.truncate(pos);
-                    }
-                }
-            }
-            "option" => {
-                if let Some(pos) = self.open_index("option", &["select"]) {
-                    self.stack.truncate(pos);
-                }
-            }
-            _ => {}
         }
     }
 

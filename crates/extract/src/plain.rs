@@ -8,7 +8,7 @@ use crate::{meta, patterns, rules};
 use parallax_model::Article;
 
 pub fn extract(body: &str) -> Article {
-    let body = truncate(body, rules::MAX_TEXT_BYTES);
+    let body = parallax_text::truncate_at_char(body, rules::MAX_TEXT_BYTES);
     let p = patterns::get();
     let lines: Vec<&str> = body.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let title = find_title(&lines);
@@ -82,7 +82,7 @@ pub fn extract(body: &str) -> Article {
 /// Clean article text (JSONL `text`): paragraphs are blank-line separated, or one per line when
 /// the text has no blank lines. Nothing is judged chrome.
 pub fn clean_text(body: &str) -> Article {
-    let body = truncate(body, rules::MAX_TEXT_BYTES).replace("\r\n", "\n");
+    let body = parallax_text::truncate_at_char(body, rules::MAX_TEXT_BYTES).replace("\r\n", "\n");
     let paragraphs: Vec<String> = if body.contains("\n\n") {
         body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(|p| p.replace('\n', " ")).collect()
     } else {
@@ -91,16 +91,6 @@ pub fn clean_text(body: &str) -> Article {
     Article { paragraphs, ..Default::default() }
 }
 
-fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
 
 /// A title is a short line that does not end like a sentence, near the top; a line printed
 /// twice there (heading and share title) is the surest sign.

@@ -55,7 +55,9 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
         if md {
             writeln!(out, "| {} | {}{} | {} | {} | {} | `{}` |", label(i), md_cell(&a.outlet_or_host()), copy, md_cell(&dash(&a.title)), md_cell(&dash(&a.byline)), dash(&a.published), a.input)?;
         } else {
-            writeln!(out, "{} {}{}\n    {}\n    by {} | published {} | {} | {} paragraphs | {}", label(i), a.outlet_or_host(), copy, dash(&a.title), dash(&a.byline), dash(&a.published), dash(&a.language), a.paragraphs.len(), a.input)?;
+            let outlet = a.outlet_or_host();
+            let outlet = if outlet == a.input { "(outlet not named)".to_string() } else { outlet };
+            writeln!(out, "{} {}{}\n    {}\n    by {} | published {} | {} | {} paragraphs | {}", label(i), outlet, copy, dash(&a.title), dash(&a.byline), dash(&a.published), dash(&a.language), a.paragraphs.len(), a.input)?;
         }
     }
     writeln!(out)?;

@@ -126,6 +126,18 @@ pub fn squash_whitespace(text: &str) -> String {
     out
 }
 
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+pub fn truncate_at_char(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// A key for "is this the same paragraph": lowercased words only, so spacing and punctuation
 /// differences between a duplicate and its original do not matter.
 pub fn fingerprint(text: &str) -> String {
@@ -158,6 +170,12 @@ mod tests {
     fn detects_english_and_russian() {
         assert_eq!(detect_language("The president said on Friday that the first batch had been produced and delivered to the armed forces.").as_deref(), Some("en"));
         assert_eq!(detect_language("Президент России заявил в пятницу, что первая серийная партия уже произведена и передана в войска. Он также сообщил, что вопрос о поставках будет решён до конца года, и что специалисты обеих стран сейчас готовят позиции.").as_deref(), Some("ru"));
+    }
+
+    #[test]
+    fn truncation_respects_characters() {
+        assert_eq!(truncate_at_char("a\u{4e2d}b", 2), "a");
+        assert_eq!(truncate_at_char("abc", 10), "abc");
     }
 
     #[test]
