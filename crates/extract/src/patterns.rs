@@ -14,14 +14,20 @@ pub struct Patterns {
 }
 
 fn whole_line(p: &&str) -> String {
-    format!(r"(?i)^\s*(?:{p})\s*$")
+    format!(r"(?i)^\s*(?:{})\s*$", ascii_boundaries(p))
+}
+
+/// Unicode word boundaries force the slow regex engine; the chrome patterns are English words,
+/// for which ASCII boundaries decide the same.
+fn ascii_boundaries(p: &str) -> String {
+    p.replace(r"\b", r"(?-u:\b)")
 }
 
 pub fn get() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         chrome_line: RegexSet::new(rules::CHROME_LINES.iter().map(whole_line)).expect("CHROME_LINES compile"),
-        chrome_fragment: RegexSet::new(rules::CHROME_FRAGMENTS.iter().map(|p| format!("(?i){p}"))).expect("CHROME_FRAGMENTS compile"),
+        chrome_fragment: RegexSet::new(rules::CHROME_FRAGMENTS.iter().map(|p| format!("(?i){}", ascii_boundaries(p)))).expect("CHROME_FRAGMENTS compile"),
         end_marker: RegexSet::new(rules::END_OF_ARTICLE_MARKERS.iter().map(whole_line)).expect("END_OF_ARTICLE_MARKERS compile"),
         source_time: Regex::new(&format!("(?i){}", rules::SOURCE_TIME_LINE)).expect("SOURCE_TIME_LINE compiles"),
         byline_prefix: Regex::new(rules::BYLINE_PREFIX).expect("BYLINE_PREFIX compiles"),
@@ -32,7 +38,9 @@ pub fn get() -> &'static Patterns {
 impl Patterns {
     /// A line or block that is chrome wherever it stands.
     pub fn is_chrome(&self, line: &str) -> bool {
-        self.chrome_line.is_match(line) || self.chrome_fragment.is_match(line)
+        // Chrome is short: long paragraphs are prose, and skipping them keeps the regex cost off
+        // the bulk of the text.
+        line.len() <= rules::MAX_CHROME_CHARS && (self.chrome_line.is_match(line) || self.chrome_fragment.is_match(line))
     }
 }
 

@@ -89,7 +89,19 @@ pub const CHROME_FRAGMENTS: &[&str] = &[
     r"\bwe use cookies\b", r"\bby continuing to (browse|use)\b", r"\bclick here to\b",
     r"\bsubscribe to our newsletter\b", r"\bsign up for our newsletter\b",
     r"article was first published by .{0,60} and was translated",
+    r"\bgetty images\s*$", r"\|\s*(reuters|afp|ap|bloomberg|getty)\b[^.]*$", r"^\s*(photo|image|picture|video) (credit|courtesy)\b",
+    r"\bsign up (for|to)\b.{0,60}\b(newsletter|updates|alerts)\b", r"\bsubscribe to\b.{0,60}\bnewsletters?\b",
+    r"\bget the latest updates\b.{0,40}\binbox\b", r"\bdelivered (to|through) your (letterbox|inbox|door)\b",
+    r"\bmay contain affiliate\b", r"^\s*disclosure\s*:", r"\bmay earn (a|an affiliate) commission\b",
+    r"\brequires javascript\b", r"^\s*sharing is caring!?\s*$", r"^\s*tell us what you think\b",
+    r"^\s*have a tip\?", r"^\s*join (the )?discussion\s*$",
 ];
+/// Blocks shorter than this that do not end like a sentence, in a run at the end of the body, are
+/// teasers.
+pub const TEASER_MAX_WORDS: usize = 15;
+
+/// Lines longer than this are never judged chrome by the patterns above.
+pub const MAX_CHROME_CHARS: usize = 400;
 
 /// Headings after which a page dump no longer belongs to the article: everything that follows is
 /// other stories, comments or prompts. Matched against the whole trimmed line.
@@ -99,7 +111,8 @@ pub const END_OF_ARTICLE_MARKERS: &[&str] = &[
     r"you (may|might) also like:?", r"most (popular|read|viewed)( stories| articles)?:?", r"trending( now| stories)?:?",
     r"latest( news| stories)?:?", r"top stories:?", r"also read:?", r"see also:?", r"editor'?s picks:?",
     r"what to read next:?", r"more in .{1,40}", r"popular now:?", r"in other news:?", r"leave a (comment|reply):?",
-    r"join the conversation:?", r"download the app",
+    r"join the conversation:?", r"download the app", r"related (articles|stories|posts|links|reading|coverage)\.*",
+    r"join (the )?discussion", r"more (stories|articles) (from|like this).*", r"recommended (reading|articles|stories)",
 ];
 
 /// A line that names the outlet and a relative time, e.g. "Russia Today2 days ago" in an
