@@ -244,9 +244,13 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
     // undecayed prose under each element, to see when the winner is only a part of the body
     let mut prose = vec![0f64; dom.nodes.len()];
     for b in blocks.iter().filter(|b| is_prose(b)) {
-        prose[b.element] += b.text.len() as f64;
-        for a in dom.ancestors(b.element) {
-            prose[a] += b.text.len() as f64;
+        // only sentences of some length without many links count: teaser blurbs would
+        // otherwise widen the body over a whole front page
+        if b.text.len() >= rules::STRONG_PROSE_CHARS && link_density(b) <= rules::STRONG_PROSE_LINK_DENSITY && ends_like_sentence(&b.text) {
+            prose[b.element] += b.text.len() as f64;
+            for a in dom.ancestors(b.element) {
+                prose[a] += b.text.len() as f64;
+            }
         }
         let words = b.text.split_whitespace().count();
         let commas = b.text.matches([',', '\u{3001}', '\u{ff0c}']).count();

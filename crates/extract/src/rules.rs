@@ -62,9 +62,13 @@ pub const MAX_LINK_DENSITY: f64 = 0.5;
 /// about whether it is chrome.
 pub const WRAPPER_TEXT_SHARE: f64 = 0.4;
 /// The chosen container widens to its parent while the parent holds this many times its prose.
-pub const EXPAND_PROSE_RATIO: f64 = 1.15;
+pub const EXPAND_PROSE_RATIO: f64 = 1.3;
+/// What counts as prose when deciding to widen: a sentence-ending block of this length with at
+/// most this link density.
+pub const STRONG_PROSE_CHARS: usize = 80;
+pub const STRONG_PROSE_LINK_DENSITY: f64 = 0.2;
 /// How many levels up the wider container is looked for.
-pub const EXPAND_LEVELS: usize = 3;
+pub const EXPAND_LEVELS: usize = 6;
 /// Below this many characters the main pass is deemed to have failed and the fallbacks run.
 pub const MIN_BODY_CHARS: usize = 250;
 
