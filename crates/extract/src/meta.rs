@@ -89,7 +89,43 @@ pub fn read(dom: &Dom) -> PageMeta {
     if m.published.is_none() {
         m.published = m.url.as_deref().and_then(date_in_url);
     }
+    if m.published.is_none() {
+        m.published = visible_date(dom);
+    }
     m
+}
+
+/// The first short leaf element whose whole text is a date ("Mar 13, 2026", "Updated November
+/// 18, 2025", "3/4/2025"): pages print the article's date before anything else dated.
+fn visible_date(dom: &Dom) -> Option<String> {
+    dom.elements()
+        .filter(|&id| !matches!(dom.name(id), Some("script" | "style" | "title" | "option" | "head")))
+        .filter(|&id| dom.nodes[id].children.iter().all(|&c| matches!(dom.nodes[c].kind, NodeKind::Text(_))) && !dom.nodes[id].children.is_empty())
+        .filter_map(|id| {
+            let t = dom.text(id);
+            if t.is_empty() || t.len() > rules::VISIBLE_DATE_MAX_CHARS || !t.chars().any(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let t = t.trim_start_matches(|c: char| !c.is_alphanumeric());
+            let lower = t.to_lowercase();
+            let t = ["updated", "published", "posted", "last updated", "date", "on"]
+                .iter()
+                .find_map(|p| lower.strip_prefix(p).map(|_| t[p.len()..].trim_start_matches([':', ' ', '|'])))
+                .unwrap_or(t);
+            normalize_date(t).or_else(|| numeric_us_date(t)).filter(|d| d.len() == 10)
+        })
+        .next()
+}
+
+/// "3/4/2025" read as month/day (day/month when the first number cannot be a month).
+fn numeric_us_date(t: &str) -> Option<String> {
+    let parts: Vec<&str> = t.trim().split(['/', '.']).collect();
+    if parts.len() != 3 || parts[2].len() != 4 {
+        return None;
+    }
+    let (a, b, y): (u32, u32, i32) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
+    let (mo, d) = if a > 12 { (b, a) } else { (a, b) };
+    valid(y, mo, d).then(|| format!("{y:04}-{mo:02}-{d:02}"))
 }
 
 /// Microdata and byline/date markup in the page body, for pages without metadata in the head.
@@ -324,6 +360,14 @@ mod tests {
         let m = read(&dom::parse(html));
         assert_eq!(m.published.as_deref(), Some("2024-03-05"));
         assert_eq!(m.byline.as_deref(), Some("Max Muster"));
+    }
+
+    #[test]
+    fn visible_date_text_is_the_last_resort() {
+        let m = read(&dom::parse("<body><nav>Home</nav><div class=x>Updated November 18, 2025</div><p>On 3 May 2020 it rained.</p></body>"));
+        assert_eq!(m.published.as_deref(), Some("2025-11-18"));
+        let m = read(&dom::parse("<body><span class=t>3/4/2025</span></body>"));
+        assert_eq!(m.published.as_deref(), Some("2025-03-04"));
     }
 
     #[test]

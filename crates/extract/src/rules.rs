@@ -151,3 +151,5 @@ pub const DATE_CLASS_TOKENS: &[&str] = &["date", "published", "pubdate", "posted
 pub const AUTHOR_CLASS_TOKENS: &[&str] = &["author", "byline", "author-name", "authorname", "writer", "by-author", "contributor"];
 /// How many date or author elements are tried before giving up (the first ones are the article's).
 pub const MARKUP_CANDIDATES: usize = 5;
+/// A visible date is read from leaf elements with at most this much text.
+pub const VISIBLE_DATE_MAX_CHARS: usize = 48;
