@@ -78,9 +78,9 @@ pub fn read(dom: &Dom) -> PageMeta {
     if m.published.is_none() {
         m.published = time_tag.filter(|t| normalize_date(t).is_some());
     }
-    if let Some(b) = &m.byline {
-        if is_non_author(b) {
-            m.byline = None;
+    if let Some(b) = m.byline.take() {
+        if !is_non_author(&b) {
+            m.byline = Some(clean_byline(&b).unwrap_or(b));
         }
     }
     if m.published.is_none() || m.byline.is_none() {
@@ -166,18 +166,40 @@ fn from_markup(dom: &Dom, m: &mut PageMeta) {
     }
 }
 
-/// "By Jane Roe | March 5" -> "Jane Roe"; refuses text that is not a short run of names.
+/// "By Jane Roe | March 5" -> "Jane Roe"; "Posted by Jane Roe (Staff Writer)" -> "Jane Roe".
+/// Refuses text that is not a short run of names.
 fn clean_byline(text: &str) -> Option<String> {
-    let t = text.trim();
-    let lower = t.to_lowercase();
-    let t = if lower.starts_with("by ") { &t[3..] } else if lower.starts_with("written by ") { &t[11..] } else { t };
-    let t = t.split(['|', '\u{2022}', '\n']).next()?.trim().trim_end_matches([',', '-', ':']).trim();
-    let words: Vec<&str> = t.split_whitespace().collect();
+    let mut t = text.trim();
+    if let Some(i) = t.to_lowercase().find("by ") {
+        // "Posted by", "Reviewed by", "Written by", "By:" all end in "by"
+        if i <= 12 && t.to_lowercase()[..i].split_whitespace().count() <= 2 {
+            t = &t[i + 3..];
+        }
+    }
+    if t.to_lowercase().starts_with("by:") {
+        t = &t[3..];
+    }
+    let t = t.split(['|', '\u{2022}', '\n', '(', '\u{b7}']).next()?.trim();
+    let t = if t.contains('@') { t.split(',').next()? } else { t };
+    let t = t.trim().trim_end_matches([',', '-', ':']).trim();
+    let mut words: Vec<&str> = t.split_whitespace().collect();
+    // a role printed after the name: "Keith Barry Senior Autos Reporter"
+    if let Some(cut) = words.iter().position(|w| rules::BYLINE_ROLE_WORDS.contains(&w.to_lowercase().as_str())) {
+        if cut >= 1 {
+            words.truncate(cut);
+        }
+    }
+    // the same name printed twice (avatar alt text and link)
+    let half = words.len() / 2;
+    if words.len() >= 2 && words.len() % 2 == 0 && words[..half] == words[half..] {
+        words.truncate(half);
+    }
+    let t = words.join(" ").trim_end_matches([',', ';', '-']).to_string();
     let ok = (1..=8).contains(&words.len())
-        && !t.chars().any(|c| c.is_ascii_digit())
+        && !t.chars().any(|c| c.is_ascii_digit() || matches!(c, '*' | ':' | '@' | '?'))
         && words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() * 2 >= words.len()
-        && !is_non_author(t);
-    ok.then(|| t.to_string())
+        && !is_non_author(&t);
+    ok.then_some(t)
 }
 
 /// The first thing that reads as a date inside a longer text ("Published: March 5, 2024 at 10:00").
@@ -360,6 +382,23 @@ mod tests {
         let m = read(&dom::parse(html));
         assert_eq!(m.published.as_deref(), Some("2024-03-05"));
         assert_eq!(m.byline.as_deref(), Some("Max Muster"));
+    }
+
+    #[test]
+    fn bylines_lose_prefixes_roles_and_repeats() {
+        for (raw, want) in [
+            ("Posted by Damien Walter", Some("Damien Walter")),
+            ("By: Melissa Dittmann Tracey", Some("Melissa Dittmann Tracey")),
+            ("Keith Barry Senior Autos Reporter", Some("Keith Barry")),
+            ("Lance Ryan (Content Manager)", Some("Lance Ryan")),
+            ("Yucy Yucy", Some("Yucy")),
+            ("Jan Hvizdak, postmaster@aqua-fish.net", Some("Jan Hvizdak")),
+            ("Name *", None),
+            ("Jane Roe, Staff Writer", Some("Jane Roe")),
+            ("Aditya Mahindru, Pradeep Patil, Varun Agrawal", Some("Aditya Mahindru, Pradeep Patil, Varun Agrawal")),
+        ] {
+            assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
+        }
     }
 
     #[test]

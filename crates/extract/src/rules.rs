@@ -153,3 +153,8 @@ pub const AUTHOR_CLASS_TOKENS: &[&str] = &["author", "byline", "author-name", "a
 pub const MARKUP_CANDIDATES: usize = 5;
 /// A visible date is read from leaf elements with at most this much text.
 pub const VISIBLE_DATE_MAX_CHARS: usize = 48;
+/// Words that start a staff role printed after a byline name.
+pub const BYLINE_ROLE_WORDS: &[&str] = &[
+    "senior", "staff", "reporter", "editor", "writer", "correspondent", "contributor", "columnist", "manager",
+    "producer", "director", "chief", "associate", "contributing", "freelance", "journalist", "analyst", "photographer",
+];
