@@ -231,7 +231,7 @@ fn link_density(b: &Block) -> f64 {
 }
 
 fn ends_like_sentence(t: &str) -> bool {
-    t.trim_end().ends_with(['.', '!', '?', '\u{2026}', '"', '\u{201d}', '\u{2019}', ')', ':'])
+    parallax_text::ends_like_sentence(t) || t.trim_end().ends_with(':')
 }
 
 fn is_prose(b: &Block) -> bool {
@@ -252,7 +252,7 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
                 prose[a] += b.text.len() as f64;
             }
         }
-        let words = b.text.split_whitespace().count();
+        let words = parallax_text::word_count(&b.text);
         let commas = b.text.matches([',', '\u{3001}', '\u{ff0c}']).count();
         let mut s = 1.0 + commas as f64 + (b.text.len() as f64 / 100.0).min(3.0);
         if !ends_like_sentence(&b.text) && words < 12 {
@@ -315,7 +315,7 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
         .filter(|b| dom.name(b.element) != Some("h1"))
         .filter(|b| link_density(b) <= rules::MAX_LINK_DENSITY || b.text.len() > 300)
         .filter(|b| !p.is_chrome(&b.text))
-        .filter(|b| b.heading || b.text.split_whitespace().count() >= 4 || ends_like_sentence(&b.text))
+        .filter(|b| b.heading || parallax_text::word_count(&b.text) >= 4 || ends_like_sentence(&b.text))
         .map(|b| b.text.clone())
         .collect()
 }

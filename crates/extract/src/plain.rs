@@ -114,12 +114,10 @@ fn find_title(lines: &[&str]) -> Option<String> {
     repeated.or(candidates.first()).map(|t| t.to_string())
 }
 
-fn ends_like_sentence(line: &str) -> bool {
-    line.trim_end().ends_with(['.', '!', '?', '\u{2026}', '"', '\u{201d}', '\'', '\u{2019}', ')'])
-}
+use parallax_text::ends_like_sentence;
 
 fn is_prose(line: &str) -> bool {
-    let words = line.split_whitespace().count();
+    let words = parallax_text::word_count(line);
     (ends_like_sentence(line) && words >= rules::PROSE_MIN_WORDS_WITH_PERIOD) || words >= rules::PROSE_MIN_WORDS_WITHOUT_PERIOD
 }
 

@@ -126,6 +126,21 @@ pub fn squash_whitespace(text: &str) -> String {
     out
 }
 
+/// Whether a line ends the way sentences end, in Latin or CJK punctuation, quotes allowed.
+pub fn ends_like_sentence(line: &str) -> bool {
+    line.trim_end().ends_with([
+        '.', '!', '?', '\u{2026}', '"', '\u{201d}', '\'', '\u{2019}', ')', '\u{3002}', '\u{ff01}', '\u{ff1f}', '\u{300d}', '\u{300f}',
+    ])
+}
+
+/// Words in a text, where scripts written without spaces (Chinese, Japanese) count one word per
+/// two characters, so length rules treat all languages alike.
+pub fn word_count(text: &str) -> usize {
+    let is_cjk = |c: char| matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af);
+    let spaced = text.split_whitespace().filter(|w| w.chars().any(|c| c.is_alphanumeric() && !is_cjk(c))).count();
+    spaced + text.chars().filter(|&c| is_cjk(c)).count() / 2
+}
+
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 pub fn truncate_at_char(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -170,6 +185,15 @@ mod tests {
     fn detects_english_and_russian() {
         assert_eq!(detect_language("The president said on Friday that the first batch had been produced and delivered to the armed forces.").as_deref(), Some("en"));
         assert_eq!(detect_language("Президент России заявил в пятницу, что первая серийная партия уже произведена и передана в войска. Он также сообщил, что вопрос о поставках будет решён до конца года, и что специалисты обеих стран сейчас готовят позиции.").as_deref(), Some("ru"));
+    }
+
+    #[test]
+    fn sentence_ends_and_word_counts_across_scripts() {
+        assert!(ends_like_sentence("He left."));
+        assert!(ends_like_sentence("\u{5f7c}\u{306f}\u{53bb}\u{3063}\u{305f}\u{3002}"));
+        assert!(!ends_like_sentence("Related Articles"));
+        assert_eq!(word_count("two words"), 2);
+        assert_eq!(word_count("\u{5f7c}\u{306f}\u{53bb}\u{3063}"), 2);
     }
 
     #[test]

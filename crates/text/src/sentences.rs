@@ -32,10 +32,10 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
     let mut i = 0usize;
     while i < chars.len() {
         let (_, c) = chars[i];
-        if matches!(c, '.' | '!' | '?' | '\u{2026}') {
+        if matches!(c, '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{ff01}' | '\u{ff1f}') {
             // swallow runs like "?!" or "..." and closing quotes/brackets
             let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '\u{2026}') {
+            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{ff01}' | '\u{ff1f}') {
                 j += 1;
             }
             while j < chars.len() && CLOSERS.contains(&chars[j].1) {
@@ -72,6 +72,10 @@ fn is_boundary(text: &str, chars: &[(usize, char)], at: usize, after: usize) -> 
     }
     let term = chars[at].1;
     let next = chars[after].1;
+    // CJK full stops end a sentence whatever follows: those scripts put no space after them.
+    if matches!(term, '\u{3002}' | '\u{ff01}' | '\u{ff1f}') {
+        return true;
+    }
     if !next.is_whitespace() {
         // Glued sentences from page dumps: "briefing.He". Only a lowercase word of two or more
         // letters before and a capitalised word after count, so "U.S.", "e.g." and domain names
