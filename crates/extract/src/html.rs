@@ -291,8 +291,17 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
     // climb while the parent holds clearly more prose than the winner.
     // Wrappers with nothing of their own ("grid > body__container") sit between, so look a few
     // levels up.
+    // A region whose headings are links is a listing of other stories, never more article.
+    let mut linked_headings = vec![0u32; dom.nodes.len()];
+    for b in blocks.iter().filter(|b| b.heading && link_density(b) > rules::MAX_LINK_DENSITY) {
+        for a in std::iter::once(b.element).chain(dom.ancestors(b.element)) {
+            linked_headings[a] += 1;
+        }
+    }
     loop {
-        let wider = dom.ancestors(top).take(rules::EXPAND_LEVELS).take_while(|&a| a != Dom::ROOT).find(|&a| prose[a] >= prose[top] * rules::EXPAND_PROSE_RATIO);
+        let wider = dom.ancestors(top).take(rules::EXPAND_LEVELS).take_while(|&a| a != Dom::ROOT).find(|&a| {
+            prose[a] >= prose[top] * rules::EXPAND_PROSE_RATIO && linked_headings[a] < linked_headings[top] + rules::LISTING_LINKED_HEADINGS
+        });
         match wider {
             Some(a) => top = a,
             None => break,

@@ -158,3 +158,5 @@ pub const BYLINE_ROLE_WORDS: &[&str] = &[
     "senior", "staff", "reporter", "editor", "writer", "correspondent", "contributor", "columnist", "manager",
     "producer", "director", "chief", "associate", "contributing", "freelance", "journalist", "analyst", "photographer",
 ];
+/// This many linked headings in the region a widening would add make it a listing.
+pub const LISTING_LINKED_HEADINGS: u32 = 3;
