@@ -7,7 +7,9 @@
 //! over those terms and a time window, so assignment cost follows the number of stories that
 //! share words with the article, not the number of stories stored.
 
-use std::collections::HashMap;
+// Fx hashing: the keys are our own terms, not attacker-chosen, and SipHash was a tenth of the
+// ingest profile.
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
@@ -24,6 +26,8 @@ pub struct ClusterConfig {
     pub centroid_terms: usize,
     /// Pseudo-documents added to the document count so IDF stays sane in a small store.
     pub idf_prior_docs: f32,
+    /// Stories are looked up through this many of the article's strongest terms.
+    pub candidate_terms: usize,
 }
 
 impl Default for ClusterConfig {
@@ -36,6 +40,7 @@ impl Default for ClusterConfig {
             lead_words: 250,
             centroid_terms: 150,
             idf_prior_docs: 100.0,
+            candidate_terms: 12,
         }
     }
 }
@@ -47,7 +52,7 @@ pub struct TermCounts(pub Vec<(String, f32)>);
 
 impl TermCounts {
     pub fn from_article(title: &str, body: &str, config: &ClusterConfig) -> TermCounts {
-        let mut counts: HashMap<String, f32> = HashMap::new();
+        let mut counts: HashMap<String, f32> = HashMap::default();
         for t in parallax_text::terms(title) {
             *counts.entry(t).or_default() += config.title_weight;
         }
@@ -112,6 +117,8 @@ pub fn day_number(iso: &str) -> Option<f64> {
 struct StoryState {
     id: String,
     centroid: HashMap<String, f32>,
+    /// Euclidean norm of `centroid`, kept up to date by `add_to`.
+    norm: f32,
     first_day: Option<f64>,
     last_day: Option<f64>,
     size: usize,
@@ -138,7 +145,7 @@ pub struct Assignment {
 
 impl Clusterer {
     pub fn new(config: ClusterConfig) -> Self {
-        Clusterer { config, df: HashMap::new(), docs: 0, stories: vec![], by_id: HashMap::new(), index: HashMap::new() }
+        Clusterer { config, df: HashMap::default(), docs: 0, stories: vec![], by_id: HashMap::default(), index: HashMap::default() }
     }
 
     pub fn config(&self) -> &ClusterConfig {
@@ -197,7 +204,7 @@ impl Clusterer {
     fn new_story(&mut self, id: String) -> usize {
         let slot = self.stories.len();
         self.by_id.insert(id.clone(), slot);
-        self.stories.push(StoryState { id, centroid: HashMap::new(), first_day: None, last_day: None, size: 0 });
+        self.stories.push(StoryState { id, centroid: HashMap::default(), norm: 0.0, first_day: None, last_day: None, size: 0 });
         slot
     }
 
@@ -209,20 +216,26 @@ impl Clusterer {
     }
 
     fn best_story(&self, v: &[(String, f32)], day: Option<f64>) -> Option<(usize, f32)> {
-        let mut dots: HashMap<u32, f32> = HashMap::new();
-        let query: HashMap<&str, f32> = v.iter().map(|(t, w)| (t.as_str(), *w)).collect();
-        for (t, _) in v {
-            for &slot in self.index.get(t).map(Vec::as_slice).unwrap_or(&[]) {
-                dots.entry(slot).or_insert(0.0);
-            }
-        }
-        dots.into_keys()
+        // Candidates share one of the article's strongest terms: a story that shares none of
+        // them cannot reach the threshold, and the postings of strong terms are short, so the
+        // cost follows the article, not the number of stories.
+        let mut strongest: Vec<&(String, f32)> = v.iter().collect();
+        strongest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut candidates: Vec<u32> = strongest
+            .iter()
+            .take(self.config.candidate_terms)
+            .flat_map(|(t, _)| self.index.get(t).map(Vec::as_slice).unwrap_or(&[]))
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
             .filter(|&slot| self.in_window(&self.stories[slot as usize], day))
             .map(|slot| {
                 let s = &self.stories[slot as usize];
-                let norm = s.centroid.values().map(|w| w * w).sum::<f32>().sqrt().max(1e-9);
-                let dot: f32 = s.centroid.iter().filter_map(|(t, w)| query.get(t.as_str()).map(|q| q * w)).sum();
-                (slot as usize, dot / norm)
+                let dot: f32 = v.iter().filter_map(|(t, q)| s.centroid.get(t).map(|w| q * w)).sum();
+                (slot as usize, dot / s.norm.max(1e-9))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
@@ -244,6 +257,7 @@ impl Clusterer {
             terms.truncate(keep);
             s.centroid = terms.into_iter().collect();
         }
+        s.norm = s.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
         // The index may keep terms a centroid has since dropped: they only add a candidate,
         // whose score is computed from the centroid itself.
         for t in s.centroid.keys() {

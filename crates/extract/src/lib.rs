@@ -99,35 +99,37 @@ fn finish(article: &mut Article, doc: &RawDocument) {
 /// earlier paragraph. Short refrains are kept.
 pub fn drop_repeats(paragraphs: Vec<String>) -> Vec<String> {
     let mut kept: Vec<String> = Vec::with_capacity(paragraphs.len());
+    // keys padded with spaces, so containment is checked at word boundaries
     let mut keys: Vec<String> = Vec::with_capacity(paragraphs.len());
+    let mut exact: std::collections::HashSet<String> = std::collections::HashSet::new();
     for p in paragraphs {
-        let key = parallax_text::fingerprint(&p);
-        let words = key.split(' ').count();
-        if words >= rules::MIN_REPEAT_WORDS && is_repeat(&key, &keys) {
+        let key = format!(" {} ", parallax_text::fingerprint(&p));
+        let words = key.split_whitespace().count();
+        if words >= rules::MIN_REPEAT_WORDS && (exact.contains(&key) || is_repeat(&key, &keys)) {
             continue;
         }
+        exact.insert(key.clone());
         keys.push(key);
         kept.push(p);
     }
     kept
 }
 
+/// `key` and `earlier` are space-padded word keys.
 fn is_repeat(key: &str, earlier: &[String]) -> bool {
-    let padded = format!(" {key} ");
-    if earlier.iter().any(|e| e == key || format!(" {e} ").contains(&padded)) {
+    if earlier.iter().any(|e| e.len() > key.len() && e.contains(key)) {
         return true;
     }
-    // Glued copies of consecutive earlier paragraphs.
+    // Glued copies of consecutive earlier paragraphs: " a b " + " c d " == " a b c d ".
     for start in 0..earlier.len() {
-        let mut joined = String::new();
-        for e in &earlier[start..] {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            joined.push_str(e);
-            if joined.len() > key.len() {
-                break;
-            }
+        let mut len = 0;
+        let mut end = start;
+        while end < earlier.len() && len < key.len() {
+            len += earlier[end].len() - 1;
+            end += 1;
+        }
+        if len + 1 == key.len() && end - start >= 2 {
+            let joined: String = earlier[start..end].iter().map(|e| &e[..e.len() - 1]).collect::<String>() + " ";
             if joined == key {
                 return true;
             }
