@@ -4,7 +4,7 @@
 
 /// HTML input beyond this many bytes is ignored: articles are far smaller, and the cap bounds
 /// time and memory on hostile pages.
-pub const MAX_HTML_BYTES: usize = 6 * 1024 * 1024;
+pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
 /// Plain-text dumps are cut here for the same reason.
 pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
 /// Elements nested deeper than this keep their text but not their structure.

@@ -16,6 +16,9 @@ pub use decode::decode_bytes;
 
 /// A file larger than this (after decompression) is refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// A single page (HTML or text dump) is read up to this many bytes: no article is larger, and
+/// extraction looks at less, so the rest would only cost memory.
+pub const MAX_PAGE_BYTES: u64 = 8 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -105,11 +108,14 @@ fn read_file(path: &Path) -> Vec<Item> {
     };
     let lower = input.to_ascii_lowercase();
     let gz = lower.ends_with(".gz");
+    let name = lower.strip_suffix(".gz").unwrap_or(&lower);
+    let page = [".html", ".htm", ".txt"].iter().any(|e| name.ends_with(e));
+    let limit = if page { MAX_PAGE_BYTES } else { MAX_FILE_BYTES + 1 };
     let mut buf = Vec::new();
     let read = if gz {
-        flate2::read::MultiGzDecoder::new(file).take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)
+        flate2::read::MultiGzDecoder::new(file).take(limit).read_to_end(&mut buf)
     } else {
-        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)
+        file.take(limit).read_to_end(&mut buf)
     };
     if let Err(e) = read {
         return vec![Err(IngestError::Io { input, source: e })];
@@ -174,6 +180,16 @@ mod tests {
         assert_eq!(bodies, vec!["<p>first</p>", "second", "third, zipped"]);
         assert_eq!(docs[0].kind, Some(DocumentKind::Html));
         assert_eq!(docs[2].kind, Some(DocumentKind::Text));
+    }
+
+    #[test]
+    fn oversized_pages_are_read_up_to_the_page_cap() {
+        let d = tmpdir("cap");
+        let page = d.join("huge.html");
+        std::fs::write(&page, "<p>x</p>".repeat((MAX_PAGE_BYTES as usize) / 8 + 1000)).unwrap();
+        let docs: Vec<_> = documents(&[page.display().to_string()]).collect();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].as_ref().unwrap().body.len() as u64, MAX_PAGE_BYTES);
     }
 
     #[test]
