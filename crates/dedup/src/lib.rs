@@ -62,12 +62,15 @@ fn mix(mut z: u64) -> u64 {
 }
 
 pub fn fingerprint(text: &str, config: &DedupConfig) -> Fingerprint {
-    let words = parallax_text::words(text);
+    // word hashes first, shingles as combinations of them: no string per word or shingle
+    let mut word_hashes: Vec<u64> = Vec::new();
+    parallax_text::for_each_word(text, |w| word_hashes.push(fnv1a(w.as_bytes())));
     let n = config.shingle_words.max(1);
-    let mut shingles: Vec<u64> = if words.len() < n {
-        if words.is_empty() { vec![] } else { vec![fnv1a(words.join(" ").as_bytes())] }
+    let combine = |ws: &[u64]| ws.iter().fold(0x9e3779b97f4a7c15u64, |h, &w| mix(h ^ w));
+    let mut shingles: Vec<u64> = if word_hashes.len() < n {
+        if word_hashes.is_empty() { vec![] } else { vec![combine(&word_hashes)] }
     } else {
-        words.windows(n).map(|w| fnv1a(w.join(" ").as_bytes())).collect()
+        word_hashes.windows(n).map(combine).collect()
     };
     shingles.sort_unstable();
     shingles.dedup();

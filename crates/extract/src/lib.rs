@@ -102,11 +102,23 @@ pub fn drop_repeats(paragraphs: Vec<String>) -> Vec<String> {
     // keys padded with spaces, so containment is checked at word boundaries
     let mut keys: Vec<String> = Vec::with_capacity(paragraphs.len());
     let mut exact: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // every run of MIN_REPEAT_WORDS words seen so far: a paragraph can only be inside an earlier
+    // one if its first and last runs were seen, which spares most substring searches
+    let mut runs: std::collections::HashSet<String> = std::collections::HashSet::new();
     for p in paragraphs {
         let key = format!(" {} ", parallax_text::fingerprint(&p));
-        let words = key.split_whitespace().count();
-        if words >= rules::MIN_REPEAT_WORDS && (exact.contains(&key) || is_repeat(&key, &keys)) {
-            continue;
+        let words: Vec<&str> = key.split_whitespace().collect();
+        let n = rules::MIN_REPEAT_WORDS;
+        if words.len() >= n {
+            let first = words[..n].join(" ");
+            let last = words[words.len() - n..].join(" ");
+            let maybe_inside = runs.contains(&first) && runs.contains(&last);
+            if exact.contains(&key) || (maybe_inside && is_repeat(&key, &keys)) {
+                continue;
+            }
+        }
+        for w in words.windows(n) {
+            runs.insert(w.join(" "));
         }
         exact.insert(key.clone());
         keys.push(key);

@@ -15,41 +15,46 @@ use std::sync::OnceLock;
 /// between letters ("don't", "nuclear-capable" stay one token; "2,000" becomes "2000").
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for_each_word(text, |w| out.push(w.to_string()));
+    out
+}
+
+/// Calls `f` with each word of [`words`], without allocating one string per word.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut cur = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_alphanumeric() {
-            cur.extend(c.to_lowercase());
-        } else if !cur.is_empty() && i + 1 < chars.len() && chars[i + 1].is_alphanumeric() {
-            let prev = chars[i - 1];
-            let next = chars[i + 1];
-            let joins = match c {
+            if c.is_ascii() {
+                cur.push(c.to_ascii_lowercase());
+            } else {
+                cur.extend(c.to_lowercase());
+            }
+        } else if !cur.is_empty() {
+            let next = chars.peek().copied().filter(|n| n.is_alphanumeric());
+            let joins = match (c, prev, next) {
                 // 2,000 and 3.5 are one number
-                ',' | '.' => prev.is_ascii_digit() && next.is_ascii_digit(),
-                '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}' => prev.is_alphabetic() && next.is_alphabetic(),
+                (',' | '.', Some(p), Some(n)) => p.is_ascii_digit() && n.is_ascii_digit(),
+                ('\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}', Some(p), Some(n)) => p.is_alphabetic() && n.is_alphabetic(),
                 _ => false,
             };
             if joins {
-                if c == '-' || c == '\u{2010}' || c == '\u{2011}' {
-                    cur.push('-');
-                } else if c == '\'' || c == '\u{2019}' {
-                    cur.push('\'');
+                match c {
+                    '-' | '\u{2010}' | '\u{2011}' => cur.push('-'),
+                    '\'' | '\u{2019}' => cur.push('\''),
+                    _ => {} // digit separators are dropped so 2,000 == 2000
                 }
-                // digit separators are dropped so 2,000 == 2000
             } else {
-                out.push(std::mem::take(&mut cur));
+                f(&cur);
+                cur.clear();
             }
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
         }
-        i += 1;
+        prev = Some(c);
     }
     if !cur.is_empty() {
-        out.push(cur);
+        f(&cur);
     }
-    out
 }
 
 /// Content terms for similarity: words minus stop words, possessives dropped, hyphenated words
@@ -82,10 +87,13 @@ pub fn stem(word: &str) -> String {
     s.stem(word).into_owned()
 }
 
+/// Characters the language is judged on: a paragraph or two decide as well as the whole text,
+/// and identification cost grows with the sample.
+const LANGUAGE_SAMPLE_CHARS: usize = 600;
+
 /// ISO 639-1 code of the text's language, when it can be told with reasonable confidence.
 pub fn detect_language(text: &str) -> Option<String> {
-    // A few thousand characters decide as well as the whole text and bound the cost.
-    let sample: String = text.chars().take(4000).collect();
+    let sample: String = text.chars().take(LANGUAGE_SAMPLE_CHARS).collect();
     let info = whatlang::detect(&sample)?;
     // whatlang calls short texts unreliable even when they are plainly one language; only a
     // short text with a weak guess is refused.
@@ -156,7 +164,14 @@ pub fn truncate_at_char(s: &str, max: usize) -> &str {
 /// A key for "is this the same paragraph": lowercased words only, so spacing and punctuation
 /// differences between a duplicate and its original do not matter.
 pub fn fingerprint(text: &str) -> String {
-    words(text).join(" ")
+    let mut out = String::with_capacity(text.len());
+    for_each_word(text, |w| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    });
+    out
 }
 
 #[cfg(test)]
