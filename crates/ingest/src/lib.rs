@@ -43,8 +43,8 @@ pub type Item = Result<RawDocument, IngestError>;
 
 /// Every document under the given inputs, in a stable order: inputs as given, directory entries
 /// sorted by path. Errors are items too.
-pub fn documents(inputs: &[String]) -> impl Iterator<Item = Item> + '_ {
-    inputs.iter().flat_map(|input| -> Box<dyn Iterator<Item = Item>> {
+pub fn documents(inputs: &[String]) -> impl Iterator<Item = Item> + Send + '_ {
+    inputs.iter().flat_map(|input| -> Box<dyn Iterator<Item = Item> + Send> {
         if input == "-" {
             return Box::new(read_stdin().into_iter());
         }

@@ -72,6 +72,31 @@ pub struct IngestSummary {
     pub new_stories: usize,
 }
 
+/// A document made ready for placement off the main thread.
+enum Prepared {
+    Ready { input: String, article: Article, fp: Fingerprint, counts: TermCounts },
+    Failed { input: String, error: String },
+}
+
+/// Extraction, id and the index features: everything about one document that needs no engine
+/// state.
+fn prepare(item: Result<RawDocument, parallax_ingest::IngestError>, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepared {
+    let doc = match item {
+        Ok(d) => d,
+        Err(e) => return Prepared::Failed { input: e.input().to_string(), error: e.to_string() },
+    };
+    match parallax_extract::extract(&doc) {
+        Ok(mut article) => {
+            article.id = article_id(&article);
+            let text = article.text();
+            let fp = parallax_dedup::fingerprint(&text, dedup);
+            let counts = TermCounts::from_article(article.title.as_deref().unwrap_or(""), &text, cluster);
+            Prepared::Ready { input: doc.input, article, fp, counts }
+        }
+        Err(e) => Prepared::Failed { input: doc.input, error: e.to_string() },
+    }
+}
+
 /// What the engine remembers of each stored article between batches.
 #[derive(Debug, Clone)]
 struct Known {
@@ -128,48 +153,58 @@ impl<S: Store> Engine<S> {
 
     /// Extracts, dedups, assigns and stores every document. Bad documents are reported to the
     /// sink and skipped; everything stored before a failure stays stored.
+    ///
+    /// Extraction and fingerprinting, which need no shared state, run on a second thread ahead
+    /// of placement and storage, which do.
     pub fn ingest(
         &mut self,
-        docs: impl Iterator<Item = Result<RawDocument, parallax_ingest::IngestError>>,
+        docs: impl Iterator<Item = Result<RawDocument, parallax_ingest::IngestError>> + Send,
         sink: &mut dyn EventSink,
     ) -> Result<IngestSummary, EngineError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(256);
+        let dedup = self.config.dedup.clone();
+        let cluster = self.config.cluster.clone();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                for item in docs {
+                    if tx.send(prepare(item, &dedup, &cluster)).is_err() {
+                        break;
+                    }
+                }
+            });
+            self.place_all(rx.into_iter(), sink)
+        })
+    }
+
+    fn place_all(&mut self, prepared: impl Iterator<Item = Prepared>, sink: &mut dyn EventSink) -> Result<IngestSummary, EngineError> {
         let mut summary = IngestSummary::default();
         let mut batch: Vec<StoredArticle> = Vec::new();
         let mut new_stories: Vec<Story> = Vec::new();
         let mut repoint: Vec<(String, Option<String>)> = Vec::new();
-        for item in docs {
-            let doc = match item {
-                Ok(d) => d,
-                Err(e) => {
+        for item in prepared {
+            let (input, mut article, fp, counts) = match item {
+                Prepared::Failed { input, error } => {
                     summary.failed += 1;
-                    sink.event(Event::Failed { input: e.input(), error: e.to_string() });
+                    sink.event(Event::Failed { input: &input, error });
                     continue;
                 }
+                Prepared::Ready { input, article, fp, counts } => (input, article, fp, counts),
             };
-            let mut article = match parallax_extract::extract(&doc) {
-                Ok(a) => a,
-                Err(e) => {
-                    summary.failed += 1;
-                    sink.event(Event::Failed { input: &doc.input, error: e.to_string() });
-                    continue;
-                }
-            };
-            article.id = article_id(&article);
             if self.known.contains_key(&article.id) {
                 summary.unchanged += 1;
-                sink.event(Event::Unchanged { input: &doc.input, id: &article.id });
+                sink.event(Event::Unchanged { input: &input, id: &article.id });
                 summary.article_ids.push(article.id);
-                summary.inputs.push(doc.input);
+                summary.inputs.push(input);
                 continue;
             }
-            let rec = self.place(&mut article, &mut new_stories, &mut repoint);
+            let rec = self.place(&mut article, fp, counts, &mut new_stories, &mut repoint);
             summary.stored += 1;
             summary.duplicates += usize::from(article.duplicate_of.is_some());
             let created = new_stories.last().is_some_and(|s| s.id == rec.story_id && s.article_ids.first() == Some(&article.id));
             summary.new_stories += usize::from(created);
             sink.event(Event::Stored { article: &article, story: &rec.story_id, new_story: created });
             summary.article_ids.push(article.id.clone());
-            summary.inputs.push(doc.input.clone());
+            summary.inputs.push(input);
             batch.push(StoredArticle { article, ..rec });
             if batch.len() >= self.config.batch_size.max(1) {
                 self.store.insert_batch(&batch, &new_stories, &repoint)?;
@@ -184,10 +219,14 @@ impl<S: Store> Engine<S> {
 
     /// Decides an article's origin and story and updates the in-memory indexes. Returns the
     /// record to store (with an empty article; the caller moves the article in).
-    fn place(&mut self, article: &mut Article, new_stories: &mut Vec<Story>, repoint: &mut Vec<(String, Option<String>)>) -> StoredArticle {
-        let text = article.text();
-        let fp = parallax_dedup::fingerprint(&text, &self.config.dedup);
-        let counts = TermCounts::from_article(article.title.as_deref().unwrap_or(""), &text, &self.config.cluster);
+    fn place(
+        &mut self,
+        article: &mut Article,
+        fp: Fingerprint,
+        counts: TermCounts,
+        new_stories: &mut Vec<Story>,
+        repoint: &mut Vec<(String, Option<String>)>,
+    ) -> StoredArticle {
         let day = article.published.as_deref().and_then(day_number);
         let origin = self.dups.matches(&fp).into_iter().map(|(id, _)| self.root(&id)).next();
         let story = match &origin {
@@ -213,7 +252,7 @@ impl<S: Store> Engine<S> {
                 let candidate = story_id(&article.id);
                 let a = self.clusterer.assign(&counts, day, || candidate.clone());
                 if a.created {
-                    new_stories.push(Story { id: a.story.clone(), title: article.title.clone().unwrap_or_else(|| first_words(&text, 12)), article_ids: vec![article.id.clone()] });
+                    new_stories.push(Story { id: a.story.clone(), title: article.title.clone().unwrap_or_else(|| first_words(article.paragraphs.first().map_or("", String::as_str), 12)), article_ids: vec![article.id.clone()] });
                 }
                 a.story
             }
