@@ -117,12 +117,33 @@ def near_dups(binary, rows, work, rnd):
     return {"pairs": len(copies), "negatives": len(originals), "tp": tp, "fp": fp + wrong, "p": p, "r": r, "f1": f1}
 
 
+def synthetic_stream(basil, n, rnd, path):
+    """Full-length articles made of paragraphs from different BASIL articles: unique texts of
+    realistic length, for throughput only."""
+    paras = [p for r in basil for p in r["text"].split("\n\n") if len(p.split()) >= 20]
+    with open(path, "w") as f:
+        for i in range(n):
+            k = rnd.randint(12, 30)
+            text = "\n\n".join(rnd.choice(paras) for _ in range(k))
+            f.write(json.dumps({"id": f"syn{i}", "source": f"Outlet {i % 50}", "title": " ".join(text.split()[:8]),
+                                "date": f"2024-{1 + (i // 3000) % 12:02d}-{1 + (i // 100) % 28:02d}", "text": text}) + "\n")
+
+
+def timed(cmd, stdout=subprocess.DEVNULL):
+    import time
+    t0 = time.time()
+    cpu = measured(cmd, stdout)
+    return cpu, time.time() - t0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     ap.add_argument("--parallax", default="target/release/parallax")
     ap.add_argument("--baseline-threshold", type=float, default=0.3)
     ap.add_argument("--parallax-arg", action="append", default=[], help="extra parallax option (tuning on dev sets only)")
+    ap.add_argument("--stream", type=int, default=20000, help="articles per batch in the synthetic throughput stream")
+    ap.add_argument("--batches", type=int, default=3, help="batches ingested one after another into one store")
     args = ap.parse_args()
     EXTRA.extend(args.parallax_arg)
     shared = Path(args.shared)
@@ -153,6 +174,25 @@ def main():
         b = score(tools, str(gold), str(base_pred))
         speed_b = len(rows) / cpu_b
         print(f"{'':<22} {'Python TF-IDF (t=%.2f)' % args.baseline_threshold:<26} {b['b3_p']:>6.3f} {b['b3_r']:>6.3f} {b['b3_f1']:>6.3f} {speed_b:>15.0f}   speed ratio x{speed_p / speed_b:.1f}")
+
+    print(f"\nthroughput: synthetic full-length articles (BASIL paragraphs recombined), {args.batches} x {args.stream} into one store")
+    rnd = random.Random(11)
+    db = work / "stream.db"
+    for b in range(args.batches):
+        batch = work / f"stream{b}.jsonl"
+        synthetic_stream(basil, args.stream, rnd, batch)
+        # distinct ids per batch
+        lines = [json.loads(l) for l in open(batch)]
+        with open(batch, "w") as f:
+            for r in lines:
+                r["id"] = f"b{b}-" + r["id"]
+                f.write(json.dumps(r) + "\n")
+        cpu, wall = timed([args.parallax, "ingest", "--db", str(db), *EXTRA, str(batch)])
+        line = f"  batch {b + 1}: store had {b * args.stream:>7} articles; parallax {args.stream / wall:>6.0f} articles/s wall, {args.stream / cpu:>6.0f} per CPU-s"
+        if b == 0:
+            cpu_b, wall_b = timed([sys.executable, "bench/peers/tfidf_baseline.py", str(batch), str(args.baseline_threshold), "3"])
+            line += f"; Python TF-IDF {args.stream / wall_b:>5.0f} articles/s wall (ratio x{wall_b / wall:.1f})"
+        print(line, flush=True)
 
     nd = near_dups(args.parallax, allsides + basil, work, random.Random(7))
     print(f"\nnear-duplicates: {nd['pairs']} edited copies, {nd['negatives']} distinct articles (hard negatives incl. same-event reports)")

@@ -101,10 +101,10 @@ pub fn drop_repeats(paragraphs: Vec<String>) -> Vec<String> {
     let mut kept: Vec<String> = Vec::with_capacity(paragraphs.len());
     // keys padded with spaces, so containment is checked at word boundaries
     let mut keys: Vec<String> = Vec::with_capacity(paragraphs.len());
-    let mut exact: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut exact: rustc_hash::FxHashSet<String> = Default::default();
     // every run of MIN_REPEAT_WORDS words seen so far: a paragraph can only be inside an earlier
     // one if its first and last runs were seen, which spares most substring searches
-    let mut runs: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut runs: rustc_hash::FxHashSet<String> = Default::default();
     for p in paragraphs {
         let key = format!(" {} ", parallax_text::fingerprint(&p));
         let words: Vec<&str> = key.split_whitespace().collect();
