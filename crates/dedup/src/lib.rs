@@ -26,22 +26,26 @@ impl Default for DedupConfig {
     }
 }
 
-/// What dedup keeps of a text: its MinHash signature and its sorted, distinct shingle hashes.
+/// What dedup keeps of a text: its one-permutation MinHash signature and how many distinct
+/// shingles it has. That is all the index holds and all the store keeps (516 bytes an article):
+/// Jaccard is estimated from the signature and containment from Jaccard and the two sizes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
-    pub minhash: Vec<u64>,
-    pub shingles: Vec<u64>,
+    pub minhash: Vec<u32>,
+    pub shingle_count: u32,
 }
 
 impl Fingerprint {
-    /// Little-endian bytes of the shingle hashes, for storage; the signature is recomputed.
+    /// Little-endian bytes: the shingle count, then the signature.
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.shingles.iter().flat_map(|h| h.to_le_bytes()).collect()
+        std::iter::once(self.shingle_count).chain(self.minhash.iter().copied()).flat_map(u32::to_le_bytes).collect()
     }
 
-    pub fn from_bytes(bytes: &[u8], config: &DedupConfig) -> Fingerprint {
-        let shingles: Vec<u64> = bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
-        Fingerprint { minhash: minhash(&shingles, config.bands * config.rows), shingles }
+    /// Reads [`Fingerprint::to_bytes`]; `None` for bytes of another layout.
+    pub fn from_bytes(bytes: &[u8], config: &DedupConfig) -> Option<Fingerprint> {
+        let words: Vec<u32> = bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))).collect();
+        let (&count, sig) = words.split_first()?;
+        (sig.len() == config.bands * config.rows).then(|| Fingerprint { minhash: sig.to_vec(), shingle_count: count })
     }
 }
 
@@ -74,67 +78,57 @@ pub fn fingerprint(text: &str, config: &DedupConfig) -> Fingerprint {
     };
     shingles.sort_unstable();
     shingles.dedup();
-    Fingerprint { minhash: minhash(&shingles, config.bands * config.rows), shingles }
+    Fingerprint { minhash: minhash(&shingles, config.bands * config.rows), shingle_count: shingles.len() as u32 }
 }
 
 /// One-permutation MinHash: each shingle hash lands in one of `k` bins and each bin keeps its
 /// minimum, so the cost is one pass over the shingles instead of `k`. Empty bins borrow from the
 /// next non-empty bin (rotation densification), which keeps collision probability close to
 /// Jaccard for short texts.
-fn minhash(shingles: &[u64], k: usize) -> Vec<u64> {
+fn minhash(shingles: &[u64], k: usize) -> Vec<u32> {
     let k = k.max(1);
-    let mut bins = vec![u64::MAX; k];
+    let mut bins = vec![u32::MAX; k];
+    let mut filled_any = false;
     for &s in shingles {
         let h = mix(s);
         let bin = ((h >> 32) as usize * k) >> 32;
-        bins[bin] = bins[bin].min(h & 0xffff_ffff);
+        bins[bin] = bins[bin].min(h as u32);
+        filled_any = true;
     }
-    if shingles.is_empty() {
+    if !filled_any {
         return bins;
     }
-    let filled: Vec<usize> = (0..k).filter(|&i| bins[i] != u64::MAX).collect();
+    let filled: Vec<usize> = (0..k).filter(|&i| bins[i] != u32::MAX).collect();
     (0..k)
         .map(|i| {
-            if bins[i] != u64::MAX {
+            if bins[i] != u32::MAX {
                 return bins[i];
             }
             // next filled bin to the right, wrapping; the offset makes borrowed values differ
             let j = filled.iter().copied().find(|&j| j > i).unwrap_or(filled[0]);
             let distance = (j + k - i) % k;
-            bins[j] ^ mix(distance as u64) << 32
+            bins[j] ^ (mix(distance as u64) as u32)
         })
         .collect()
 }
 
-/// Overlap of two sorted, distinct hash lists.
-fn intersection(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
-/// How alike two texts are, on their shingles.
+/// How alike two texts are, estimated from their fingerprints.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Overlap {
     pub jaccard: f64,
+    /// Share of the smaller text's shingles found in the larger one.
     pub containment: f64,
 }
 
 pub fn overlap(a: &Fingerprint, b: &Fingerprint) -> Overlap {
-    let inter = intersection(&a.shingles, &b.shingles) as f64;
-    let union = (a.shingles.len() + b.shingles.len()) as f64 - inter;
-    let smaller = a.shingles.len().min(b.shingles.len()).max(1) as f64;
-    Overlap { jaccard: if union > 0.0 { inter / union } else { 0.0 }, containment: inter / smaller }
+    let k = a.minhash.len().min(b.minhash.len()).max(1);
+    let equal = a.minhash.iter().zip(&b.minhash).filter(|(x, y)| x == y).count();
+    let jaccard = equal as f64 / k as f64;
+    // |A and B| = J (|A| + |B|) / (1 + J)
+    let (ca, cb) = (a.shingle_count as f64, b.shingle_count as f64);
+    let inter = jaccard * (ca + cb) / (1.0 + jaccard);
+    let containment = (inter / ca.min(cb).max(1.0)).min(1.0);
+    Overlap { jaccard, containment }
 }
 
 /// An LSH index over fingerprints, keyed by the caller's ids.
@@ -171,19 +165,19 @@ impl DupIndex {
     }
 
     fn band_keys(&self, fp: &Fingerprint) -> Vec<(u16, u64)> {
-        if fp.shingles.is_empty() {
+        if fp.shingle_count == 0 {
             return vec![];
         }
         fp.minhash
             .chunks(self.config.rows)
             .enumerate()
-            .map(|(b, rows)| (b as u16, rows.iter().fold(0xcbf29ce484222325u64, |h, &r| mix(h ^ r))))
+            .map(|(b, rows)| (b as u16, rows.iter().fold(0xcbf29ce484222325u64, |h, &r| mix(h ^ r as u64))))
             .collect()
     }
 
     /// Ids of indexed texts that `fp` duplicates, confirmed on shingles, best first.
     pub fn matches(&self, fp: &Fingerprint) -> Vec<(String, Overlap)> {
-        if fp.shingles.len() < self.config.min_shingles {
+        if (fp.shingle_count as usize) < self.config.min_shingles {
             return vec![];
         }
         let mut seen: Vec<u32> = self.band_keys(fp).iter().filter_map(|k| self.buckets.get(k)).flatten().copied().collect();
@@ -193,7 +187,7 @@ impl DupIndex {
             .into_iter()
             .filter_map(|slot| {
                 let (id, other) = &self.entries[slot as usize];
-                if other.shingles.len() < self.config.min_shingles {
+                if (other.shingle_count as usize) < self.config.min_shingles {
                     return None;
                 }
                 let o = overlap(fp, other);
@@ -254,7 +248,19 @@ The council said the work on the western span had been planned since last year a
     fn fingerprints_round_trip_through_bytes() {
         let c = DedupConfig::default();
         let fp = fingerprint(WIRE, &c);
-        assert_eq!(Fingerprint::from_bytes(&fp.to_bytes(), &c), fp);
+        assert_eq!(fp.to_bytes().len(), 4 * (1 + 128));
+        assert_eq!(Fingerprint::from_bytes(&fp.to_bytes(), &c), Some(fp));
+        assert_eq!(Fingerprint::from_bytes(&[1, 2, 3, 4], &c), None);
+    }
+
+    #[test]
+    fn estimates_track_exact_overlap() {
+        let c = DedupConfig::default();
+        let a = fingerprint(WIRE, &c);
+        assert_eq!(overlap(&a, &a).jaccard, 1.0);
+        let half: String = WIRE.split(". ").take(3).collect::<Vec<_>>().join(". ");
+        let o = overlap(&a, &fingerprint(&half, &c));
+        assert!(o.containment > 0.8, "{o:?}");
     }
 
     #[test]

@@ -137,9 +137,10 @@ impl<S: Store> Engine<S> {
         let mut clusterer = Clusterer::new(config.cluster.clone());
         let mut known = HashMap::new();
         for rec in store.index_records()? {
-            let fp = Fingerprint::from_bytes(&rec.shingles, &config.dedup);
             if rec.article.duplicate_of.is_none() {
-                dups.insert(rec.article.id.clone(), fp);
+                if let Some(fp) = Fingerprint::from_bytes(&rec.sketch, &config.dedup) {
+                    dups.insert(rec.article.id.clone(), fp);
+                }
             }
             clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.day);
             known.insert(rec.article.id.clone(), Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
@@ -258,7 +259,7 @@ impl<S: Store> Engine<S> {
             }
         };
         self.known.insert(article.id.clone(), Known { story: story.clone(), published: article.published.clone(), duplicate_of: article.duplicate_of.clone() });
-        StoredArticle { article: Article::default(), story_id: story, shingles: fp.to_bytes(), terms: counts.0, day }
+        StoredArticle { article: Article::default(), story_id: story, sketch: fp.to_bytes(), terms: counts.0, day }
     }
 
     /// Follows `duplicate_of` to the article a copy ultimately copies.

@@ -1,5 +1,5 @@
-//! Storage: articles, their stories, and what the index stages need to resume (dedup shingles,
-//! cluster term counts). One trait, [`Store`], so the pipeline is the same on the embedded
+//! Storage: articles, their stories, and what the index stages need to resume (dedup
+//! sketches, cluster term counts). One trait, [`Store`], so the pipeline is the same on the embedded
 //! SQLite default and on a shared server backend.
 //!
 //! Every write is one transaction: a batch is stored whole or not at all, so a killed process
@@ -28,8 +28,8 @@ pub enum StoreError {
 pub struct StoredArticle {
     pub article: Article,
     pub story_id: String,
-    /// Dedup shingle hashes, as bytes.
-    pub shingles: Vec<u8>,
+    /// The dedup stage's sketch of the text (its MinHash signature and size), as bytes.
+    pub sketch: Vec<u8>,
     /// Cluster term counts.
     pub terms: Vec<(String, f32)>,
     /// Day number of `published`, for the story time window.

@@ -5,7 +5,7 @@ use parallax_model::{Article, Story};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS articles (
     body TEXT NOT NULL,
     duplicate_of TEXT,
     story_id TEXT NOT NULL REFERENCES stories(id),
-    shingles BLOB NOT NULL,
+    sketch BLOB NOT NULL,
     terms TEXT NOT NULL,
     day REAL,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
@@ -76,7 +76,10 @@ impl SqliteStore {
             }
             Some(v) if v == SCHEMA_VERSION.to_string() => {}
             Some(v) => {
-                return Err(StoreError::Schema { path: shown.to_string(), reason: format!("store schema version {v}, this parallax reads version {SCHEMA_VERSION}") });
+                return Err(StoreError::Schema {
+                    path: shown.to_string(),
+                    reason: format!("store schema version {v}, this parallax reads version {SCHEMA_VERSION}: re-ingest into a new store (--db)"),
+                });
             }
         }
         Ok(SqliteStore { conn })
@@ -116,14 +119,14 @@ impl Store for SqliteStore {
                 story_stmt.execute(params![s.id, s.title])?;
             }
             let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO articles (id, input, url, outlet, title, byline, published, language, body, duplicate_of, story_id, shingles, terms, day)
+                "INSERT OR IGNORE INTO articles (id, input, url, outlet, title, byline, published, language, body, duplicate_of, story_id, sketch, terms, day)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?;
             for s in batch {
                 let a = &s.article;
                 stmt.execute(params![
                     a.id, a.input, a.url, a.outlet, a.title, a.byline, a.published, a.language, a.text(), a.duplicate_of,
-                    s.story_id, s.shingles, encode_terms(&s.terms), s.day
+                    s.story_id, s.sketch, encode_terms(&s.terms), s.day
                 ])?;
             }
             let mut re = tx.prepare_cached("UPDATE articles SET duplicate_of = ?2 WHERE id = ?1")?;
@@ -136,15 +139,15 @@ impl Store for SqliteStore {
     }
 
     fn index_records(&self) -> Result<Vec<StoredArticle>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, shingles, terms, day FROM articles ORDER BY seq")?;
+        let mut stmt = self.conn.prepare("SELECT id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day FROM articles ORDER BY seq")?;
         let rows = stmt.query_map([], |r| {
-            Ok((article_from_row(r)?, r.get::<_, String>("story_id")?, r.get::<_, Vec<u8>>("shingles")?, r.get::<_, String>("terms")?, r.get::<_, Option<f64>>("day")?))
+            Ok((article_from_row(r)?, r.get::<_, String>("story_id")?, r.get::<_, Vec<u8>>("sketch")?, r.get::<_, String>("terms")?, r.get::<_, Option<f64>>("day")?))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (article, story_id, shingles, terms, day) = row?;
+            let (article, story_id, sketch, terms, day) = row?;
             let terms: Vec<(String, f32)> = serde_json::from_str(&terms).map_err(|e| StoreError::Corrupt { id: article.id.clone(), reason: e.to_string() })?;
-            out.push(StoredArticle { article, story_id, shingles, terms, day });
+            out.push(StoredArticle { article, story_id, sketch, terms, day });
         }
         Ok(out)
     }
@@ -194,7 +197,7 @@ mod tests {
         StoredArticle {
             article: Article { id: id.into(), input: format!("{id}.txt"), paragraphs: vec!["One.".into(), "Two.".into()], ..Default::default() },
             story_id: story.into(),
-            shingles: vec![1, 2, 3, 4, 5, 6, 7, 8],
+            sketch: vec![1, 2, 3, 4, 5, 6, 7, 8],
             terms: vec![("bridg".into(), 2.0)],
             day: Some(19787.0),
         }
@@ -214,7 +217,7 @@ mod tests {
         assert_eq!(arts[0].paragraphs, vec!["One.", "Two."]);
         let idx = s.index_records().unwrap();
         assert_eq!(idx[0].terms, vec![("bridg".to_string(), 2.0)]);
-        assert_eq!(idx[0].shingles.len(), 8);
+        assert_eq!(idx[0].sketch.len(), 8);
         assert_eq!(s.story("s1").unwrap().unwrap().article_ids, vec!["a"]);
     }
 
