@@ -116,7 +116,8 @@ pub fn day_number(iso: &str) -> Option<f64> {
 #[derive(Debug)]
 struct StoryState {
     id: String,
-    centroid: HashMap<String, f32>,
+    /// Term id -> summed weight.
+    centroid: HashMap<u32, f32>,
     /// Euclidean norm of `centroid`, kept up to date by `add_to`.
     norm: f32,
     first_day: Option<f64>,
@@ -124,15 +125,19 @@ struct StoryState {
     size: usize,
 }
 
-/// The clustering state: document frequencies, story centroids and their term index.
+/// The clustering state: document frequencies, story centroids and their term index. Terms are
+/// interned to ids once, so centroids and postings hold integers, not strings.
 #[derive(Debug)]
 pub struct Clusterer {
     config: ClusterConfig,
-    df: HashMap<String, u32>,
+    vocab: HashMap<String, u32>,
+    /// Document frequency by term id.
+    df: Vec<u32>,
     docs: u32,
     stories: Vec<StoryState>,
     by_id: HashMap<String, usize>,
-    index: HashMap<String, Vec<u32>>,
+    /// Term id -> stories whose centroid has (or had) the term.
+    index: Vec<Vec<u32>>,
 }
 
 /// Where an article went.
@@ -145,7 +150,7 @@ pub struct Assignment {
 
 impl Clusterer {
     pub fn new(config: ClusterConfig) -> Self {
-        Clusterer { config, df: HashMap::default(), docs: 0, stories: vec![], by_id: HashMap::default(), index: HashMap::default() }
+        Clusterer { config, vocab: HashMap::default(), df: vec![], docs: 0, stories: vec![], by_id: HashMap::default(), index: vec![] }
     }
 
     pub fn config(&self) -> &ClusterConfig {
@@ -156,13 +161,31 @@ impl Clusterer {
         self.stories.len()
     }
 
-    fn idf(&self, term: &str) -> f32 {
-        let df = self.df.get(term).copied().unwrap_or(0) as f32;
-        ((self.docs as f32 + self.config.idf_prior_docs) / (df + 1.0)).ln().max(0.0)
+    /// Counts the article's terms into the document frequencies and returns their ids.
+    fn learn(&mut self, counts: &TermCounts) -> Vec<(u32, f32)> {
+        self.docs += 1;
+        counts
+            .0
+            .iter()
+            .map(|(t, c)| {
+                let next = self.vocab.len() as u32;
+                let id = *self.vocab.entry(t.clone()).or_insert(next);
+                if id as usize == self.df.len() {
+                    self.df.push(0);
+                    self.index.push(vec![]);
+                }
+                self.df[id as usize] += 1;
+                (id, *c)
+            })
+            .collect()
     }
 
-    fn vector(&self, counts: &TermCounts) -> Vec<(String, f32)> {
-        let mut v: Vec<(String, f32)> = counts.0.iter().map(|(t, c)| (t.clone(), (1.0 + c.ln().max(0.0)) * self.idf(t))).collect();
+    fn vector(&self, ids: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        let total = self.docs as f32 + self.config.idf_prior_docs;
+        let mut v: Vec<(u32, f32)> = ids
+            .iter()
+            .map(|&(t, c)| (t, (1.0 + c.ln().max(0.0)) * (total / (self.df[t as usize] as f32 + 1.0)).ln().max(0.0)))
+            .collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
             v.iter_mut().for_each(|(_, w)| *w /= norm);
@@ -170,14 +193,11 @@ impl Clusterer {
         v
     }
 
-    /// Assigns an article to a story (`story_id_for_new` names a story it starts) and learns from
-    /// it. `new_story_id` is called only when a story is created.
+    /// Assigns an article to a story and learns from it. `new_story_id` is called only when a
+    /// story is created.
     pub fn assign(&mut self, counts: &TermCounts, day: Option<f64>, new_story_id: impl FnOnce() -> String) -> Assignment {
-        for (t, _) in &counts.0 {
-            *self.df.entry(t.clone()).or_default() += 1;
-        }
-        self.docs += 1;
-        let v = self.vector(counts);
+        let ids = self.learn(counts);
+        let v = self.vector(&ids);
         let best = self.best_story(&v, day);
         let (slot, created, similarity) = match best {
             Some((slot, sim)) if sim >= self.config.threshold => (slot, false, sim),
@@ -189,11 +209,8 @@ impl Clusterer {
 
     /// Re-adds an article already assigned to `story` (when the state is rebuilt from a store).
     pub fn restore(&mut self, story: &str, counts: &TermCounts, day: Option<f64>) {
-        for (t, _) in &counts.0 {
-            *self.df.entry(t.clone()).or_default() += 1;
-        }
-        self.docs += 1;
-        let v = self.vector(counts);
+        let ids = self.learn(counts);
+        let v = self.vector(&ids);
         let slot = match self.by_id.get(story) {
             Some(&s) => s,
             None => self.new_story(story.to_string()),
@@ -215,17 +232,16 @@ impl Clusterer {
         }
     }
 
-    fn best_story(&self, v: &[(String, f32)], day: Option<f64>) -> Option<(usize, f32)> {
+    fn best_story(&self, v: &[(u32, f32)], day: Option<f64>) -> Option<(usize, f32)> {
         // Candidates share one of the article's strongest terms: a story that shares none of
         // them cannot reach the threshold, and the postings of strong terms are short, so the
         // cost follows the article, not the number of stories.
-        let mut strongest: Vec<&(String, f32)> = v.iter().collect();
+        let mut strongest: Vec<&(u32, f32)> = v.iter().collect();
         strongest.sort_by(|a, b| b.1.total_cmp(&a.1));
         let mut candidates: Vec<u32> = strongest
             .iter()
             .take(self.config.candidate_terms)
-            .flat_map(|(t, _)| self.index.get(t).map(Vec::as_slice).unwrap_or(&[]))
-            .copied()
+            .flat_map(|(t, _)| self.index[*t as usize].iter().copied())
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
@@ -240,32 +256,36 @@ impl Clusterer {
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
-    fn add_to(&mut self, slot: usize, v: &[(String, f32)], day: Option<f64>) {
+    fn add_to(&mut self, slot: usize, v: &[(u32, f32)], day: Option<f64>) {
         let keep = self.config.centroid_terms;
         let s = &mut self.stories[slot];
-        for (t, w) in v {
-            *s.centroid.entry(t.clone()).or_default() += w;
+        for &(t, w) in v {
+            match s.centroid.get_mut(&t) {
+                Some(x) => *x += w,
+                None => {
+                    s.centroid.insert(t, w);
+                    // Only a term new to the centroid adds a posting. Terms trimmed later stay
+                    // in the index: they add a candidate, whose score comes from the centroid.
+                    let list = &mut self.index[t as usize];
+                    if list.last() != Some(&(slot as u32)) {
+                        list.push(slot as u32);
+                    }
+                }
+            }
         }
         s.size += 1;
         if let Some(d) = day {
             s.first_day = Some(s.first_day.map_or(d, |f| f.min(d)));
             s.last_day = Some(s.last_day.map_or(d, |l| l.max(d)));
         }
-        if s.centroid.len() > keep {
-            let mut terms: Vec<(String, f32)> = s.centroid.drain().collect();
+        // trimmed in bulk, not on every article
+        if s.centroid.len() > 2 * keep {
+            let mut terms: Vec<(u32, f32)> = s.centroid.drain().collect();
             terms.sort_by(|a, b| b.1.total_cmp(&a.1));
             terms.truncate(keep);
             s.centroid = terms.into_iter().collect();
         }
         s.norm = s.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
-        // The index may keep terms a centroid has since dropped: they only add a candidate,
-        // whose score is computed from the centroid itself.
-        for t in s.centroid.keys() {
-            let list = self.index.entry(t.clone()).or_default();
-            if list.last() != Some(&(slot as u32)) && !list.contains(&(slot as u32)) {
-                list.push(slot as u32);
-            }
-        }
     }
 }
 
