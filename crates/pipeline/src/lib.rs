@@ -136,15 +136,15 @@ impl<S: Store> Engine<S> {
         let mut dups = DupIndex::new(config.dedup.clone());
         let mut clusterer = Clusterer::new(config.cluster.clone());
         let mut known = HashMap::new();
-        for rec in store.index_records()? {
+        store.scan_index_records(&mut |rec: StoredArticle| {
             if rec.article.duplicate_of.is_none() {
                 if let Some(fp) = Fingerprint::from_bytes(&rec.sketch, &config.dedup) {
                     dups.insert(rec.article.id.clone(), fp);
                 }
             }
             clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.day);
-            known.insert(rec.article.id.clone(), Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
-        }
+            known.insert(rec.article.id, Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
+        })?;
         Ok(Engine { store, config, dups, clusterer, known })
     }
 

@@ -58,8 +58,10 @@ pub trait Store {
     /// Stores a batch of new articles, their new stories, and re-pointed duplicates, atomically.
     /// Articles already stored are skipped.
     fn insert_batch(&mut self, batch: &[StoredArticle], new_stories: &[Story], repoint: &[(String, Option<String>)]) -> Result<(), StoreError>;
-    /// Every stored article's index data, in insertion order (for rebuilding in-memory indexes).
-    fn index_records(&self) -> Result<Vec<StoredArticle>, StoreError>;
+    /// Every stored article's index data, in insertion order, one at a time (for rebuilding
+    /// in-memory indexes without holding the whole store in memory). Articles come without
+    /// their body.
+    fn scan_index_records(&self, f: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError>;
     /// Story of an article.
     fn story_of(&self, article_id: &str) -> Result<Option<String>, StoreError>;
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError>;

@@ -138,18 +138,16 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn index_records(&self) -> Result<Vec<StoredArticle>, StoreError> {
+    fn scan_index_records(&self, f: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare("SELECT id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day FROM articles ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((article_from_row(r)?, r.get::<_, String>("story_id")?, r.get::<_, Vec<u8>>("sketch")?, r.get::<_, String>("terms")?, r.get::<_, Option<f64>>("day")?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (article, story_id, sketch, terms, day) = row?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let article = article_from_row(r)?;
+            let terms: String = r.get("terms")?;
             let terms: Vec<(String, f32)> = serde_json::from_str(&terms).map_err(|e| StoreError::Corrupt { id: article.id.clone(), reason: e.to_string() })?;
-            out.push(StoredArticle { article, story_id, sketch, terms, day });
+            f(StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, article });
         }
-        Ok(out)
+        Ok(())
     }
 
     fn story_of(&self, article_id: &str) -> Result<Option<String>, StoreError> {
@@ -215,7 +213,8 @@ mod tests {
         assert_eq!(s.stats().unwrap(), StoreStats { articles: 1, stories: 1, duplicates: 0 });
         let arts = s.story_articles("s1").unwrap();
         assert_eq!(arts[0].paragraphs, vec!["One.", "Two."]);
-        let idx = s.index_records().unwrap();
+        let mut idx = Vec::new();
+        s.scan_index_records(&mut |r| idx.push(r)).unwrap();
         assert_eq!(idx[0].terms, vec![("bridg".to_string(), 2.0)]);
         assert_eq!(idx[0].sketch.len(), 8);
         assert_eq!(s.story("s1").unwrap().unwrap().article_ids, vec!["a"]);
