@@ -20,7 +20,7 @@ use std::path::PathBuf;
 article from the page chrome, links copies to their origin, groups articles about the same event into stories, \
 and compares the sources claim by claim: what is corroborated by independent outlets, what only one outlet \
 reports, what is contradicted, and on whose word each claim rests.",
-    after_help = "EXAMPLES:\n  parallax analyze examples/harbor/*            # ingest and report the story\n  \
+    after_help = "EXAMPLES:\n  parallax analyze examples/ferry                # ingest and report the bundled example story\n  \
 parallax analyze --format json feed.jsonl       # machine-readable report\n  \
 parallax extract page.html                      # just the article: title, byline, date, text\n  \
 parallax stories                                # what the store holds\n\n\
