@@ -34,13 +34,20 @@ pub fn extract(html: &str) -> Article {
             body_chars = retry_chars;
         }
     }
+    // Fallback comparison: when the page holds several times more sentence prose than the
+    // chosen container, the container was one section of a body split into many.
+    let everything = all_prose(&blocks);
+    let everything_chars: usize = everything.iter().map(String::len).sum();
+    if body_chars >= rules::MIN_BODY_CHARS && everything_chars as f64 > body_chars as f64 * rules::FALLBACK_PROSE_RATIO {
+        paragraphs = everything.clone();
+        body_chars = everything_chars;
+    }
     if body_chars < rules::MIN_BODY_CHARS {
         if let Some(ld) = meta.article_body.as_deref().filter(|b| b.len() > body_chars) {
             paragraphs = ld.split('\n').map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
         } else {
-            let all = all_prose(&blocks);
-            if all.iter().map(String::len).sum::<usize>() > body_chars {
-                paragraphs = all;
+            if everything_chars > body_chars {
+                paragraphs = everything;
             }
         }
     }
@@ -329,14 +336,19 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
         .collect()
 }
 
-/// Every prose block on the page, for pages with no clear container.
+/// Every prose block on the page, with the headings that introduce them, for pages with no
+/// clear container or a body split into many.
 fn all_prose(blocks: &[Block]) -> Vec<String> {
     let p = patterns::get();
-    blocks
-        .iter()
-        .filter(|b| is_prose(b) && b.text.len() >= 80 && ends_like_sentence(&b.text) && !p.is_chrome(&b.text))
-        .map(|b| b.text.clone())
-        .collect()
+    let good = |b: &Block| is_prose(b) && b.text.len() >= 80 && ends_like_sentence(&b.text) && !p.is_chrome(&b.text);
+    let mut out = Vec::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let heading_of_prose = b.heading && link_density(b) <= rules::MAX_LINK_DENSITY && blocks.get(i + 1).is_some_and(good);
+        if heading_of_prose || good(b) {
+            out.push(b.text.clone());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

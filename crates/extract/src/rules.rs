@@ -160,3 +160,6 @@ pub const BYLINE_ROLE_WORDS: &[&str] = &[
 ];
 /// This many linked headings in the region a widening would add make it a listing.
 pub const LISTING_LINKED_HEADINGS: u32 = 3;
+/// When the whole page holds this many times the chosen body's sentence prose, the page-wide
+/// prose wins (a body split into sections the container choice could not join).
+pub const FALLBACK_PROSE_RATIO: f64 = 3.0;
