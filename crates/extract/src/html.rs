@@ -81,7 +81,7 @@ fn pruned(dom: &Dom, by_class: bool) -> Vec<bool> {
         }
         let wrapper = text_len[id] as f64 >= total as f64 * rules::WRAPPER_TEXT_SHARE;
         // A wrapper survives its tag too: whole pages sit inside a <form> on some platforms.
-        let by_tag = rules::DROP_TAGS.contains(&name) && !(wrapper && !rules::RAW_TEXT_TAGS.contains(&name));
+        let by_tag = tags().drop.contains(name) && !(wrapper && !tags().raw.contains(name));
         dropped[id] = by_tag || is_hidden(dom, id) || (by_class && !wrapper && class_weight(dom, id) < 0);
     }
     dropped
@@ -93,7 +93,7 @@ fn text_lengths(dom: &Dom) -> Vec<usize> {
     let mut len = vec![0usize; dom.nodes.len()];
     for id in (0..dom.nodes.len()).rev() {
         if let NodeKind::Text(t) = &dom.nodes[id].kind {
-            if !dom.parent_name(id).is_some_and(|p| rules::RAW_TEXT_TAGS.contains(&p) && p != "title") {
+            if !dom.parent_name(id).is_some_and(|p| tags().raw.contains(p) && p != "title") {
                 len[id] += t.trim().len();
             }
         }
@@ -110,7 +110,7 @@ pub(crate) fn drops(dom: &Dom, id: NodeId) -> bool {
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
     }
-    rules::DROP_TAGS.contains(&name) || is_hidden(dom, id) || class_weight(dom, id) < 0
+    tags().drop.contains(name) || is_hidden(dom, id) || class_weight(dom, id) < 0
 }
 
 fn is_hidden(dom: &Dom, id: NodeId) -> bool {
@@ -133,19 +133,57 @@ fn class_weight(dom: &Dom, id: NodeId) -> i32 {
     if tokens.is_empty() {
         return 0;
     }
-    let matches = |list: &[&str], t: &str| {
-        list.iter().any(|p| match p.strip_suffix('*') {
-            Some(prefix) => t.starts_with(prefix) || t.split(['-', '_']).any(|part| part.starts_with(prefix)),
-            None => t == *p || t.split(['-', '_']).any(|part| part == *p),
-        })
-    };
-    if tokens.iter().any(|t| t == "articlebody" || matches(rules::POSITIVE_CLASS_TOKENS, t)) {
+    let (positive, negative) = token_matchers();
+    if tokens.iter().any(|t| t == "articlebody" || positive.matches(t)) {
         return 1;
     }
-    if tokens.iter().any(|t| matches(rules::NEGATIVE_CLASS_TOKENS, t)) || dom.attr(id, "role").is_some_and(|r| matches!(r, "navigation" | "complementary" | "banner" | "contentinfo")) {
+    if tokens.iter().any(|t| negative.matches(t)) || dom.attr(id, "role").is_some_and(|r| matches!(r, "navigation" | "complementary" | "banner" | "contentinfo")) {
         return -1;
     }
     0
+}
+
+/// A class/id token list from `rules`, split into exact words and prefixes (entries ending in
+/// `*`) for fast lookup. A token matches when it, or one of its `-`/`_` parts, is an exact word
+/// or starts with a prefix.
+struct TokenMatcher {
+    exact: rustc_hash::FxHashSet<&'static str>,
+    prefixes: Vec<&'static str>,
+}
+
+impl TokenMatcher {
+    fn new(list: &'static [&'static str]) -> Self {
+        TokenMatcher {
+            exact: list.iter().filter(|p| !p.ends_with('*')).copied().collect(),
+            prefixes: list.iter().filter_map(|p| p.strip_suffix('*')).collect(),
+        }
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        let hit = |t: &str| self.exact.contains(t) || self.prefixes.iter().any(|p| t.starts_with(p));
+        hit(token) || token.split(['-', '_']).any(hit)
+    }
+}
+
+fn token_matchers() -> &'static (TokenMatcher, TokenMatcher) {
+    static M: std::sync::OnceLock<(TokenMatcher, TokenMatcher)> = std::sync::OnceLock::new();
+    M.get_or_init(|| (TokenMatcher::new(rules::POSITIVE_CLASS_TOKENS), TokenMatcher::new(rules::NEGATIVE_CLASS_TOKENS)))
+}
+
+/// The tag lists of `rules` as sets: these lookups run for every element.
+struct TagSets {
+    block: rustc_hash::FxHashSet<&'static str>,
+    drop: rustc_hash::FxHashSet<&'static str>,
+    raw: rustc_hash::FxHashSet<&'static str>,
+}
+
+fn tags() -> &'static TagSets {
+    static T: std::sync::OnceLock<TagSets> = std::sync::OnceLock::new();
+    T.get_or_init(|| TagSets {
+        block: rules::BLOCK_TAGS.iter().copied().collect(),
+        drop: rules::DROP_TAGS.iter().copied().collect(),
+        raw: rules::RAW_TEXT_TAGS.iter().copied().collect(),
+    })
 }
 
 /// Flattens the kept tree into text runs, split at block-level elements and at double `<br>`.
@@ -178,7 +216,7 @@ fn blocks(dom: &Dom, dropped: &[bool]) -> Vec<Block> {
                 }
                 match &dom.nodes[id].kind {
                     NodeKind::Text(t) => {
-                        if dom.parent_name(id).is_some_and(|p| rules::RAW_TEXT_TAGS.contains(&p)) {
+                        if dom.parent_name(id).is_some_and(|p| tags().raw.contains(p)) {
                             continue;
                         }
                         if !t.trim().is_empty() {
@@ -200,7 +238,7 @@ fn blocks(dom: &Dom, dropped: &[bool]) -> Vec<Block> {
                             }
                             continue;
                         }
-                        if rules::BLOCK_TAGS.contains(&name) {
+                        if tags().block.contains(name) {
                             flush(&mut buf, &mut links, *block_stack.last().unwrap(), &mut out);
                             block_stack.push(id);
                         } else if name == "a" {
@@ -218,7 +256,7 @@ fn blocks(dom: &Dom, dropped: &[bool]) -> Vec<Block> {
             }
             Step::Exit(id) => {
                 let name = dom.name(id).unwrap_or("");
-                if rules::BLOCK_TAGS.contains(&name) {
+                if tags().block.contains(name) {
                     flush(&mut buf, &mut links, id, &mut out);
                     block_stack.pop();
                 } else if name == "a" {
