@@ -452,6 +452,42 @@ mod tests {
         assert_eq!(extract(page).paragraphs.len(), 2);
     }
 
+    fn para(n: usize, topic: &str) -> String {
+        format!("<p>Paragraph {n} about {topic} goes on long enough to be prose, with a comma, and ends well.</p>")
+    }
+
+    #[test]
+    fn a_body_split_into_chunks_is_joined() {
+        let chunk = |from: usize| format!("<div class=\"grid\"><div class=\"body__container\">{}{}{}</div></div>", para(from, "the story"), para(from + 1, "the story"), para(from + 2, "the story"));
+        let page = format!("<article><div class=\"chunks\">{}{}{}</div></article>", chunk(1), chunk(4), chunk(7));
+        assert_eq!(extract(&page).paragraphs.len(), 9);
+    }
+
+    #[test]
+    fn a_listing_under_the_article_is_not_joined() {
+        let teaser = |n: usize| format!("<div class=\"card\"><h3><a href=\"/s{n}\">Another story number {n}</a></h3>{}</div>", para(n, "something else"));
+        let page = format!(
+            "<div class=\"page\"><div class=\"story\"><div class=\"text\">{}{}{}{}</div></div><div class=\"more\">{}{}{}{}</div></div>",
+            para(1, "the story"), para(2, "the story"), para(3, "the story"), para(4, "the story"),
+            teaser(10), teaser(11), teaser(12), teaser(13)
+        );
+        let a = extract(&page);
+        assert!(a.paragraphs.iter().all(|p| p.contains("the story")), "{:?}", a.paragraphs);
+    }
+
+    #[test]
+    fn sections_with_headings_fall_back_to_page_prose() {
+        // a listicle: every item its own box, so no container holds a third of the prose
+        // each item sits deeper than widening looks, so only the page-wide comparison joins them
+        let item = |n: usize| {
+            format!("{}<section><h2>Tip number {n}</h2>{}{}{}</section>{}", "<div>".repeat(8), para(n, "tips"), para(n, "more tips"), para(n, "even more tips"), "</div>".repeat(8))
+        };
+        let page: String = (1..=8).map(item).collect();
+        let a = extract(&format!("<body>{page}</body>"));
+        assert!(a.paragraphs.len() >= 32, "{:?}", a.paragraphs);
+        assert!(a.paragraphs.contains(&"Tip number 3".to_string()));
+    }
+
     #[test]
     fn hidden_markup_is_pruned() {
         let page = r#"<article><p>The visible paragraph that tells the story, which is long enough.</p><p style="display: none">A hidden paragraph that should never appear in the output text.</p><p hidden>Another hidden one that is also long enough to be prose.</p></article>"#;
