@@ -34,7 +34,7 @@ impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
             threshold: 0.25,
-            window_days: Some(3.0),
+            window_days: Some(1.0),
             title_weight: 2.0,
             entity_weight: 1.5,
             lead_words: 250,
