@@ -236,7 +236,7 @@ fn ingest(engine: &mut Engine<SqliteStore>, inputs: &[String]) -> Result<IngestS
             Event::Failed { error, .. } => report.failed(error),
             _ => report.succeeded(),
         }
-        if tty && seen % 100 == 0 {
+        if tty && seen.is_multiple_of(100) {
             eprint!("\r{seen} documents read");
         }
     };

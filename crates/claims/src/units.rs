@@ -75,7 +75,7 @@ pub fn clauses(sentence: &str, offset: usize) -> Vec<(usize, usize)> {
         let mut end = m.start();
         // A quote the separator interrupts is closed in the first clause: named "Oreshnik,"
         let quotes = sentence[from..end].matches(['"', '\u{201c}', '\u{201d}']).count();
-        if quotes % 2 == 1 {
+        if !quotes.is_multiple_of(2) {
             let tail = &sentence[end..next];
             if let Some(q) = tail.find(['"', '\u{201d}']) {
                 end += q + tail[q..].chars().next().map_or(1, char::len_utf8);

@@ -81,7 +81,7 @@ fn pruned(dom: &Dom, by_class: bool) -> Vec<bool> {
         }
         let wrapper = text_len[id] as f64 >= total as f64 * rules::WRAPPER_TEXT_SHARE;
         // A wrapper survives its tag too: whole pages sit inside a <form> on some platforms.
-        let by_tag = tags().drop.contains(name) && !(wrapper && !tags().raw.contains(name));
+        let by_tag = tags().drop.contains(name) && (!wrapper || tags().raw.contains(name));
         dropped[id] = by_tag || is_hidden(dom, id) || (by_class && !wrapper && class_weight(dom, id) < 0);
     }
     dropped

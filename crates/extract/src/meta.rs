@@ -191,7 +191,7 @@ fn clean_byline(text: &str) -> Option<String> {
     }
     // the same name printed twice (avatar alt text and link)
     let half = words.len() / 2;
-    if words.len() >= 2 && words.len() % 2 == 0 && words[..half] == words[half..] {
+    if words.len() >= 2 && words.len().is_multiple_of(2) && words[..half] == words[half..] {
         words.truncate(half);
     }
     let t = words.join(" ").trim_end_matches([',', ';', '-']).to_string();

@@ -41,7 +41,7 @@ pub fn split_sentences(text: &str) -> Vec<SentenceSpan> {
             while j < chars.len() && CLOSERS.contains(&chars[j].1) {
                 j += 1;
             }
-            if is_boundary(text, &chars, i, j) {
+            if is_boundary(&chars, i, j) {
                 let end = if j < chars.len() { chars[j].0 } else { text.len() };
                 push_trimmed(text, start, end, &mut spans);
                 start = end;
@@ -66,7 +66,7 @@ fn push_trimmed(text: &str, start: usize, end: usize, spans: &mut Vec<SentenceSp
 
 /// Decides whether the terminator at `chars[at]`, whose trailing punctuation ends before
 /// `chars[after]`, ends a sentence.
-fn is_boundary(text: &str, chars: &[(usize, char)], at: usize, after: usize) -> bool {
+fn is_boundary(chars: &[(usize, char)], at: usize, after: usize) -> bool {
     if after >= chars.len() {
         return true;
     }
@@ -110,7 +110,6 @@ fn is_boundary(text: &str, chars: &[(usize, char)], at: usize, after: usize) -> 
             return false;
         }
     }
-    let _ = text;
     true
 }
 
