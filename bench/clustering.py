@@ -68,7 +68,26 @@ SWAPS = [("said", "stated"), ("people", "residents"), ("government", "administra
 
 def edit(row, rnd):
     paras = [p for p in row["text"].split("\n\n") if p.strip()]
-    kind = rnd.choice(["drop", "reorder", "boiler", "rewrite", "mixed"])
+    kind = rnd.choice(["drop", "reorder", "boiler", "rewrite", "mixed", "excerpt", "heavy"])
+    if kind == "excerpt" and len(paras) >= 5:
+        # an aggregator's excerpt: the first part of the story and a link
+        paras = paras[: max(2, int(len(paras) * 0.4))] + ["Read the full story at the original publisher."]
+    if kind == "heavy":
+        # a rewrite pass over a third of the sentences, on top of dropped paragraphs
+        if len(paras) > 4:
+            paras.pop(rnd.randrange(1, len(paras)))
+        for i in range(len(paras)):
+            sents = SENTENCE.split(paras[i])
+            for j in range(len(sents)):
+                if rnd.random() < 0.33:
+                    for a, b in SWAPS:
+                        sents[j] = sents[j].replace(a, b)
+                    words = sents[j].split()
+                    if len(words) > 8:
+                        k = rnd.randrange(1, len(words) - 1)
+                        words[k], words[k + 1] = words[k + 1], words[k]
+                    sents[j] = " ".join(words)
+            paras[i] = " ".join(sents)
     if kind in ("drop", "mixed") and len(paras) > 4:
         for _ in range(rnd.randint(1, 2)):
             paras.pop(rnd.randrange(1, len(paras)))
@@ -95,7 +114,7 @@ def near_dups(binary, rows, work, rnd):
     then edited copies of a sample (each should link to its original)."""
     originals = [{"id": r["id"], "source": r["source"], "title": r.get("title"), "text": r["text"]} for r in rows]
     long_enough = [r for r in rows if len(r["text"].split()) >= 150]
-    sample = rnd.sample(long_enough, min(200, len(long_enough)))
+    sample = rnd.sample(long_enough, min(300, len(long_enough)))
     copies = [edit(r, rnd) for r in sample]
     feed = work / "dups.jsonl"
     with open(feed, "w") as f:

@@ -1,8 +1,9 @@
 //! Near-duplicate detection: syndicated wire copies, aggregator reposts, lightly edited
-//! re-publications. Word 5-gram shingles and 128 MinHash values in 32 bands of 4: loose enough
-//! that an excerpt holding half a story still meets its source in some band. Every candidate is
-//! confirmed on the real shingle sets by Jaccard or containment (an excerpt of a wire story is
-//! contained in it without being similar to it by Jaccard).
+//! re-publications. Word 5-gram shingles and 126 one-permutation MinHash values in 42 bands of 3:
+//! loose enough that an excerpt holding 40 % of a story still meets its source in some band
+//! (94 % of the time at Jaccard 0.4, 4 % at 0.1). Every candidate is confirmed by Jaccard or
+//! containment, both estimated from the signatures and the shingle counts (an excerpt of a wire
+//! story is contained in it without being similar to it by Jaccard).
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -22,12 +23,12 @@ pub struct DedupConfig {
 
 impl Default for DedupConfig {
     fn default() -> Self {
-        DedupConfig { shingle_words: 5, bands: 32, rows: 4, min_jaccard: 0.5, min_containment: 0.8, min_shingles: 12 }
+        DedupConfig { shingle_words: 5, bands: 42, rows: 3, min_jaccard: 0.5, min_containment: 0.8, min_shingles: 12 }
     }
 }
 
 /// What dedup keeps of a text: its one-permutation MinHash signature and how many distinct
-/// shingles it has. That is all the index holds and all the store keeps (516 bytes an article):
+/// shingles it has. That is all the index holds and all the store keeps (508 bytes an article):
 /// Jaccard is estimated from the signature and containment from Jaccard and the two sizes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -248,7 +249,7 @@ The council said the work on the western span had been planned since last year a
     fn fingerprints_round_trip_through_bytes() {
         let c = DedupConfig::default();
         let fp = fingerprint(WIRE, &c);
-        assert_eq!(fp.to_bytes().len(), 4 * (1 + 128));
+        assert_eq!(fp.to_bytes().len(), 4 * (1 + c.bands * c.rows));
         assert_eq!(Fingerprint::from_bytes(&fp.to_bytes(), &c), Some(fp));
         assert_eq!(Fingerprint::from_bytes(&[1, 2, 3, 4], &c), None);
     }
