@@ -54,15 +54,7 @@ impl Default for ClaimConfig {
 
 /// The claims of one story. Ids are `<story_id>-c<n>`.
 pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) -> Vec<Claim> {
-    let mut all: Vec<Unit> = Vec::new();
-    for (i, a) in articles.iter().enumerate() {
-        all.extend(units::article_units(i, a.paragraphs, attribution::attribute_article));
-    }
-    let mut names: Vec<Option<String>> = all.iter().map(|u| u.attribution.clone()).collect();
-    attribution::canonicalize(&mut names);
-    for (u, n) in all.iter_mut().zip(names) {
-        u.attribution = n;
-    }
+    let all = story_units(articles);
     let sim = Similarity::new(&all, config);
     let is_copy = |u: &Unit| articles[u.article].copy_of.is_some();
     let originals: Vec<usize> = (0..all.len()).filter(|&u| !is_copy(&all[u])).collect();
@@ -91,6 +83,21 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
         c.id = format!("{story_id}-c{}", n + 1);
     }
     claims
+}
+
+/// The claim units of every article of a story, with short names resolved to the fullest form
+/// the story uses ("Putin" -> "Vladimir Putin").
+fn story_units(articles: &[ArticleInput]) -> Vec<Unit> {
+    let mut all: Vec<Unit> = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        all.extend(units::article_units(i, a.paragraphs, attribution::attribute_article));
+    }
+    let mut names: Vec<Option<String>> = all.iter().map(|u| u.attribution.clone()).collect();
+    attribution::canonicalize(&mut names);
+    for (u, n) in all.iter_mut().zip(names) {
+        u.attribution = n;
+    }
+    all
 }
 
 /// Weight of a term that appears in only one unit of the story, relative to its IDF.
@@ -488,10 +495,7 @@ mod tests {
 
 /// The `n` most similar cross-article unit pairs of a story, for tuning and debugging.
 pub fn debug_pairs(articles: &[ArticleInput], n: usize) -> Vec<(String, String, f32)> {
-    let mut all: Vec<Unit> = Vec::new();
-    for (i, a) in articles.iter().enumerate() {
-        all.extend(units::article_units(i, a.paragraphs, attribution::attribute_article));
-    }
+    let all = story_units(articles);
     let sim = Similarity::new(&all, &ClaimConfig::default());
     let mut pairs = Vec::new();
     for i in 0..all.len() {

@@ -21,13 +21,14 @@ struct Block {
 pub fn extract(html: &str) -> Article {
     let dom = dom::parse(html);
     let meta = meta::read(&dom);
-    let dropped = pruned(&dom, true);
+    let text_len = text_lengths(&dom);
+    let dropped = pruned(&dom, &text_len, true);
     let blocks = blocks(&dom, &dropped);
     let mut paragraphs = main_paragraphs(&dom, &blocks);
     let mut body_chars: usize = paragraphs.iter().map(String::len).sum();
     if body_chars < rules::MIN_BODY_CHARS {
         // Class names misled the pruning: try again trusting only tags and visibility.
-        let retry = main_paragraphs(&dom, &self::blocks(&dom, &pruned(&dom, false)));
+        let retry = main_paragraphs(&dom, &self::blocks(&dom, &pruned(&dom, &text_len, false)));
         let retry_chars: usize = retry.iter().map(String::len).sum();
         if retry_chars > body_chars {
             paragraphs = retry;
@@ -66,8 +67,7 @@ pub fn extract(html: &str) -> Article {
 /// Marks every node that can hold no article text: chrome tags, chrome class/id, hidden markup,
 /// and everything inside those. A class/id verdict is not trusted on an element that holds most
 /// of the page's text: "rail" and "advert" turn up on the wrappers of whole pages.
-fn pruned(dom: &Dom, by_class: bool) -> Vec<bool> {
-    let text_len = text_lengths(dom);
+fn pruned(dom: &Dom, text_len: &[usize], by_class: bool) -> Vec<bool> {
     let total = text_len[Dom::ROOT].max(1);
     let mut dropped = vec![false; dom.nodes.len()];
     for id in dom.descendants(Dom::ROOT) {
@@ -75,14 +75,8 @@ fn pruned(dom: &Dom, by_class: bool) -> Vec<bool> {
             dropped[id] = true;
             continue;
         }
-        let Some(name) = dom.name(id) else { continue };
-        if matches!(name, "html" | "body" | "main" | "article") {
-            continue;
-        }
         let wrapper = text_len[id] as f64 >= total as f64 * rules::WRAPPER_TEXT_SHARE;
-        // A wrapper survives its tag too: whole pages sit inside a <form> on some platforms.
-        let by_tag = tags().drop.contains(name) && (!wrapper || tags().raw.contains(name));
-        dropped[id] = by_tag || is_hidden(dom, id) || (by_class && !wrapper && class_weight(dom, id) < 0);
+        dropped[id] = drops(dom, id, wrapper, by_class);
     }
     dropped
 }
@@ -104,13 +98,17 @@ fn text_lengths(dom: &Dom) -> Vec<usize> {
     len
 }
 
-/// Whether an element is chrome by its own tag, class/id or visibility.
-pub(crate) fn drops(dom: &Dom, id: NodeId) -> bool {
+/// Whether an element is chrome by its own tag, class/id or visibility. A `wrapper` (an element
+/// holding most of the page's text) keeps its content whatever its class, and whatever its tag
+/// unless that tag holds no text at all.
+pub(crate) fn drops(dom: &Dom, id: NodeId, wrapper: bool, by_class: bool) -> bool {
     let Some(name) = dom.name(id) else { return false };
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
     }
-    tags().drop.contains(name) || is_hidden(dom, id) || class_weight(dom, id) < 0
+    // whole pages sit inside a <form> on some platforms
+    let by_tag = tags().drop.contains(name) && (!wrapper || tags().raw.contains(name));
+    by_tag || is_hidden(dom, id) || (by_class && !wrapper && class_weight(dom, id) < 0)
 }
 
 fn is_hidden(dom: &Dom, id: NodeId) -> bool {

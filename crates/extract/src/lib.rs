@@ -20,9 +20,10 @@ use parallax_model::{Article, DocumentKind, RawDocument};
 
 pub use meta::normalize_date;
 
-/// Whether the pruning rules drop this element by itself (not through an ancestor): a debug aid.
+/// Whether the pruning rules drop this element by itself (not through an ancestor), taking it
+/// for no page wrapper: a debug aid.
 pub fn debug_dropped(dom: &dom::Dom, id: dom::NodeId) -> bool {
-    html::drops(dom, id)
+    html::drops(dom, id, false, true)
 }
 
 #[derive(Debug, thiserror::Error)]

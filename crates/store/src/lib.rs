@@ -62,8 +62,6 @@ pub trait Store {
     /// in-memory indexes without holding the whole store in memory). Articles come without
     /// their body.
     fn scan_index_records(&self, f: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError>;
-    /// Story of an article.
-    fn story_of(&self, article_id: &str) -> Result<Option<String>, StoreError>;
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError>;
     /// A story's articles, in insertion order.
     fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError>;

@@ -150,10 +150,6 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn story_of(&self, article_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT story_id FROM articles WHERE id = ?1", [article_id], |r| r.get(0)).optional()?)
-    }
-
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
         let title: Option<String> = self.conn.query_row("SELECT title FROM stories WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         let Some(title) = title else { return Ok(None) };
