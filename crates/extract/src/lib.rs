@@ -82,13 +82,9 @@ fn finish(article: &mut Article, doc: &RawDocument) {
     article.title = article.title.as_deref().map(parallax_text::squash_whitespace).filter(|t| !t.is_empty());
     article.byline = article.byline.as_deref().map(parallax_text::squash_whitespace).filter(|t| !t.is_empty());
 
-    let title_key = article.title.as_deref().map(parallax_text::fingerprint).unwrap_or_default();
-    let paragraphs = std::mem::take(&mut article.paragraphs)
-        .into_iter()
-        .map(|p| parallax_text::squash_whitespace(&p))
-        .filter(|p| !p.is_empty() && parallax_text::fingerprint(p) != title_key)
-        .collect();
-    article.paragraphs = drop_repeats(paragraphs);
+    let title_key = article.title.as_deref().map(parallax_text::fingerprint);
+    let paragraphs = std::mem::take(&mut article.paragraphs).into_iter().map(|p| parallax_text::squash_whitespace(&p)).filter(|p| !p.is_empty());
+    article.paragraphs = drop_repeats_of(paragraphs, title_key.as_deref());
     if article.language.is_none() {
         let sample = article.paragraphs.iter().take(8).cloned().collect::<Vec<_>>().join(" ");
         article.language = parallax_text::detect_language(&sample);
@@ -99,33 +95,50 @@ fn finish(article: &mut Article, doc: &RawDocument) {
 /// consecutive paragraphs together (a dump's duplicated lead), or one wholly contained in an
 /// earlier paragraph. Short refrains are kept.
 pub fn drop_repeats(paragraphs: Vec<String>) -> Vec<String> {
-    let mut kept: Vec<String> = Vec::with_capacity(paragraphs.len());
+    drop_repeats_of(paragraphs.into_iter(), None)
+}
+
+/// [`drop_repeats`], also dropping paragraphs that only repeat the title (word key `title_key`).
+fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title_key: Option<&str>) -> Vec<String> {
+    let n = rules::MIN_REPEAT_WORDS;
+    let mut kept: Vec<String> = Vec::new();
     // keys padded with spaces, so containment is checked at word boundaries
-    let mut keys: Vec<String> = Vec::with_capacity(paragraphs.len());
-    let mut exact: rustc_hash::FxHashSet<String> = Default::default();
-    // every run of MIN_REPEAT_WORDS words seen so far: a paragraph can only be inside an earlier
-    // one if its first and last runs were seen, which spares most substring searches
-    let mut runs: rustc_hash::FxHashSet<String> = Default::default();
+    let mut keys: Vec<String> = Vec::new();
+    let mut exact: rustc_hash::FxHashSet<u64> = Default::default();
+    // hashes of every run of MIN_REPEAT_WORDS words seen so far: a paragraph can only be inside
+    // an earlier one if its first and last runs were seen, which spares most substring searches
+    // (a hash collision only costs one exact check)
+    let mut runs: rustc_hash::FxHashSet<u64> = Default::default();
+    let mut word_hashes: Vec<u64> = Vec::new();
     for p in paragraphs {
-        let key = format!(" {} ", parallax_text::fingerprint(&p));
-        let words: Vec<&str> = key.split_whitespace().collect();
-        let n = rules::MIN_REPEAT_WORDS;
-        if words.len() >= n {
-            let first = words[..n].join(" ");
-            let last = words[words.len() - n..].join(" ");
-            let maybe_inside = runs.contains(&first) && runs.contains(&last);
-            if exact.contains(&key) || (maybe_inside && is_repeat(&key, &keys)) {
-                continue;
+        let words = parallax_text::fingerprint(&p);
+        if title_key == Some(words.as_str()) {
+            continue;
+        }
+        word_hashes.clear();
+        word_hashes.extend(words.split(' ').filter(|w| !w.is_empty()).map(hash_of));
+        let run = |ws: &[u64]| ws.iter().fold(0u64, |h, w| h.rotate_left(7) ^ w);
+        let whole = run(&word_hashes);
+        if word_hashes.len() >= n {
+            let maybe_inside = runs.contains(&run(&word_hashes[..n])) && runs.contains(&run(&word_hashes[word_hashes.len() - n..]));
+            if exact.contains(&whole) || maybe_inside {
+                let key = format!(" {words} ");
+                if keys.contains(&key) || (maybe_inside && is_repeat(&key, &keys)) {
+                    continue;
+                }
             }
         }
-        for w in words.windows(n) {
-            runs.insert(w.join(" "));
-        }
-        exact.insert(key.clone());
-        keys.push(key);
+        runs.extend(word_hashes.windows(n).map(run));
+        exact.insert(whole);
+        keys.push(format!(" {words} "));
         kept.push(p);
     }
     kept
+}
+
+fn hash_of(word: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(word)
 }
 
 /// `key` and `earlier` are space-padded word keys.

@@ -2,16 +2,82 @@
 //! Only `text` or `html` is required. The line's `id` becomes the article's `input`, so reports
 //! point back at the caller's own record ids.
 
-use crate::{IngestError, Item};
+use crate::{decode_bytes, IngestError, Item, MAX_LINE_BYTES};
+use std::io::{BufRead, Read};
 use parallax_model::{DocumentKind, Hints, RawDocument};
 use serde_json::Value;
 
-pub fn parse(input: &str, body: &str) -> Vec<Item> {
-    body.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, line)| record(input, n + 1, line))
-        .collect()
+/// The records of a JSONL stream, read one line at a time.
+pub struct Lines<R> {
+    input: String,
+    reader: R,
+    line_no: usize,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> Lines<R> {
+    pub fn new(input: String, reader: R) -> Self {
+        Lines { input, reader, line_no: 0, buf: Vec::new(), done: false }
+    }
+
+    /// Reads the next line into `buf`, keeping at most [`MAX_LINE_BYTES`]; `Ok(None)` at the end,
+    /// `Ok(Some(true))` for a line that was cut.
+    fn next_line(&mut self) -> std::io::Result<Option<bool>> {
+        self.buf.clear();
+        let n = (&mut self.reader).take(MAX_LINE_BYTES as u64 + 1).read_until(b'\n', &mut self.buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let cut = self.buf.len() > MAX_LINE_BYTES && self.buf.last() != Some(&b'\n');
+        if cut {
+            // skip to the end of the overlong line
+            let mut sink = Vec::new();
+            loop {
+                sink.clear();
+                let m = (&mut self.reader).take(1 << 20).read_until(b'\n', &mut sink)?;
+                if m == 0 || sink.last() == Some(&b'\n') {
+                    break;
+                }
+            }
+        }
+        Ok(Some(cut))
+    }
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        while !self.done {
+            let cut = match self.next_line() {
+                Ok(Some(cut)) => cut,
+                Ok(None) => break,
+                Err(e) => {
+                    self.done = true;
+                    let input = format!("{}:{}", self.input, self.line_no + 1);
+                    return Some(Err(IngestError::Io { input, source: e }));
+                }
+            };
+            self.line_no += 1;
+            if cut {
+                let input = format!("{}:{}", self.input, self.line_no);
+                return Some(Err(IngestError::BadRecord { input, reason: format!("line longer than {MAX_LINE_BYTES} bytes, skipped") }));
+            }
+            let line = decode_bytes(&self.buf, false);
+            if line.trim().is_empty() {
+                continue;
+            }
+            return Some(record(&self.input, self.line_no, &line));
+        }
+        self.done = true;
+        None
+    }
+}
+
+#[cfg(test)]
+fn parse(input: &str, body: &str) -> Vec<Item> {
+    Lines::new(input.to_string(), body.as_bytes()).collect()
 }
 
 fn record(input: &str, line_no: usize, line: &str) -> Item {
@@ -66,5 +132,15 @@ mod tests {
         assert!(items[2].as_ref().unwrap_err().to_string().starts_with("f.jsonl:4: not valid JSON"));
         assert!(items[3].as_ref().unwrap_err().to_string().contains("f.jsonl:5: neither `text` nor `html`"));
         assert!(items[4].as_ref().unwrap_err().to_string().contains("JSON object"));
+    }
+
+    #[test]
+    fn an_overlong_line_is_named_and_the_stream_goes_on() {
+        let long = format!("{{\"text\":\"{}\"}}", "x".repeat(MAX_LINE_BYTES + 10));
+        let body = format!("{{\"id\":\"a\",\"text\":\"One.\"}}\n{long}\n{{\"id\":\"c\",\"text\":\"Three.\"}}");
+        let items = parse("big.jsonl", &body);
+        assert_eq!(items.len(), 3);
+        assert!(items[1].as_ref().unwrap_err().to_string().starts_with("big.jsonl:2: line longer than"));
+        assert_eq!(items[2].as_ref().unwrap().input, "c");
     }
 }

@@ -9,13 +9,16 @@ mod decode;
 mod jsonl;
 
 use parallax_model::{DocumentKind, RawDocument};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 pub use decode::decode_bytes;
 
-/// A file larger than this (after decompression) is refused rather than read into memory.
+/// A non-JSONL file larger than this (after decompression) is refused rather than read into
+/// memory. JSONL is streamed line by line and has no size limit, only [`MAX_LINE_BYTES`].
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// A JSONL line (one article) longer than this is skipped with an error naming its line.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 /// A single page (HTML or text dump) is read up to this many bytes: no article is larger, and
 /// extraction looks at less, so the rest would only cost memory.
 pub const MAX_PAGE_BYTES: u64 = 8 * 1024 * 1024;
@@ -46,7 +49,7 @@ pub type Item = Result<RawDocument, IngestError>;
 pub fn documents(inputs: &[String]) -> impl Iterator<Item = Item> + Send + '_ {
     inputs.iter().flat_map(|input| -> Box<dyn Iterator<Item = Item> + Send> {
         if input == "-" {
-            return Box::new(read_stdin().into_iter());
+            return read_stdin();
         }
         let path = Path::new(input);
         match std::fs::metadata(path) {
@@ -58,7 +61,7 @@ pub fn documents(inputs: &[String]) -> impl Iterator<Item = Item> + Send + '_ {
                 files.sort();
                 Box::new(errors.into_iter().map(Err).chain(files.into_iter().flat_map(|f| read_file(&f))))
             }
-            Ok(_) => Box::new(read_file(path).into_iter()),
+            Ok(_) => read_file(path),
         }
     })
 }
@@ -92,50 +95,52 @@ fn is_known(path: &Path) -> bool {
     [".html", ".htm", ".txt", ".jsonl", ".ndjson"].iter().any(|e| name.ends_with(e))
 }
 
-fn read_stdin() -> Vec<Item> {
-    let mut buf = Vec::new();
-    if let Err(e) = std::io::stdin().take(MAX_FILE_BYTES + 1).read_to_end(&mut buf) {
-        return vec![Err(IngestError::Io { input: "-".into(), source: e })];
-    }
-    parse_bytes("-", "", buf)
+fn read_stdin() -> Box<dyn Iterator<Item = Item> + Send> {
+    read_stream("-".into(), "", Box::new(std::io::stdin()), false)
 }
 
-fn read_file(path: &Path) -> Vec<Item> {
+fn read_file(path: &Path) -> Box<dyn Iterator<Item = Item> + Send> {
     let input = path.display().to_string();
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return vec![Err(IngestError::Io { input, source: e })],
+        Err(e) => return Box::new(std::iter::once(Err(IngestError::Io { input, source: e }))),
     };
     let lower = input.to_ascii_lowercase();
     let gz = lower.ends_with(".gz");
-    let name = lower.strip_suffix(".gz").unwrap_or(&lower);
-    let page = [".html", ".htm", ".txt"].iter().any(|e| name.ends_with(e));
-    let limit = if page { MAX_PAGE_BYTES } else { MAX_FILE_BYTES + 1 };
-    let mut buf = Vec::new();
-    let read = if gz {
-        flate2::read::MultiGzDecoder::new(file).take(limit).read_to_end(&mut buf)
-    } else {
-        file.take(limit).read_to_end(&mut buf)
-    };
-    if let Err(e) = read {
-        return vec![Err(IngestError::Io { input, source: e })];
-    }
     let name = lower.strip_suffix(".gz").unwrap_or(&lower).to_string();
-    parse_bytes(&input, &name, buf)
+    read_stream(input, &name, Box::new(file), gz)
 }
 
-/// Splits bytes into documents by format: `name` is the lowercased file name without `.gz`.
-fn parse_bytes(input: &str, name: &str, mut buf: Vec<u8>) -> Vec<Item> {
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return vec![Err(IngestError::TooLarge { input: input.into(), max: MAX_FILE_BYTES })];
+/// One source, streamed when it is JSONL (a feed may hold millions of lines and is never read
+/// whole), otherwise read up to its cap and split by format. `name` is the lowercased file name
+/// without `.gz`, empty for stdin (whose format and compression are sniffed).
+fn read_stream(input: String, name: &str, raw: Box<dyn Read + Send>, gz: bool) -> Box<dyn Iterator<Item = Item> + Send> {
+    let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(256 * 1024, raw));
+    let head = match reader.fill_buf() {
+        Ok(h) => h,
+        Err(e) => return Box::new(std::iter::once(Err(IngestError::Io { input, source: e }))),
+    };
+    if gz || (name.is_empty() && head.starts_with(&[0x1f, 0x8b])) {
+        reader = Box::new(BufReader::with_capacity(256 * 1024, flate2::read::MultiGzDecoder::new(reader)));
     }
-    // stdin may be gzipped too
-    if name.is_empty() && buf.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        if let Err(e) = flate2::read::MultiGzDecoder::new(&buf[..]).take(MAX_FILE_BYTES).read_to_end(&mut out) {
-            return vec![Err(IngestError::Io { input: input.into(), source: e })];
-        }
-        buf = out;
+    let page = [".html", ".htm", ".txt"].iter().any(|e| name.ends_with(e));
+    let declared_jsonl = name.ends_with(".jsonl") || name.ends_with(".ndjson");
+    let sniffed_jsonl = !page && !declared_jsonl && reader.fill_buf().is_ok_and(|h| h.trim_ascii_start().starts_with(b"{"));
+    if declared_jsonl || sniffed_jsonl {
+        return Box::new(jsonl::Lines::new(input, reader));
+    }
+    let limit = if page { MAX_PAGE_BYTES } else { MAX_FILE_BYTES + 1 };
+    let mut buf = Vec::new();
+    if let Err(e) = reader.take(limit).read_to_end(&mut buf) {
+        return Box::new(std::iter::once(Err(IngestError::Io { input, source: e })));
+    }
+    Box::new(std::iter::once(parse_bytes(&input, name, buf)))
+}
+
+/// One page by format: `name` is the lowercased file name without `.gz`.
+fn parse_bytes(input: &str, name: &str, buf: Vec<u8>) -> Item {
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(IngestError::TooLarge { input: input.into(), max: MAX_FILE_BYTES });
     }
     let kind = if name.ends_with(".html") || name.ends_with(".htm") {
         Some(DocumentKind::Html)
@@ -144,13 +149,9 @@ fn parse_bytes(input: &str, name: &str, mut buf: Vec<u8>) -> Vec<Item> {
     } else {
         None
     };
-    let looks_jsonl = name.ends_with(".jsonl") || name.ends_with(".ndjson") || (kind.is_none() && buf.trim_ascii_start().starts_with(b"{"));
-    if looks_jsonl {
-        return jsonl::parse(input, &decode_bytes(&buf, false));
-    }
     let is_html = kind == Some(DocumentKind::Html);
     let body = decode_bytes(&buf, is_html || kind.is_none());
-    vec![Ok(RawDocument { input: input.into(), kind, body, hints: Default::default() })]
+    Ok(RawDocument { input: input.into(), kind, body, hints: Default::default() })
 }
 
 #[cfg(test)]

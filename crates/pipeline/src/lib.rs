@@ -72,6 +72,26 @@ pub struct IngestSummary {
     pub new_stories: usize,
 }
 
+type RawItem = Result<RawDocument, parallax_ingest::IngestError>;
+
+/// Documents per message between the reader, the preparing workers and placement.
+const PREPARE_CHUNK: usize = 32;
+
+/// Chunks numbered by the reader, received in any order, yielded in number order.
+fn in_order<T>(chunks: impl Iterator<Item = (usize, T)>) -> impl Iterator<Item = T> {
+    let mut pending = std::collections::BTreeMap::new();
+    let mut next = 0;
+    let mut chunks = chunks.fuse();
+    std::iter::from_fn(move || loop {
+        if let Some(c) = pending.remove(&next) {
+            next += 1;
+            return Some(c);
+        }
+        let (seq, c) = chunks.next()?;
+        pending.insert(seq, c);
+    })
+}
+
 /// A document made ready for placement off the main thread.
 enum Prepared {
     Ready { input: String, article: Article, fp: Fingerprint, counts: TermCounts },
@@ -80,7 +100,7 @@ enum Prepared {
 
 /// Extraction, id and the index features: everything about one document that needs no engine
 /// state.
-fn prepare(item: Result<RawDocument, parallax_ingest::IngestError>, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepared {
+fn prepare(item: RawItem, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepared {
     let doc = match item {
         Ok(d) => d,
         Err(e) => return Prepared::Failed { input: e.input().to_string(), error: e.to_string() },
@@ -155,25 +175,59 @@ impl<S: Store> Engine<S> {
     /// Extracts, dedups, assigns and stores every document. Bad documents are reported to the
     /// sink and skipped; everything stored before a failure stays stored.
     ///
-    /// Extraction and fingerprinting, which need no shared state, run on a second thread ahead
-    /// of placement and storage, which do.
+    /// Reading runs on one thread and extraction, fingerprinting and term counting, which need
+    /// no shared state, on one worker per core, ahead of placement and storage, which do.
     pub fn ingest(
         &mut self,
         docs: impl Iterator<Item = Result<RawDocument, parallax_ingest::IngestError>> + Send,
         sink: &mut dyn EventSink,
     ) -> Result<IngestSummary, EngineError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(256);
-        let dedup = self.config.dedup.clone();
-        let cluster = self.config.cluster.clone();
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+        let (dedup, cluster) = (self.config.dedup.clone(), self.config.cluster.clone());
+        let (dedup, cluster) = (&dedup, &cluster);
+        // Documents travel in chunks (one channel message per chunk, not per document) and come
+        // back in input order: placement is sequential and must see articles as they arrived.
+        let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<RawItem>)>(workers * 2);
+        let work_rx = std::sync::Mutex::new(work_rx);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Prepared>)>(workers * 2);
+        // set when placement has stopped early (a store error): the threads feeding it wind down
+        let abandoned = std::sync::atomic::AtomicBool::new(false);
+        let abandoned = &abandoned;
         std::thread::scope(|scope| {
             scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(PREPARE_CHUNK);
+                let mut seq = 0;
                 for item in docs {
-                    if tx.send(prepare(item, &dedup, &cluster)).is_err() {
-                        break;
+                    chunk.push(item);
+                    if chunk.len() == PREPARE_CHUNK {
+                        if abandoned.load(std::sync::atomic::Ordering::Relaxed) || work_tx.send((seq, std::mem::replace(&mut chunk, Vec::with_capacity(PREPARE_CHUNK)))).is_err() {
+                            return;
+                        }
+                        seq += 1;
                     }
                 }
+                if !chunk.is_empty() {
+                    let _ = work_tx.send((seq, chunk));
+                }
             });
-            self.place_all(rx.into_iter(), sink)
+            for _ in 0..workers {
+                let done_tx = done_tx.clone();
+                let work_rx = &work_rx;
+                scope.spawn(move || loop {
+                    let next = work_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((seq, chunk))) = next else { return };
+                    if abandoned.load(std::sync::atomic::Ordering::Relaxed) {
+                        // keep draining so the reader is never stuck on a full queue
+                        continue;
+                    }
+                    let out = chunk.into_iter().map(|item| prepare(item, dedup, cluster)).collect();
+                    if done_tx.send((seq, out)).is_err() {
+                        abandoned.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                });
+            }
+            drop(done_tx);
+            self.place_all(in_order(done_rx.into_iter()).flatten(), sink)
         })
     }
 

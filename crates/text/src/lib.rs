@@ -3,9 +3,11 @@
 //!
 //! Dedup, clustering and claim grouping must agree on what a "word" is, so they all come here.
 
+mod language;
 mod sentences;
 mod stopwords;
 
+pub use language::detect_language;
 pub use sentences::{split_sentences, SentenceSpan};
 pub use stopwords::is_stopword;
 
@@ -83,37 +85,23 @@ pub fn stem(word: &str) -> String {
     if word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
-    let s = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
-    s.stem(word).into_owned()
-}
-
-/// Characters the language is judged on: a paragraph or two decide as well as the whole text,
-/// and identification cost grows with the sample.
-const LANGUAGE_SAMPLE_CHARS: usize = 320;
-
-/// ISO 639-1 code of the text's language, when it can be told with reasonable confidence.
-pub fn detect_language(text: &str) -> Option<String> {
-    let sample: String = text.chars().take(LANGUAGE_SAMPLE_CHARS).collect();
-    let info = whatlang::detect(&sample)?;
-    // whatlang calls short texts unreliable even when they are plainly one language; only a
-    // short text with a weak guess is refused.
-    if !info.is_reliable() && (sample.chars().count() < 40 || info.confidence() < 0.1) {
-        return None;
+    // News vocabulary repeats: a per-thread memo answers most words without running Snowball,
+    // which was a tenth of ingest. Bounded, so a hostile stream of unique words cannot grow it.
+    thread_local! {
+        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
     }
-    Some(iso639_1(info.lang().code()).to_string())
-}
-
-fn iso639_1(code3: &str) -> &str {
-    match code3 {
-        "eng" => "en", "rus" => "ru", "ukr" => "uk", "deu" => "de", "fra" => "fr", "spa" => "es",
-        "ita" => "it", "por" => "pt", "nld" => "nl", "pol" => "pl", "tur" => "tr", "ara" => "ar",
-        "heb" => "he", "cmn" => "zh", "jpn" => "ja", "kor" => "ko", "hin" => "hi", "swe" => "sv",
-        "dan" => "da", "nob" => "no", "fin" => "fi", "ces" => "cs", "slk" => "sk", "hun" => "hu",
-        "ron" => "ro", "bul" => "bg", "srp" => "sr", "hrv" => "hr", "ell" => "el", "pes" => "fa",
-        "ind" => "id", "vie" => "vi", "tha" => "th", "bel" => "be", "kat" => "ka", "lit" => "lt",
-        "lav" => "lv", "est" => "et", "slv" => "sl", "cat" => "ca", "urd" => "ur", "ben" => "bn",
-        other => other,
-    }
+    const MEMO_WORDS: usize = 200_000;
+    MEMO.with_borrow_mut(|memo| {
+        if let Some(s) = memo.get(word) {
+            return s.clone();
+        }
+        let s = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)).stem(word).into_owned();
+        if memo.len() >= MEMO_WORDS {
+            memo.clear();
+        }
+        memo.insert(word.to_string(), s.clone());
+        s
+    })
 }
 
 /// Collapses runs of whitespace (including non-breaking spaces) to one space and trims.
