@@ -28,6 +28,10 @@ pub struct ClusterConfig {
     pub idf_prior_docs: f32,
     /// Stories are looked up through this many of the article's strongest terms.
     pub candidate_terms: usize,
+    /// Stories kept in memory as candidates; beyond it the least recently joined one is
+    /// forgotten (it stays in the store). Bounds memory and keeps the cost of an assignment
+    /// independent of how many stories the store holds.
+    pub live_stories: usize,
 }
 
 impl Default for ClusterConfig {
@@ -41,6 +45,7 @@ impl Default for ClusterConfig {
             centroid_terms: 150,
             idf_prior_docs: 100.0,
             candidate_terms: 12,
+            live_stories: 100_000,
         }
     }
 }
@@ -116,6 +121,9 @@ pub fn day_number(iso: &str) -> Option<f64> {
 #[derive(Debug)]
 struct StoryState {
     id: String,
+    /// Serial number of the story that holds this slot; postings carry it, so a posting left
+    /// by a forgotten story is recognised when its slot is reused.
+    serial: u32,
     /// Term id -> summed weight.
     centroid: HashMap<u32, f32>,
     /// Euclidean norm of `centroid`, kept up to date by `add_to`.
@@ -123,10 +131,15 @@ struct StoryState {
     first_day: Option<f64>,
     last_day: Option<f64>,
     size: usize,
+    /// When an article last joined (the clusterer's article counter), for forgetting.
+    touched: u64,
 }
 
-/// The clustering state: document frequencies, story centroids and their term index. Terms are
-/// interned to ids once, so centroids and postings hold integers, not strings.
+/// A posting: a story slot and the serial of the story it was made for.
+type Posting = (u32, u32);
+
+/// The clustering state: document frequencies, live story centroids and their term index.
+/// Terms are interned to ids once, so centroids and postings hold integers, not strings.
 #[derive(Debug)]
 pub struct Clusterer {
     config: ClusterConfig,
@@ -134,10 +147,18 @@ pub struct Clusterer {
     /// Document frequency by term id.
     df: Vec<u32>,
     docs: u32,
-    stories: Vec<StoryState>,
+    /// Story slots; `None` is a slot freed by a forgotten story.
+    stories: Vec<Option<StoryState>>,
+    free: Vec<usize>,
+    live: usize,
+    next_serial: u32,
     by_id: HashMap<String, usize>,
     /// Term id -> stories whose centroid has (or had) the term.
-    index: Vec<Vec<u32>>,
+    index: Vec<Vec<Posting>>,
+    /// Articles seen, the clock of `touched`.
+    clock: u64,
+    /// (touched, slot) in touch order; entries whose story was touched again since are stale.
+    recency: std::collections::VecDeque<(u64, usize)>,
 }
 
 /// Where an article went.
@@ -148,33 +169,116 @@ pub struct Assignment {
     pub similarity: f32,
 }
 
+/// Whether an article updates the document frequencies: a replayed article whose frequencies
+/// are already in a loaded snapshot does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Learn {
+    Yes,
+    No,
+}
+
 impl Clusterer {
     pub fn new(config: ClusterConfig) -> Self {
-        Clusterer { config, vocab: HashMap::default(), df: vec![], docs: 0, stories: vec![], by_id: HashMap::default(), index: vec![] }
+        Clusterer {
+            config,
+            vocab: HashMap::default(),
+            df: vec![],
+            docs: 0,
+            stories: vec![],
+            free: vec![],
+            live: 0,
+            next_serial: 0,
+            by_id: HashMap::default(),
+            index: vec![],
+            clock: 0,
+            recency: Default::default(),
+        }
     }
 
     pub fn config(&self) -> &ClusterConfig {
         &self.config
     }
 
+    /// Stories held in memory as candidates.
     pub fn story_count(&self) -> usize {
-        self.stories.len()
+        self.live
     }
 
-    /// Counts the article's terms into the document frequencies and returns their ids.
-    fn learn(&mut self, counts: &TermCounts) -> Vec<(u32, f32)> {
-        self.docs += 1;
+    /// Articles counted into the document frequencies.
+    pub fn documents(&self) -> u32 {
+        self.docs
+    }
+
+    /// The document frequencies as bytes, so a later run can start from them instead of
+    /// re-reading every stored article.
+    pub fn df_snapshot(&self) -> Vec<u8> {
+        let mut terms: Vec<(&String, &u32)> = self.vocab.iter().collect();
+        terms.sort_unstable_by_key(|(_, &id)| id);
+        let mut out = Vec::with_capacity(8 + terms.len() * 12);
+        out.extend_from_slice(&self.docs.to_le_bytes());
+        for (t, &id) in terms {
+            let t = parallax_text::truncate_at_char(t, u16::MAX as usize);
+            out.extend_from_slice(&(t.len() as u16).to_le_bytes());
+            out.extend_from_slice(t.as_bytes());
+            out.extend_from_slice(&self.df[id as usize].to_le_bytes());
+        }
+        out
+    }
+
+    /// Loads document frequencies written by [`Clusterer::df_snapshot`] into an empty
+    /// clusterer; `false` (and nothing loaded) when the bytes are not a snapshot.
+    pub fn load_df(&mut self, bytes: &[u8]) -> bool {
+        fn parse(bytes: &[u8]) -> Option<(u32, Vec<(String, u32)>)> {
+            let docs = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
+            let mut at = 4;
+            let mut terms = Vec::new();
+            while at < bytes.len() {
+                let len = u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?) as usize;
+                let term = std::str::from_utf8(bytes.get(at + 2..at + 2 + len)?).ok()?.to_string();
+                let df = u32::from_le_bytes(bytes.get(at + 2 + len..at + 6 + len)?.try_into().ok()?);
+                terms.push((term, df));
+                at += 6 + len;
+            }
+            Some((docs, terms))
+        }
+        if self.docs != 0 || !self.vocab.is_empty() {
+            return false;
+        }
+        let Some((docs, terms)) = parse(bytes) else { return false };
+        self.docs = docs;
+        for (t, df) in terms {
+            let id = self.intern(t);
+            self.df[id as usize] = df;
+        }
+        true
+    }
+
+    fn intern(&mut self, term: String) -> u32 {
+        let next = self.vocab.len() as u32;
+        let id = *self.vocab.entry(term).or_insert(next);
+        if id as usize == self.df.len() {
+            self.df.push(0);
+            self.index.push(vec![]);
+        }
+        id
+    }
+
+    /// The article's term ids, counted into the document frequencies when `learn` says so.
+    fn learn(&mut self, counts: &TermCounts, learn: Learn) -> Vec<(u32, f32)> {
+        if learn == Learn::Yes {
+            self.docs += 1;
+        }
         counts
             .0
             .iter()
             .map(|(t, c)| {
-                let next = self.vocab.len() as u32;
-                let id = *self.vocab.entry(t.clone()).or_insert(next);
-                if id as usize == self.df.len() {
-                    self.df.push(0);
-                    self.index.push(vec![]);
+                let id = match self.vocab.get(t) {
+                    Some(&id) => id,
+                    None => self.intern(t.clone()),
+                };
+                if learn == Learn::Yes {
+                    self.df[id as usize] += 1;
                 }
-                self.df[id as usize] += 1;
                 (id, *c)
             })
             .collect()
@@ -196,7 +300,7 @@ impl Clusterer {
     /// Assigns an article to a story and learns from it. `new_story_id` is called only when a
     /// story is created.
     pub fn assign(&mut self, counts: &TermCounts, day: Option<f64>, new_story_id: impl FnOnce() -> String) -> Assignment {
-        let ids = self.learn(counts);
+        let ids = self.learn(counts, Learn::Yes);
         let v = self.vector(&ids);
         let best = self.best_story(&v, day);
         let (slot, created, similarity) = match best {
@@ -204,25 +308,69 @@ impl Clusterer {
             _ => (self.new_story(new_story_id()), true, 0.0),
         };
         self.add_to(slot, &v, day);
-        Assignment { story: self.stories[slot].id.clone(), created, similarity }
+        let id = self.story(slot).id.clone();
+        self.forget_beyond_capacity();
+        Assignment { story: id, created, similarity }
     }
 
-    /// Re-adds an article already assigned to `story` (when the state is rebuilt from a store).
-    pub fn restore(&mut self, story: &str, counts: &TermCounts, day: Option<f64>) {
-        let ids = self.learn(counts);
+    /// Adds an article already assigned to `story`: when the state is rebuilt from a store, and
+    /// for a copy, which joins its origin's story. A forgotten story comes back to life.
+    pub fn restore(&mut self, story: &str, counts: &TermCounts, day: Option<f64>, learn: Learn) {
+        let ids = self.learn(counts, learn);
         let v = self.vector(&ids);
         let slot = match self.by_id.get(story) {
             Some(&s) => s,
             None => self.new_story(story.to_string()),
         };
         self.add_to(slot, &v, day);
+        self.forget_beyond_capacity();
+    }
+
+    /// Counts an article into the document frequencies only (an article older than the replayed
+    /// window but newer than the frequency snapshot).
+    pub fn learn_only(&mut self, counts: &TermCounts) {
+        self.learn(counts, Learn::Yes);
+    }
+
+    fn story(&self, slot: usize) -> &StoryState {
+        self.stories[slot].as_ref().expect("live story slot")
     }
 
     fn new_story(&mut self, id: String) -> usize {
-        let slot = self.stories.len();
-        self.by_id.insert(id.clone(), slot);
-        self.stories.push(StoryState { id, centroid: HashMap::default(), norm: 0.0, first_day: None, last_day: None, size: 0 });
+        let state = StoryState { id: id.clone(), serial: self.next_serial, centroid: HashMap::default(), norm: 0.0, first_day: None, last_day: None, size: 0, touched: 0 };
+        self.next_serial = self.next_serial.wrapping_add(1);
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.stories[slot] = Some(state);
+                slot
+            }
+            None => {
+                self.stories.push(Some(state));
+                self.stories.len() - 1
+            }
+        };
+        self.by_id.insert(id, slot);
+        self.live += 1;
         slot
+    }
+
+    /// Forgets the least recently joined stories while more than `live_stories` are held.
+    fn forget_beyond_capacity(&mut self) {
+        while self.live > self.config.live_stories.max(1) {
+            let Some((touched, slot)) = self.recency.pop_front() else { break };
+            let current = self.stories[slot].as_ref().is_some_and(|s| s.touched == touched);
+            if current {
+                let s = self.stories[slot].take().expect("live");
+                self.by_id.remove(&s.id);
+                self.free.push(slot);
+                self.live -= 1;
+            }
+        }
+        // stale recency entries pile up when stories are joined often: compact now and then
+        if self.recency.len() > 4 * self.live.max(1024) {
+            let stories = &self.stories;
+            self.recency.retain(|&(t, slot)| stories[slot].as_ref().is_some_and(|s| s.touched == t));
+        }
     }
 
     fn in_window(&self, s: &StoryState, day: Option<f64>) -> bool {
@@ -232,33 +380,37 @@ impl Clusterer {
         }
     }
 
-    fn best_story(&self, v: &[(u32, f32)], day: Option<f64>) -> Option<(usize, f32)> {
+    fn best_story(&mut self, v: &[(u32, f32)], day: Option<f64>) -> Option<(usize, f32)> {
         // Candidates share one of the article's strongest terms: a story that shares none of
         // them cannot reach the threshold, and the postings of strong terms are short, so the
         // cost follows the article, not the number of stories.
         let mut strongest: Vec<&(u32, f32)> = v.iter().collect();
         strongest.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut candidates: Vec<u32> = strongest
-            .iter()
-            .take(self.config.candidate_terms)
-            .flat_map(|(t, _)| self.index[*t as usize].iter().copied())
-            .collect();
+        let mut candidates: Vec<u32> = Vec::new();
+        for (t, _) in strongest.into_iter().take(self.config.candidate_terms) {
+            let stories = &self.stories;
+            let list = &mut self.index[*t as usize];
+            // postings of forgotten stories are dropped as they are met
+            list.retain(|&(slot, serial)| stories[slot as usize].as_ref().is_some_and(|s| s.serial == serial));
+            candidates.extend(list.iter().map(|&(slot, _)| slot));
+        }
         candidates.sort_unstable();
         candidates.dedup();
         candidates
             .into_iter()
-            .filter(|&slot| self.in_window(&self.stories[slot as usize], day))
-            .map(|slot| {
-                let s = &self.stories[slot as usize];
+            .map(|slot| (slot as usize, self.story(slot as usize)))
+            .filter(|(_, s)| self.in_window(s, day))
+            .map(|(slot, s)| {
                 let dot: f32 = v.iter().filter_map(|(t, q)| s.centroid.get(t).map(|w| q * w)).sum();
-                (slot as usize, dot / s.norm.max(1e-9))
+                (slot, dot / s.norm.max(1e-9))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
     fn add_to(&mut self, slot: usize, v: &[(u32, f32)], day: Option<f64>) {
         let keep = self.config.centroid_terms;
-        let s = &mut self.stories[slot];
+        self.clock += 1;
+        let s = self.stories[slot].as_mut().expect("live story slot");
         for &(t, w) in v {
             match s.centroid.get_mut(&t) {
                 Some(x) => *x += w,
@@ -267,13 +419,15 @@ impl Clusterer {
                     // Only a term new to the centroid adds a posting. Terms trimmed later stay
                     // in the index: they add a candidate, whose score comes from the centroid.
                     let list = &mut self.index[t as usize];
-                    if list.last() != Some(&(slot as u32)) {
-                        list.push(slot as u32);
+                    if list.last() != Some(&(slot as u32, s.serial)) {
+                        list.push((slot as u32, s.serial));
                     }
                 }
             }
         }
         s.size += 1;
+        s.touched = self.clock;
+        self.recency.push_back((self.clock, slot));
         if let Some(d) = day {
             s.first_day = Some(s.first_day.map_or(d, |f| f.min(d)));
             s.last_day = Some(s.last_day.map_or(d, |l| l.max(d)));
@@ -335,8 +489,38 @@ mod tests {
     fn restore_rebuilds_the_same_assignments() {
         let mut c = Clusterer::new(ClusterConfig::default());
         let counts = TermCounts::from_article("Harbor bridge reopens in Port Vell", "Mayor Ilse Brandt reopened the bridge.", c.config());
-        c.restore("story-x", &counts, None);
+        c.restore("story-x", &counts, None, Learn::Yes);
         let next = TermCounts::from_article("Port Vell harbor bridge reopens", "Mayor Ilse Brandt reopened the harbor bridge on Monday.", c.config());
         assert_eq!(c.assign(&next, None, || "new".into()).story, "story-x");
+    }
+
+    #[test]
+    fn least_recently_joined_stories_are_forgotten_beyond_capacity() {
+        let mut c = Clusterer::new(ClusterConfig { live_stories: 2, window_days: None, ..ClusterConfig::default() });
+        let bridge = add(&mut c, "Harbor bridge in Port Vell reopens", "Mayor Ilse Brandt reopened the Port Vell harbor bridge.", None);
+        let fire = add(&mut c, "Wildfire forces evacuations in Casterra", "Firefighters in Casterra battled a wildfire near the hills.", None);
+        let fire2 = add(&mut c, "Casterra wildfire evacuations", "The wildfire in Casterra forced evacuations near the hills.", None);
+        assert_eq!(fire2.story, fire.story, "similarity {}", fire2.similarity);
+        add(&mut c, "Flooding closes schools in Dunmore", "Heavy rain flooded the river valley around Dunmore overnight.", None);
+        assert_eq!(c.story_count(), 2);
+        // the story joined most recently is kept...
+        let fire3 = add(&mut c, "Wildfire in Casterra hills", "Evacuations continue as the Casterra wildfire spreads in the hills.", None);
+        assert_eq!(fire3.story, fire.story, "similarity {}", fire3.similarity);
+        // ...and the least recently joined was forgotten: the same event now starts a new story
+        let again = add(&mut c, "Port Vell harbor bridge reopens", "Mayor Ilse Brandt reopened the harbor bridge in Port Vell.", None);
+        assert!(again.created && again.story != bridge.story);
+    }
+
+    #[test]
+    fn document_frequencies_survive_a_snapshot() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        add(&mut c, "Harbor bridge in Port Vell reopens", "Mayor Ilse Brandt reopened the bridge.", None);
+        add(&mut c, "Wildfire in Casterra", "Firefighters battled a wildfire near the bridge.", None);
+        let snap = c.df_snapshot();
+        let mut d = Clusterer::new(ClusterConfig::default());
+        assert!(d.load_df(&snap));
+        assert_eq!(d.documents(), 2);
+        assert_eq!(d.df_snapshot(), snap);
+        assert!(!Clusterer::new(ClusterConfig::default()).load_df(&snap[..snap.len() - 1]));
     }
 }

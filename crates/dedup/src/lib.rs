@@ -19,11 +19,14 @@ pub struct DedupConfig {
     pub min_containment: f64,
     /// Texts with fewer shingles are never called duplicates: too little evidence.
     pub min_shingles: usize,
+    /// Texts held in the index: a copy is matched against this many of the latest texts (wire
+    /// copies and reposts follow their origin within days). Bounds memory, about 1.7 kB a text.
+    pub capacity: usize,
 }
 
 impl Default for DedupConfig {
     fn default() -> Self {
-        DedupConfig { shingle_words: 5, bands: 42, rows: 3, min_jaccard: 0.5, min_containment: 0.8, min_shingles: 12 }
+        DedupConfig { shingle_words: 5, bands: 42, rows: 3, min_jaccard: 0.5, min_containment: 0.8, min_shingles: 12, capacity: 100_000 }
     }
 }
 
@@ -132,12 +135,26 @@ pub fn overlap(a: &Fingerprint, b: &Fingerprint) -> Overlap {
     Overlap { jaccard, containment }
 }
 
-/// An LSH index over fingerprints, keyed by the caller's ids.
+/// An LSH index over the latest [`DedupConfig::capacity`] fingerprints, keyed by the caller's
+/// ids. Entries live in a ring; each band key points at its newest entry and every entry at the
+/// previous one with the same key, so a lookup walks short chains and stops at the first entry
+/// the ring has overwritten.
 #[derive(Debug, Default)]
 pub struct DupIndex {
     config: DedupConfig,
-    buckets: HashMap<(u16, u64), Vec<u32>>,
-    entries: Vec<(String, Fingerprint)>,
+    /// Band key -> serial of the newest entry with that key.
+    heads: HashMap<u64, u64>,
+    ring: Vec<Entry>,
+    next_serial: u64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    serial: u64,
+    id: String,
+    fp: Fingerprint,
+    /// Per band: serial of the previous entry with the same band key (`u64::MAX`: none).
+    previous: Box<[u64]>,
 }
 
 impl DupIndex {
@@ -149,31 +166,48 @@ impl DupIndex {
         &self.config
     }
 
+    /// Texts currently matched against.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        (self.next_serial as usize).min(self.capacity())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.next_serial == 0
+    }
+
+    fn capacity(&self) -> usize {
+        self.config.capacity.max(1)
+    }
+
+    fn entry(&self, serial: u64) -> Option<&Entry> {
+        let e = self.ring.get((serial % self.capacity() as u64) as usize)?;
+        (e.serial == serial).then_some(e)
     }
 
     pub fn insert(&mut self, id: String, fp: Fingerprint) {
-        let slot = self.entries.len() as u32;
-        for key in self.band_keys(&fp) {
-            self.buckets.entry(key).or_default().push(slot);
+        let serial = self.next_serial;
+        self.next_serial += 1;
+        let keys = self.band_keys(&fp);
+        let previous: Box<[u64]> = keys.iter().map(|k| self.heads.insert(*k, serial).unwrap_or(u64::MAX)).collect();
+        let entry = Entry { serial, id, fp, previous };
+        let slot = (serial % self.capacity() as u64) as usize;
+        if slot == self.ring.len() {
+            self.ring.push(entry);
+        } else {
+            self.ring[slot] = entry;
         }
-        self.entries.push((id, fp));
+        // once per turn of the ring, band keys whose newest entry was overwritten go
+        if slot == 0 && serial > 0 {
+            let oldest = serial + 1 - self.capacity() as u64;
+            self.heads.retain(|_, newest| *newest >= oldest);
+        }
     }
 
-    fn band_keys(&self, fp: &Fingerprint) -> Vec<(u16, u64)> {
+    fn band_keys(&self, fp: &Fingerprint) -> Vec<u64> {
         if fp.shingle_count == 0 {
             return vec![];
         }
-        fp.minhash
-            .chunks(self.config.rows)
-            .enumerate()
-            .map(|(b, rows)| (b as u16, rows.iter().fold(0xcbf29ce484222325u64, |h, &r| mix(h ^ r as u64))))
-            .collect()
+        fp.minhash.chunks(self.config.rows).enumerate().map(|(b, rows)| rows.iter().fold(mix(b as u64 + 1), |h, &r| mix(h ^ r as u64))).collect()
     }
 
     /// Ids of indexed texts that `fp` duplicates, confirmed on shingles, best first.
@@ -181,18 +215,25 @@ impl DupIndex {
         if (fp.shingle_count as usize) < self.config.min_shingles {
             return vec![];
         }
-        let mut seen: Vec<u32> = self.band_keys(fp).iter().filter_map(|k| self.buckets.get(k)).flatten().copied().collect();
+        let mut seen: Vec<u64> = Vec::new();
+        for (band, key) in self.band_keys(fp).into_iter().enumerate() {
+            let mut serial = self.heads.get(&key).copied().unwrap_or(u64::MAX);
+            while let Some(e) = self.entry(serial) {
+                seen.push(serial);
+                serial = e.previous.get(band).copied().unwrap_or(u64::MAX);
+            }
+        }
         seen.sort_unstable();
         seen.dedup();
         let mut out: Vec<(String, Overlap)> = seen
             .into_iter()
-            .filter_map(|slot| {
-                let (id, other) = &self.entries[slot as usize];
-                if (other.shingle_count as usize) < self.config.min_shingles {
+            .filter_map(|serial| {
+                let e = self.entry(serial)?;
+                if (e.fp.shingle_count as usize) < self.config.min_shingles {
                     return None;
                 }
-                let o = overlap(fp, other);
-                (o.jaccard >= self.config.min_jaccard || o.containment >= self.config.min_containment).then(|| (id.clone(), o))
+                let o = overlap(fp, &e.fp);
+                (o.jaccard >= self.config.min_jaccard || o.containment >= self.config.min_containment).then(|| (e.id.clone(), o))
             })
             .collect();
         out.sort_by(|a, b| b.1.jaccard.total_cmp(&a.1.jaccard));
@@ -268,5 +309,21 @@ The council said the work on the western span had been planned since last year a
     fn tiny_texts_never_match() {
         let index = idx(&[("a", "Short text here.")]);
         assert!(index.matches(&fingerprint("Short text here.", index.config())).is_empty());
+    }
+
+    #[test]
+    fn the_index_holds_the_latest_texts_only() {
+        let mut index = DupIndex::new(DedupConfig { capacity: 3, ..DedupConfig::default() });
+        index.insert("wire".into(), fingerprint(WIRE, index.config()));
+        let repost = format!("{WIRE} Read more on our app.");
+        assert_eq!(index.matches(&fingerprint(&repost, index.config())).len(), 1);
+        for i in 0..3 {
+            let other = format!("Story number {i} is about something else entirely: the council met on Tuesday to discuss the budget for the coming year and parking fees in the old town of Dunmore.");
+            index.insert(format!("other{i}"), fingerprint(&other, index.config()));
+        }
+        assert_eq!(index.len(), 3);
+        assert!(index.matches(&fingerprint(&repost, index.config())).is_empty(), "the wire text left the ring");
+        let latest = "Story number 2 is about something else entirely: the council met on Tuesday to discuss the budget for the coming year and parking fees in the old town of Dunmore.";
+        assert_eq!(index.matches(&fingerprint(latest, index.config()))[0].0, "other2");
     }
 }

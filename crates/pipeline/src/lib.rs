@@ -8,7 +8,7 @@
 //! ```
 
 use parallax_claims::{ArticleInput, ClaimConfig};
-use parallax_cluster::{day_number, ClusterConfig, Clusterer, TermCounts};
+use parallax_cluster::{day_number, ClusterConfig, Clusterer, Learn, TermCounts};
 use parallax_dedup::{DedupConfig, DupIndex, Fingerprint};
 use parallax_model::{Article, RawDocument, Story, StoryReport};
 use parallax_store::{Store, StoreError, StoredArticle};
@@ -130,8 +130,19 @@ pub struct Engine<S: Store> {
     config: EngineConfig,
     dups: DupIndex,
     clusterer: Clusterer,
+    /// Articles of the replayed window and of this run (all of them when `complete`).
     known: HashMap<String, Known>,
+    /// Whether `known` holds every stored article.
+    complete: bool,
+    /// Articles stored since the last snapshot of the document frequencies.
+    since_snapshot: usize,
 }
+
+/// Store key of the document-frequency snapshot.
+const DF_STATE: &str = "cluster.df";
+/// A snapshot is also saved every this many stored articles, so a killed run does not leave a
+/// long tail to re-read.
+const SNAPSHOT_EVERY: usize = 100_000;
 
 /// A stable id from what the article is, not where it was read from: the same page read twice
 /// is one article; the same wire text under two outlets is two.
@@ -151,21 +162,58 @@ fn story_id(first_article: &str) -> String {
 }
 
 impl<S: Store> Engine<S> {
-    /// Opens the engine over a store, rebuilding the dedup and story indexes from it.
+    /// Opens the engine over a store, rebuilding the dedup and story indexes from it: document
+    /// frequencies from their last snapshot plus the articles stored since, and the live
+    /// stories and dedup entries from the latest articles only, so opening costs the same
+    /// whether the store holds a thousand articles or a million.
     pub fn open(store: S, config: EngineConfig) -> Result<Self, EngineError> {
         let mut dups = DupIndex::new(config.dedup.clone());
         let mut clusterer = Clusterer::new(config.cluster.clone());
         let mut known = HashMap::new();
-        store.scan_index_records(&mut |rec: StoredArticle| {
+        let last = store.last_position()?;
+        let replay_after = (last - config.dedup.capacity.max(config.cluster.live_stories) as i64).max(0);
+        let mut df_position = 0;
+        if let Some((position, bytes)) = store.load_state(DF_STATE)? {
+            if position <= last && clusterer.load_df(&bytes) {
+                df_position = position;
+            }
+        }
+        store.scan_index_records(replay_after.min(df_position), &mut |seq, rec: StoredArticle| {
+            let learn = if seq > df_position { Learn::Yes } else { Learn::No };
+            if seq <= replay_after {
+                if learn == Learn::Yes {
+                    clusterer.learn_only(&TermCounts(rec.terms));
+                }
+                return;
+            }
             if rec.article.duplicate_of.is_none() {
                 if let Some(fp) = Fingerprint::from_bytes(&rec.sketch, &config.dedup) {
                     dups.insert(rec.article.id.clone(), fp);
                 }
             }
-            clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.day);
+            clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.day, learn);
             known.insert(rec.article.id, Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
         })?;
-        Ok(Engine { store, config, dups, clusterer, known })
+        Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, since_snapshot: 0 })
+    }
+
+    /// Saves what lets the next [`Engine::open`] skip re-reading old articles.
+    fn snapshot(&mut self) -> Result<(), EngineError> {
+        let position = self.store.last_position()?;
+        self.store.save_state(DF_STATE, position, &self.clusterer.df_snapshot())?;
+        self.since_snapshot = 0;
+        Ok(())
+    }
+
+    /// What the engine knows of an article: from memory, or from the store for an article
+    /// older than the replayed window.
+    fn lookup(&mut self, id: &str) -> Result<Option<&Known>, EngineError> {
+        if !self.complete && !self.known.contains_key(id) {
+            if let Some(p) = self.store.placement(id)? {
+                self.known.insert(id.to_string(), Known { story: p.story_id, published: p.published, duplicate_of: p.duplicate_of });
+            }
+        }
+        Ok(self.known.get(id))
     }
 
     pub fn store(&self) -> &S {
@@ -245,7 +293,7 @@ impl<S: Store> Engine<S> {
                 }
                 Prepared::Ready { input, article, fp, counts } => (input, article, fp, counts),
             };
-            if self.known.contains_key(&article.id) {
+            if self.lookup(&article.id)?.is_some() {
                 summary.unchanged += 1;
                 sink.event(Event::Unchanged { input: &input, id: &article.id });
                 summary.article_ids.push(article.id);
@@ -263,12 +311,20 @@ impl<S: Store> Engine<S> {
             batch.push(StoredArticle { article, ..rec });
             if batch.len() >= self.config.batch_size.max(1) {
                 self.store.insert_batch(&batch, &new_stories, &repoint)?;
+                self.since_snapshot += batch.len();
                 batch.clear();
                 new_stories.clear();
                 repoint.clear();
+                if self.since_snapshot >= SNAPSHOT_EVERY {
+                    self.snapshot()?;
+                }
             }
         }
         self.store.insert_batch(&batch, &new_stories, &repoint)?;
+        self.since_snapshot += batch.len();
+        if self.since_snapshot > 0 {
+            self.snapshot()?;
+        }
         Ok(summary)
     }
 
@@ -283,11 +339,11 @@ impl<S: Store> Engine<S> {
         repoint: &mut Vec<(String, Option<String>)>,
     ) -> StoredArticle {
         let day = article.published.as_deref().and_then(day_number);
-        let origin = self.dups.matches(&fp).into_iter().map(|(id, _)| self.root(&id)).next();
+        let origin = self.dups.matches(&fp).into_iter().map(|(id, _)| self.root(&id)).find(|o| self.known.contains_key(o));
         let story = match &origin {
             Some(o) => {
                 let story = self.known[o].story.clone();
-                self.clusterer.restore(&story, &counts, day);
+                self.clusterer.restore(&story, &counts, day, Learn::Yes);
                 // An earlier copy becomes the origin of the one stored before it.
                 let earlier = match (&article.published, &self.known[o].published) {
                     (Some(mine), Some(theirs)) => mine < theirs,
@@ -354,8 +410,15 @@ impl<S: Store> Engine<S> {
         let sources: Vec<String> = articles
             .iter()
             .map(|a| {
-                let root = self.root(&a.id);
-                by_id.get(root.as_str()).copied().unwrap_or(a).outlet_or_host()
+                // the source of a copy is its origin's outlet
+                let mut root = a;
+                for _ in 0..16 {
+                    match root.duplicate_of.as_deref().and_then(|d| by_id.get(d)) {
+                        Some(next) => root = next,
+                        None => break,
+                    }
+                }
+                root.outlet_or_host()
             })
             .collect();
         let inputs: Vec<ArticleInput> = articles
@@ -432,5 +495,38 @@ mod tests {
         let s = e.ingest(vec![doc("r", "Repost", "2024-03-05", &format!("{WIRE}\n\nRead more on our app today."))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
         assert_eq!(s.duplicates, 1);
         assert_eq!(e.stories_of(&s.article_ids), e.stories_of(&first.article_ids));
+    }
+
+    #[test]
+    fn reopening_a_store_larger_than_the_window_reads_only_the_window() {
+        let dir = std::env::temp_dir().join(format!("parallax-engine-window-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("p.db");
+        let mut config = EngineConfig::new();
+        config.dedup.capacity = 2;
+        config.cluster.live_stories = 2;
+        let towns = ["Port Vell", "Casterra", "Dunmore", "Alderney", "Brightwater"];
+        // distinct texts: every few words differ from town to town
+        let body = |town: &str| {
+            let n = town.bytes().map(usize::from).sum::<usize>();
+            (0..12).map(|j| format!("In {town} the {} council met {} times about road {} and the {} budget.", ["north", "south", "east", "west", "old"][(n + j) % 5], n * 7 + j, n * 13 + j * 3, ["school", "harbor", "park", "water"][(n * j) % 4])).collect::<Vec<_>>().join(" ")
+        };
+        let first = {
+            let mut e = Engine::open(SqliteStore::open(&path).unwrap(), config.clone()).unwrap();
+            let docs = towns.iter().map(|t| doc(t, t, "2024-03-04", &body(t))).collect::<Vec<_>>();
+            e.ingest(docs.into_iter(), &mut |_: Event<'_>| {}).unwrap()
+        };
+        assert_eq!(first.stored, 5);
+        let mut e = Engine::open(SqliteStore::open(&path).unwrap(), config).unwrap();
+        // only the last two articles were replayed, but the frequencies cover all five
+        assert_eq!(e.known.len(), 2);
+        assert_eq!(e.clusterer.documents(), 5);
+        // an old article is still recognised, through the store
+        let again = e.ingest(vec![doc("again", "Port Vell", "2024-03-04", &body("Port Vell"))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        assert_eq!((again.stored, again.unchanged), (0, 1));
+        assert_eq!(e.stories_of(&again.article_ids), e.stories_of(&first.article_ids[..1]));
+        // a copy of a recent article links to it
+        let copy = e.ingest(vec![doc("copy", "Aggregator", "2024-03-05", &format!("{}\n\nRead more in our app.", body("Brightwater")))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        assert_eq!(copy.duplicates, 1);
     }
 }

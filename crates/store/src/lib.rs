@@ -36,6 +36,14 @@ pub struct StoredArticle {
     pub day: Option<f64>,
 }
 
+/// Where a stored article was placed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub story_id: String,
+    pub duplicate_of: Option<String>,
+    pub published: Option<String>,
+}
+
 /// A story as listed: id, title, size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorySummary {
@@ -55,13 +63,21 @@ pub struct StoreStats {
 pub trait Store {
     /// Whether an article with this id is stored.
     fn contains(&self, id: &str) -> Result<bool, StoreError>;
+    /// A stored article's story, origin (`duplicate_of`) and publication date.
+    fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError>;
     /// Stores a batch of new articles, their new stories, and re-pointed duplicates, atomically.
     /// Articles already stored are skipped.
     fn insert_batch(&mut self, batch: &[StoredArticle], new_stories: &[Story], repoint: &[(String, Option<String>)]) -> Result<(), StoreError>;
-    /// Every stored article's index data, in insertion order, one at a time (for rebuilding
-    /// in-memory indexes without holding the whole store in memory). Articles come without
-    /// their body.
-    fn scan_index_records(&self, f: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError>;
+    /// Index data of the articles stored after position `after` (0: all), in insertion order,
+    /// with their positions, one at a time (for rebuilding in-memory indexes without holding
+    /// the store in memory). Articles come without their body.
+    fn scan_index_records(&self, after: i64, f: &mut dyn FnMut(i64, StoredArticle)) -> Result<(), StoreError>;
+    /// Position of the last stored article (0 when empty); positions only grow.
+    fn last_position(&self) -> Result<i64, StoreError>;
+    /// Saves a stage's state under `key`, valid for the articles up to `position`.
+    fn save_state(&mut self, key: &str, position: i64, bytes: &[u8]) -> Result<(), StoreError>;
+    /// The state saved under `key` and the position it is valid for.
+    fn load_state(&self, key: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError>;
     /// A story's articles, in insertion order.
     fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError>;

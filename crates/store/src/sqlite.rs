@@ -1,6 +1,6 @@
 //! The embedded default: one SQLite file in WAL mode.
 
-use crate::{Store, StoreError, StoreStats, StoredArticle, StorySummary};
+use crate::{Placement, Store, StoreError, StoreStats, StoredArticle, StorySummary};
 use parallax_model::{Article, Story};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS articles (
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+CREATE TABLE IF NOT EXISTS stage_state (key TEXT PRIMARY KEY, position INTEGER NOT NULL, value BLOB NOT NULL);
 ";
 
 pub struct SqliteStore {
@@ -111,6 +112,11 @@ impl Store for SqliteStore {
         Ok(self.conn.query_row("SELECT 1 FROM articles WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
     }
 
+    fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT story_id, duplicate_of, published FROM articles WHERE id = ?1")?;
+        Ok(stmt.query_row([id], |r| Ok(Placement { story_id: r.get(0)?, duplicate_of: r.get(1)?, published: r.get(2)? })).optional()?)
+    }
+
     fn insert_batch(&mut self, batch: &[StoredArticle], new_stories: &[Story], repoint: &[(String, Option<String>)]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
@@ -138,16 +144,30 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn scan_index_records(&self, f: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day FROM articles ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
+    fn scan_index_records(&self, after: i64, f: &mut dyn FnMut(i64, StoredArticle)) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare("SELECT seq, id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day FROM articles WHERE seq > ?1 ORDER BY seq")?;
+        let mut rows = stmt.query([after])?;
         while let Some(r) = rows.next()? {
+            let seq: i64 = r.get("seq")?;
             let article = article_from_row(r)?;
             let terms: String = r.get("terms")?;
             let terms: Vec<(String, f32)> = serde_json::from_str(&terms).map_err(|e| StoreError::Corrupt { id: article.id.clone(), reason: e.to_string() })?;
-            f(StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, article });
+            f(seq, StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, article });
         }
         Ok(())
+    }
+
+    fn last_position(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?)
+    }
+
+    fn save_state(&mut self, key: &str, position: i64, bytes: &[u8]) -> Result<(), StoreError> {
+        self.conn.execute("INSERT OR REPLACE INTO stage_state (key, position, value) VALUES (?1, ?2, ?3)", params![key, position, bytes])?;
+        Ok(())
+    }
+
+    fn load_state(&self, key: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+        Ok(self.conn.query_row("SELECT position, value FROM stage_state WHERE key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
     }
 
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
@@ -210,10 +230,12 @@ mod tests {
         let arts = s.story_articles("s1").unwrap();
         assert_eq!(arts[0].paragraphs, vec!["One.", "Two."]);
         let mut idx = Vec::new();
-        s.scan_index_records(&mut |r| idx.push(r)).unwrap();
+        s.scan_index_records(0, &mut |_, r| idx.push(r)).unwrap();
         assert_eq!(idx[0].terms, vec![("bridg".to_string(), 2.0)]);
         assert_eq!(idx[0].sketch.len(), 8);
         assert_eq!(s.story("s1").unwrap().unwrap().article_ids, vec!["a"]);
+        assert_eq!(s.placement("a").unwrap(), Some(Placement { story_id: "s1".into(), duplicate_of: None, published: None }));
+        assert_eq!(s.placement("zz").unwrap(), None);
     }
 
     #[test]
@@ -248,5 +270,19 @@ mod tests {
         std::fs::write(&junk, b"this is not sqlite at all, not even close to a header").unwrap();
         let e = SqliteStore::open(&junk).err().unwrap().to_string();
         assert!(e.contains("junk.db") && e.contains("not"), "{e}");
+    }
+
+    #[test]
+    fn scans_resume_after_a_position_and_state_round_trips() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        s.insert_batch(&[rec("a", "s1"), rec("b", "s1"), rec("c", "s1")], &[story("s1")], &[]).unwrap();
+        let last = s.last_position().unwrap();
+        let mut after_first = Vec::new();
+        s.scan_index_records(last - 2, &mut |_, r| after_first.push(r.article.id)).unwrap();
+        assert_eq!(after_first, vec!["b", "c"]);
+        assert_eq!(s.load_state("df").unwrap(), None);
+        s.save_state("df", last, b"snapshot").unwrap();
+        s.save_state("df", last, b"newer").unwrap();
+        assert_eq!(s.load_state("df").unwrap(), Some((last, b"newer".to_vec())));
     }
 }
