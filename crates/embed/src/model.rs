@@ -205,22 +205,22 @@ mod tests {
         assert_send_sync::<Embedder>();
     }
 
-    /// The model, loaded once for all tests; `None` (with a message) when it is absent.
+    /// The model, loaded once for all tests; `None` (with a skip message) when it is absent.
     fn embedder() -> Option<&'static Embedder> {
         static MODEL: OnceLock<Option<Embedder>> = OnceLock::new();
-        MODEL
-            .get_or_init(|| {
-                let dir = test_model_dir();
-                if !dir.join("model.safetensors").is_file() {
-                    eprintln!(
-                        "skipping: no model at {} (run scripts/fetch-model.sh or set PARALLAX_EMBED_MODEL)",
-                        dir.display()
-                    );
-                    return None;
-                }
-                Some(Embedder::load(&dir).expect("model directory loads"))
-            })
-            .as_ref()
+        let dir = test_model_dir();
+        let model = MODEL.get_or_init(|| {
+            dir.join("model.safetensors")
+                .is_file()
+                .then(|| Embedder::load(&dir).expect("model directory loads"))
+        });
+        if model.is_none() {
+            eprintln!(
+                "skipping: no model at {} (run scripts/fetch-model.sh or set PARALLAX_EMBED_MODEL)",
+                dir.display()
+            );
+        }
+        model.as_ref()
     }
 
     #[test]
@@ -350,6 +350,26 @@ mod tests {
         assert!(max_abs_diff(&a[0], &b[0]) < 1e-6);
     }
 
+    #[test]
+    fn max_tokens_is_settable() {
+        let Some(_) = embedder() else { return };
+        let e = Embedder::load(&test_model_dir())
+            .unwrap()
+            .with_max_tokens(16);
+        assert_eq!(e.max_tokens(), 16);
+        let a = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen";
+        let b = format!("{a} fifteen sixteen seventeen");
+        let c = "one two three four five six";
+        let v = e.embed(&[a, b.as_str(), c]).unwrap();
+        assert!(max_abs_diff(&v[0], &v[1]) < 1e-5, "cut at 16 word pieces");
+        assert!(max_abs_diff(&v[0], &v[2]) > 1e-2);
+        assert_eq!(e.with_max_tokens(1).max_tokens(), 3);
+        let e = Embedder::load(&test_model_dir())
+            .unwrap()
+            .with_max_tokens(100_000);
+        assert_eq!(e.max_tokens(), 512);
+    }
+
     /// Throughput on 64 news-lede-sized texts (~100 word pieces); run with
     /// `cargo test -p parallax-embed --features candle --release -- --ignored --nocapture`.
     #[test]
@@ -359,7 +379,9 @@ mod tests {
         let base = "Rescue teams searched the waters off the northern coast on Tuesday after a \
             passenger ferry carrying more than 120 people capsized in rough seas, officials said, \
             with at least 14 confirmed dead and dozens still missing. The regional governor \
-            said the vessel had been overloaded and that the operator's licence would be reviewed";
+            said the vessel had been overloaded and that the operator's licence would be reviewed, \
+            while survivors described a sudden list to port minutes after leaving the harbour \
+            and a frantic scramble in the dark for the few life jackets stored on the upper deck";
         let texts: Vec<String> = (0..64).map(|i| format!("{base} ({i}).")).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let pieces = e.tokenizer.encode(refs[0], true).unwrap().get_ids().len();

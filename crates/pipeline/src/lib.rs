@@ -242,7 +242,9 @@ impl<S: Store> Engine<S> {
         let abandoned = std::sync::atomic::AtomicBool::new(false);
         let abandoned = &abandoned;
         std::thread::scope(|scope| {
-            scope.spawn(move || {
+            let named = |name: &str| std::thread::Builder::new().name(name.to_string());
+            // (thread names show in profilers and `top -H`)
+            named("parallax-read").spawn_scoped(scope, move || {
                 let mut chunk = Vec::with_capacity(PREPARE_CHUNK);
                 let mut seq = 0;
                 for item in docs {
@@ -257,11 +259,11 @@ impl<S: Store> Engine<S> {
                 if !chunk.is_empty() {
                     let _ = work_tx.send((seq, chunk));
                 }
-            });
+            }).expect("spawn a reader thread");
             for _ in 0..workers {
                 let done_tx = done_tx.clone();
                 let work_rx = &work_rx;
-                scope.spawn(move || loop {
+                named("parallax-prepare").spawn_scoped(scope, move || loop {
                     let next = work_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((seq, chunk))) = next else { return };
                     if abandoned.load(std::sync::atomic::Ordering::Relaxed) {
@@ -272,7 +274,7 @@ impl<S: Store> Engine<S> {
                     if done_tx.send((seq, out)).is_err() {
                         abandoned.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
-                });
+                }).expect("spawn a worker thread");
             }
             drop(done_tx);
             self.place_all(in_order(done_rx.into_iter()).flatten(), sink)

@@ -27,12 +27,16 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut prev: Option<char> = None;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
-            if c.is_ascii() {
-                cur.push(c.to_ascii_lowercase());
-            } else {
-                cur.extend(c.to_lowercase());
+        // ASCII letters, digits and spaces first: they are almost all of the text
+        if c.is_ascii_alphanumeric() {
+            cur.push(c.to_ascii_lowercase());
+        } else if c == ' ' {
+            if !cur.is_empty() {
+                f(&cur);
+                cur.clear();
             }
+        } else if c.is_alphanumeric() {
+            cur.extend(c.to_lowercase());
         } else if !cur.is_empty() {
             let next = chars.peek().copied().filter(|n| n.is_alphanumeric());
             let joins = match (c, prev, next) {
@@ -64,48 +68,70 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
 /// their stemmers are wired in).
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for w in words(text) {
-        let w = w.strip_suffix("'s").unwrap_or(&w).to_string();
+    for_each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with each of [`terms`], without allocating one string per term.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    for_each_word(text, |w| {
+        let w = w.strip_suffix("'s").unwrap_or(w);
         for part in w.split('-') {
-            if part.len() < 2 && !part.chars().all(|c| c.is_ascii_digit()) {
+            if part.len() < 2 && !part.bytes().all(|c| c.is_ascii_digit()) {
                 continue;
             }
             if is_stopword(part) {
                 continue;
             }
-            out.push(stem(part));
+            with_stem(part, &mut f);
         }
-    }
-    out
+    });
 }
 
 /// English Snowball stem of one lowercased word.
 pub fn stem(word: &str) -> String {
+    let mut out = String::new();
+    with_stem(word, |s| out.push_str(s));
+    out
+}
+
+/// Calls `f` with the stem of `word` (see [`stem`]).
+pub fn with_stem<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
-    if word.chars().any(|c| c.is_ascii_digit()) {
-        return word.to_string();
+    if word.bytes().any(|c| c.is_ascii_digit()) {
+        return f(word);
     }
     // News vocabulary repeats: a per-thread memo answers most words without running Snowball,
     // which was a tenth of ingest. Bounded, so a hostile stream of unique words cannot grow it.
     thread_local! {
-        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
+        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Box<str>>> = Default::default();
     }
     const MEMO_WORDS: usize = 200_000;
     MEMO.with_borrow_mut(|memo| {
         if let Some(s) = memo.get(word) {
-            return s.clone();
+            return f(s);
         }
-        let s = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)).stem(word).into_owned();
+        let s: Box<str> = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)).stem(word).into();
         if memo.len() >= MEMO_WORDS {
             memo.clear();
         }
-        memo.insert(word.to_string(), s.clone());
-        s
+        let r = f(&s);
+        memo.insert(word.into(), s);
+        r
     })
 }
 
 /// Collapses runs of whitespace (including non-breaking spaces) to one space and trims.
 pub fn squash_whitespace(text: &str) -> String {
+    // most paragraphs are already clean ASCII prose: one scan, one copy
+    let b = text.as_bytes();
+    let clean = b.first().is_some_and(|&c| c != b' ')
+        && b.last().is_some_and(|&c| c != b' ')
+        && b.iter().all(|&c| c.is_ascii() && !(9..=13).contains(&c))
+        && !text.contains("  ");
+    if clean {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -208,5 +234,8 @@ mod tests {
     #[test]
     fn squash_handles_nbsp() {
         assert_eq!(squash_whitespace("  a\u{a0}\u{a0}b \n c "), "a b c");
+        assert_eq!(squash_whitespace("a  b"), "a b");
+        assert_eq!(squash_whitespace("a\tb\x0cc"), "a b c");
+        assert_eq!(squash_whitespace("Clean line, kept."), "Clean line, kept.");
     }
 }

@@ -1,7 +1,7 @@
 //! English stop words: function words that carry no topic. Reporting verbs ("said") are in the
 //! list too, since every news sentence has one and they would make unrelated sentences look alike.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 const ENGLISH: &str = "a about above after again against all also although am an and any are aren't as at be because been \
