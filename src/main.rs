@@ -42,12 +42,18 @@ struct StoreArgs {
     /// $XDG_DATA_HOME/parallax/parallax.db
     #[arg(long, value_name = "PATH", global = true)]
     db: Option<PathBuf>,
-    /// Similarity an article needs to join an existing story (0-1). Higher splits more.
+    /// Similarity an article needs to join an existing story (0-1; default 0.16). Higher splits
+    /// more. A story whose members are close needs a newcomer nearly as close (see
+    /// --story-cohesion).
     #[arg(long, value_name = "SIM", global = true)]
     story_threshold: Option<f32>,
     /// Articles further apart than this many days never share a story; 0 turns the window off.
     #[arg(long, value_name = "DAYS", global = true)]
     story_window: Option<f64>,
+    /// How close to a story's members a newcomer must come, as a share of their mean joining
+    /// similarity (0-1; default 0.7; 0 turns it off).
+    #[arg(long, value_name = "SHARE", global = true)]
+    story_cohesion: Option<f32>,
 }
 
 #[derive(Subcommand)]
@@ -221,6 +227,9 @@ fn open_engine(args: &StoreArgs) -> Result<Engine<SqliteStore>> {
     let mut config = EngineConfig::new();
     if let Some(t) = args.story_threshold {
         config.cluster.threshold = t;
+    }
+    if let Some(c) = args.story_cohesion {
+        config.cluster.cohesion = c;
     }
     if let Some(w) = args.story_window {
         config.cluster.window_days = (w > 0.0).then_some(w);
