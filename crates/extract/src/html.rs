@@ -311,6 +311,11 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
         for level in 0..3 {
             let Some(id) = cur else { break };
             score[id] += s / (1.0 + level as f64);
+            // an <article> is one post: its prose does not make the page around it (a list of
+            // posts, or posts left unclosed and nested by the parser) look like an article
+            if dom.name(id) == Some("article") {
+                break;
+            }
             cur = dom.nodes[id].parent;
         }
     }
@@ -491,5 +496,17 @@ mod tests {
         let page = r#"<article><p>The visible paragraph that tells the story, which is long enough.</p><p style="display: none">A hidden paragraph that should never appear in the output text.</p><p hidden>Another hidden one that is also long enough to be prose.</p></article>"#;
         let a = extract(page);
         assert_eq!(a.paragraphs.len(), 1);
+    }
+
+    #[test]
+    fn posts_nested_in_a_post_do_not_outvote_it() {
+        // unclosed <article> teasers nest inside one another, so their common ancestor holds
+        // more prose than the one real post beside them
+        let post = "<p>The one real post is a single long paragraph, with commas, clauses, and more clauses, which goes on about the harbor, the bridge, the repairs, the council, the buses, the detours and the spring inspection, for quite a while, and then it goes on some more about the ferries, the tides, the fishermen, the market, the festival and the weather, because that is what posts on this site do.</p>";
+        let teasers: String = (1..=4).map(|n| format!("<article class=\"postbox\"><h2><a href=\"/p{n}\">Other post {n}</a></h2>{}", para(n, "another post"))).collect();
+        let page = format!("<div id=\"primary\"><article class=\"articlebox\">{post}</article><article class=\"postbox\">{teasers}</article></div>");
+        let a = extract(&page);
+        assert_eq!(a.paragraphs.len(), 1, "{:?}", a.paragraphs);
+        assert!(a.paragraphs[0].starts_with("The one real post"));
     }
 }
