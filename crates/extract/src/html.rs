@@ -503,8 +503,9 @@ mod tests {
         // unclosed <article> teasers nest inside one another, so their common ancestor holds
         // more prose than the one real post beside them
         let post = "<p>The one real post is a single long paragraph, with commas, clauses, and more clauses, which goes on about the harbor, the bridge, the repairs, the council, the buses, the detours and the spring inspection, for quite a while, and then it goes on some more about the ferries, the tides, the fishermen, the market, the festival and the weather, because that is what posts on this site do.</p>";
-        let teasers: String = (1..=4).map(|n| format!("<article class=\"postbox\"><h2><a href=\"/p{n}\">Other post {n}</a></h2>{}", para(n, "another post"))).collect();
-        let page = format!("<div id=\"primary\"><article class=\"articlebox\">{post}</article><article class=\"postbox\">{teasers}</article></div>");
+        let teaser = |n: usize| format!("<p>Other post {n} opens with a long excerpt, with commas, clauses, more clauses, names, places, dates, quotes, asides, lists, and more, cut off where the site stops, so readers click through to it, or not, as they like …</p>");
+        let teasers: String = (1..=3).map(|n| format!("<article class=\"postbox\"><h2><a href=\"/p{n}\">Other post {n}</a></h2>{}", teaser(n))).collect();
+        let page = format!("<div id=\"primary\"><article class=\"articlebox\">{post}</article><article class=\"postbox\">{teasers}</article></div><footer>Footer</footer>");
         let a = extract(&page);
         assert_eq!(a.paragraphs.len(), 1, "{:?}", a.paragraphs);
         assert!(a.paragraphs[0].starts_with("The one real post"));
