@@ -281,6 +281,12 @@ fn is_prose(b: &Block) -> bool {
     !b.heading && b.text.len() >= rules::MIN_PROSE_CHARS && link_density(b) <= rules::MAX_LINK_DENSITY
 }
 
+/// An excerpt of another page, cut off with an ellipsis.
+fn is_truncated(text: &str) -> bool {
+    let t = text.trim_end();
+    rules::TRUNCATION_MARKS.iter().any(|m| t.ends_with(m)) && parallax_text::word_count(t) >= rules::TRUNCATED_MIN_WORDS
+}
+
 /// The paragraphs of the best-scoring container.
 fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
     let mut score = vec![0f64; dom.nodes.len()];
@@ -366,9 +372,24 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
         }
     }
     let p = patterns::get();
-    blocks
+    let inside: Vec<&Block> = blocks
         .iter()
         .filter(|b| b.element == top || keep_roots.iter().any(|&r| b.element == r || dom.ancestors(b.element).any(|a| a == r)))
+        .collect();
+    // Excerpts next to excerpts, before or after all the prose, are a list of other pages; a
+    // run of them amid the prose is the article's own summary list (a round-up, a review).
+    let prose_at = |i: usize| is_prose(inside[i]) && !is_truncated(&inside[i].text);
+    let first_prose = (0..inside.len()).find(|&i| prose_at(i)).unwrap_or(0);
+    let last_prose = (0..inside.len()).rev().find(|&i| prose_at(i)).unwrap_or(0);
+    let teaser = |i: usize| {
+        let run = is_truncated(&inside[i].text) && ((i > 0 && is_truncated(&inside[i - 1].text)) || inside.get(i + 1).is_some_and(|n| is_truncated(&n.text)));
+        run && (i < first_prose || i > last_prose)
+    };
+    inside
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| !teaser(i))
+        .map(|(_, b)| *b)
         .filter(|b| dom.name(b.element) != Some("h1"))
         .filter(|b| link_density(b) <= rules::MAX_LINK_DENSITY || b.text.len() > 300)
         .filter(|b| !p.is_chrome(&b.text))
@@ -509,5 +530,16 @@ mod tests {
         let a = extract(&page);
         assert_eq!(a.paragraphs.len(), 1, "{:?}", a.paragraphs);
         assert!(a.paragraphs[0].starts_with("The one real post"));
+    }
+
+    #[test]
+    fn excerpts_before_the_article_go_but_a_summary_list_amid_it_stays() {
+        let excerpt = |n: usize| format!("<p>Headline {n} of another story WASHINGTON: Officials said on Tuesday that the plan would be reviewed again, and that ...</p>");
+        let body = |from: usize| (from..from + 3).map(|n| para(n, "the story")).collect::<String>();
+        let page = format!("<article>{}{}{}{}</article>", excerpt(1), excerpt(2), excerpt(3), body(1));
+        let a = extract(&page);
+        assert!(a.paragraphs.iter().all(|p| p.contains("the story")), "{:?}", a.paragraphs);
+        let round_up = format!("<article>{}{}{}{}</article>", body(1), excerpt(1), excerpt(2), body(4));
+        assert_eq!(extract(&round_up).paragraphs.len(), 8);
     }
 }

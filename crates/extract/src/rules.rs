@@ -104,6 +104,13 @@ pub const CHROME_FRAGMENTS: &[&str] = &[
 /// teasers.
 pub const TEASER_MAX_WORDS: usize = 15;
 
+/// Endings of an excerpt cut short: a list of such blocks is teasers for other pages, and they
+/// never vote for the container they sit in.
+pub const TRUNCATION_MARKS: &[&str] = &["...", "\u{2026}", "[\u{2026}]", "[...]", "(...)"];
+/// An excerpt is at least this many words (a shorter line ending in "..." is a prompt or a
+/// quote trailing off).
+pub const TRUNCATED_MIN_WORDS: usize = 8;
+
 /// Lines longer than this are never judged chrome by the patterns above.
 pub const MAX_CHROME_CHARS: usize = 400;
 
