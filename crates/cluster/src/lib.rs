@@ -32,6 +32,10 @@ pub struct ClusterConfig {
     /// forgotten (it stays in the store). Bounds memory and keeps the cost of an assignment
     /// independent of how many stories the store holds.
     pub live_stories: usize,
+    /// With a time window, a story last joined this many days before the window of the newest
+    /// article seen is forgotten too: on a dated stream the candidates are the recent stories,
+    /// whatever the capacity. The margin lets articles arrive somewhat out of order.
+    pub forget_after_days: f64,
     /// A story with members needs a newcomer to come this close to how similar its members
     /// were when they joined (times their mean joining similarity), when that is above
     /// `threshold`: a tight story about one event is not joined by a report that only shares
@@ -52,6 +56,7 @@ impl Default for ClusterConfig {
             idf_prior_docs: 100.0,
             candidate_terms: 12,
             live_stories: 100_000,
+            forget_after_days: 7.0,
             cohesion: 0.7,
         }
     }
@@ -171,6 +176,8 @@ pub struct Clusterer {
     clock: u64,
     /// (touched, slot) in touch order; entries whose story was touched again since are stale.
     recency: std::collections::VecDeque<(u64, usize)>,
+    /// Latest publication day seen.
+    newest_day: Option<f64>,
     /// The article being placed, as a dense weight per term id (zero elsewhere), so scoring a
     /// candidate is one pass over its centroid with array reads.
     scratch: Vec<f32>,
@@ -208,6 +215,7 @@ impl Clusterer {
             clock: 0,
             recency: Default::default(),
             scratch: vec![],
+            newest_day: None,
         }
     }
 
@@ -376,10 +384,19 @@ impl Clusterer {
 
     /// Forgets the least recently joined stories while more than `live_stories` are held.
     fn forget_beyond_capacity(&mut self) {
-        while self.live > self.config.live_stories.max(1) {
-            let Some((touched, slot)) = self.recency.pop_front() else { break };
-            let current = self.stories[slot].as_ref().is_some_and(|s| s.touched == touched);
-            if current {
+        let horizon = match (self.config.window_days, self.newest_day) {
+            (Some(w), Some(newest)) => Some(newest - w - self.config.forget_after_days),
+            _ => None,
+        };
+        while let Some(&(touched, slot)) = self.recency.front() {
+            let story = self.stories[slot].as_ref().filter(|s| s.touched == touched);
+            let over_capacity = self.live > self.config.live_stories.max(1);
+            let expired = story.is_some_and(|s| s.last_day.zip(horizon).is_some_and(|(last, h)| last < h));
+            if story.is_some() && !over_capacity && !expired {
+                break;
+            }
+            self.recency.pop_front();
+            if story.is_some() {
                 let s = self.stories[slot].take().expect("live");
                 self.by_id.remove(&s.id);
                 self.free.push(slot);
@@ -484,6 +501,7 @@ impl Clusterer {
         s.touched = self.clock;
         self.recency.push_back((self.clock, slot));
         if let Some(d) = day {
+            self.newest_day = Some(self.newest_day.map_or(d, |n| n.max(d)));
             s.first_day = Some(s.first_day.map_or(d, |f| f.min(d)));
             s.last_day = Some(s.last_day.map_or(d, |l| l.max(d)));
         }
@@ -595,5 +613,16 @@ mod tests {
         };
         assert!(run(0.0), "without the cohesion rule the shared names and topic are enough to join");
         assert!(!run(ClusterConfig::default().cohesion));
+    }
+
+    #[test]
+    fn on_a_dated_stream_stories_past_the_window_are_forgotten() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        add(&mut c, "Harbor bridge in Port Vell reopens", "Mayor Ilse Brandt reopened the Port Vell harbor bridge.", Some("2024-03-01"));
+        add(&mut c, "Wildfire forces evacuations in Casterra", "Firefighters in Casterra battled a wildfire near the hills.", Some("2024-03-05"));
+        assert_eq!(c.story_count(), 2);
+        add(&mut c, "Flooding closes schools in Dunmore", "Heavy rain flooded the river valley around Dunmore overnight.", Some("2024-03-20"));
+        // March 1 and 5 are more than window + forget_after_days before March 20
+        assert_eq!(c.story_count(), 1);
     }
 }
