@@ -163,6 +163,7 @@ def main():
     ap.add_argument("--parallax-arg", action="append", default=[], help="extra parallax option (tuning on dev sets only)")
     ap.add_argument("--stream", type=int, default=20000, help="articles per batch in the synthetic throughput stream")
     ap.add_argument("--batches", type=int, default=3, help="batches ingested one after another into one store")
+    ap.add_argument("--embed-model", help="also run the optional embedding path with this model directory (binary built with --features embed)")
     args = ap.parse_args()
     EXTRA.extend(args.parallax_arg)
     shared = Path(args.shared)
@@ -186,6 +187,12 @@ def main():
         s = score(tools, str(gold), str(pred))
         speed_p = len(rows) / cpu
         print(f"{name:<22} {'parallax (defaults)':<26} {s['b3_p']:>6.3f} {s['b3_r']:>6.3f} {s['b3_f1']:>6.3f} {speed_p:>15.0f}")
+        if args.embed_model:
+            EXTRA.extend(["--embed-model", args.embed_model])
+            pred_e, cpu_e, _ = parallax_assign(args.parallax, path, work)
+            del EXTRA[-2:]
+            e = score(tools, str(gold), str(pred_e))
+            print(f"{'':<22} {'parallax + MiniLM (opt.)':<26} {e['b3_p']:>6.3f} {e['b3_r']:>6.3f} {e['b3_f1']:>6.3f} {len(rows) / cpu_e:>15.0f}")
         base_pred = work / "base.tsv"
         cmd = [sys.executable, "bench/peers/tfidf_baseline.py", str(path), str(args.baseline_threshold)] + ([str(window)] if window else [])
         with open(base_pred, "w") as out:

@@ -54,6 +54,12 @@ struct StoreArgs {
     /// similarity (0-1; default 0.7; 0 turns it off).
     #[arg(long, value_name = "SHARE", global = true)]
     story_cohesion: Option<f32>,
+    /// Also compare stories by meaning with a sentence-embedding model in DIR
+    /// (model.safetensors, tokenizer.json, config.json; scripts/fetch-model.sh fetches
+    /// all-MiniLM-L6-v2). Needs a build with `--features embed`. Off by default; slow
+    /// (about 20 articles a second per core).
+    #[arg(long, value_name = "DIR", global = true, env = "PARALLAX_EMBED_MODEL")]
+    embed_model: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -227,6 +233,10 @@ fn open_engine(args: &StoreArgs) -> Result<Engine<SqliteStore>> {
     let mut config = EngineConfig::new();
     if let Some(t) = args.story_threshold {
         config.cluster.threshold = t;
+    }
+    if let Some(dir) = &args.embed_model {
+        let model = parallax_embed::Embedder::load(dir).with_context(|| "--embed-model".to_string())?;
+        config.embedder = Some(std::sync::Arc::new(model));
     }
     if let Some(c) = args.story_cohesion {
         config.cluster.cohesion = c;

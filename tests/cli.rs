@@ -8,6 +8,7 @@ fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_parallax"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
     c.env_remove("PARALLAX_DB");
+    c.env_remove("PARALLAX_EMBED_MODEL");
     c
 }
 
@@ -288,4 +289,17 @@ fn seeds_make_one_story_with_the_right_claim_groups() {
         claims.iter().any(|c| { let a = claim_articles(c); [&s000, &s002, &s004].iter().all(|s| a.contains(s)) && claim_mentions(c, "production") }),
         "no production claim backed by all three"
     );
+}
+
+#[test]
+fn embedding_model_errors_name_the_reason() {
+    let db = tmp("embed").join("p.db");
+    let out = run(&["ingest", "--db", db.to_str().unwrap(), "--embed-model", "/nonexistent/model-dir", "examples/ferry"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    if cfg!(feature = "embed") {
+        assert!(err.contains("/nonexistent/model-dir") && err.contains("does not exist"), "{err}");
+    } else {
+        assert!(err.contains("built without embedding support") && err.contains("--features embed"), "{err}");
+    }
 }

@@ -36,6 +36,13 @@ pub struct ClusterConfig {
     /// article seen is forgotten too: on a dated stream the candidates are the recent stories,
     /// whatever the capacity. The margin lets articles arrive somewhat out of order.
     pub forget_after_days: f64,
+    /// With sentence embeddings (the optional model path), the share of the similarity that
+    /// comes from them; the rest is the TF-IDF cosine. Tuned with `embedding_floor` on the
+    /// first half of AllSides and BASIL events (all-MiniLM-L6-v2).
+    pub embedding_weight: f32,
+    /// Embedding cosines at or below this count as no similarity: unrelated news ledes still
+    /// score around 0.2 to 0.3, so the scale starts above that.
+    pub embedding_floor: f32,
     /// A story with members needs a newcomer to come this close to how similar its members
     /// were when they joined (times their mean joining similarity), when that is above
     /// `threshold`: a tight story about one event is not joined by a report that only shares
@@ -57,6 +64,8 @@ impl Default for ClusterConfig {
             candidate_terms: 12,
             live_stories: 100_000,
             forget_after_days: 7.0,
+            embedding_weight: 0.7,
+            embedding_floor: 0.45,
             cohesion: 0.7,
         }
     }
@@ -112,6 +121,12 @@ pub fn entities(text: &str) -> Vec<String> {
     out
 }
 
+fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    dot / (norm(a) * norm(b)).max(1e-9)
+}
+
 /// Days since 1970-01-01 of an ISO date or timestamp (`YYYY-MM-DD...`); time of day is
 /// ignored.
 pub fn day_number(iso: &str) -> Option<f64> {
@@ -146,6 +161,8 @@ struct StoryState {
     first_day: Option<f64>,
     last_day: Option<f64>,
     size: usize,
+    /// Sum of the members' sentence embeddings (empty without a model).
+    embedding: Vec<f32>,
     /// Sum of the similarities with which members joined.
     joined_sim: f32,
     /// When an article last joined (the clusterer's article counter), for forgetting.
@@ -324,15 +341,15 @@ impl Clusterer {
 
     /// Assigns an article to a story and learns from it. `new_story_id` is called only when a
     /// story is created.
-    pub fn assign(&mut self, counts: &TermCounts, day: Option<f64>, new_story_id: impl FnOnce() -> String) -> Assignment {
+    pub fn assign(&mut self, counts: &TermCounts, embedding: Option<&[f32]>, day: Option<f64>, new_story_id: impl FnOnce() -> String) -> Assignment {
         let ids = self.learn(counts, Learn::Yes);
         let v = self.vector(&ids);
-        let best = self.best_story(&v, day);
+        let best = self.best_story(&v, embedding, day);
         let (slot, created, similarity) = match best {
             Some((slot, sim)) if sim >= self.required(slot) => (slot, false, sim),
             _ => (self.new_story(new_story_id()), true, 0.0),
         };
-        self.add_to(slot, &v, day);
+        self.add_to(slot, &v, embedding, day);
         if let Some(s) = self.stories[slot].as_mut() {
             s.joined_sim += similarity;
         }
@@ -343,14 +360,14 @@ impl Clusterer {
 
     /// Adds an article already assigned to `story`: when the state is rebuilt from a store, and
     /// for a copy, which joins its origin's story. A forgotten story comes back to life.
-    pub fn restore(&mut self, story: &str, counts: &TermCounts, day: Option<f64>, learn: Learn) {
+    pub fn restore(&mut self, story: &str, counts: &TermCounts, embedding: Option<&[f32]>, day: Option<f64>, learn: Learn) {
         let ids = self.learn(counts, learn);
         let v = self.vector(&ids);
         let slot = match self.by_id.get(story) {
             Some(&s) => s,
             None => self.new_story(story.to_string()),
         };
-        self.add_to(slot, &v, day);
+        self.add_to(slot, &v, embedding, day);
         self.forget_beyond_capacity();
     }
 
@@ -365,7 +382,7 @@ impl Clusterer {
     }
 
     fn new_story(&mut self, id: String) -> usize {
-        let state = StoryState { id: id.clone(), serial: self.next_serial, centroid: Vec::new(), norm: 0.0, first_day: None, last_day: None, size: 0, joined_sim: 0.0, touched: 0 };
+        let state = StoryState { id: id.clone(), serial: self.next_serial, centroid: Vec::new(), norm: 0.0, first_day: None, last_day: None, size: 0, embedding: Vec::new(), joined_sim: 0.0, touched: 0 };
         self.next_serial = self.next_serial.wrapping_add(1);
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -426,7 +443,7 @@ impl Clusterer {
         }
     }
 
-    fn best_story(&mut self, v: &[(u32, f32)], day: Option<f64>) -> Option<(usize, f32)> {
+    fn best_story(&mut self, v: &[(u32, f32)], embedding: Option<&[f32]>, day: Option<f64>) -> Option<(usize, f32)> {
         // Candidates share one of the article's strongest terms: a story that shares none of
         // them cannot reach the threshold, and the postings of strong terms are short, so the
         // cost follows the article, not the number of stories.
@@ -457,7 +474,16 @@ impl Clusterer {
             .filter(|(_, s)| self.in_window(s, day))
             .map(|(slot, s)| {
                 let dot: f32 = s.centroid.iter().map(|&(t, w)| self.scratch[t as usize] * w).sum();
-                (slot, dot / s.norm.max(1e-9))
+                let lexical = dot / s.norm.max(1e-9);
+                let sim = match embedding {
+                    Some(e) if s.embedding.len() == e.len() => {
+                        let (floor, weight) = (self.config.embedding_floor, self.config.embedding_weight);
+                        let semantic = ((cosine(e, &s.embedding) - floor) / (1.0 - floor)).max(0.0);
+                        (1.0 - weight) * lexical + weight * semantic
+                    }
+                    _ => lexical,
+                };
+                (slot, sim)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1));
         for &(t, _) in v {
@@ -466,10 +492,16 @@ impl Clusterer {
         best
     }
 
-    fn add_to(&mut self, slot: usize, v: &[(u32, f32)], day: Option<f64>) {
+    fn add_to(&mut self, slot: usize, v: &[(u32, f32)], embedding: Option<&[f32]>, day: Option<f64>) {
         let keep = self.config.centroid_terms;
         self.clock += 1;
         let s = self.stories[slot].as_mut().expect("live story slot");
+        if let Some(e) = embedding {
+            if s.embedding.len() != e.len() {
+                s.embedding = vec![0.0; e.len()];
+            }
+            s.embedding.iter_mut().zip(e).for_each(|(a, b)| *a += b);
+        }
         // merge two lists sorted by term id
         let old = std::mem::take(&mut s.centroid);
         let mut merged = Vec::with_capacity(old.len() + v.len());
@@ -522,7 +554,7 @@ mod tests {
     fn add(c: &mut Clusterer, title: &str, body: &str, date: Option<&str>) -> Assignment {
         let counts = TermCounts::from_article(title, body, c.config());
         let n = c.story_count();
-        c.assign(&counts, date.and_then(day_number), || format!("s{n}"))
+        c.assign(&counts, None, date.and_then(day_number), || format!("s{n}"))
     }
 
     #[test]
@@ -561,9 +593,9 @@ mod tests {
     fn restore_rebuilds_the_same_assignments() {
         let mut c = Clusterer::new(ClusterConfig::default());
         let counts = TermCounts::from_article("Harbor bridge reopens in Port Vell", "Mayor Ilse Brandt reopened the bridge.", c.config());
-        c.restore("story-x", &counts, None, Learn::Yes);
+        c.restore("story-x", &counts, None, None, Learn::Yes);
         let next = TermCounts::from_article("Port Vell harbor bridge reopens", "Mayor Ilse Brandt reopened the harbor bridge on Monday.", c.config());
-        assert_eq!(c.assign(&next, None, || "new".into()).story, "story-x");
+        assert_eq!(c.assign(&next, None, None, || "new".into()).story, "story-x");
     }
 
     #[test]
@@ -624,5 +656,22 @@ mod tests {
         add(&mut c, "Flooding closes schools in Dunmore", "Heavy rain flooded the river valley around Dunmore overnight.", Some("2024-03-20"));
         // March 1 and 5 are more than window + forget_after_days before March 20
         assert_eq!(c.story_count(), 1);
+    }
+
+    #[test]
+    fn embeddings_join_paraphrases_that_share_few_words() {
+        // a strict threshold, which the shared word alone does not reach
+        let config = ClusterConfig { window_days: None, threshold: 0.45, ..ClusterConfig::default() };
+        let a = TermCounts::from_article("Harbor bridge reopens", "The council reopened the harbor bridge on Monday.", &config);
+        let b = TermCounts::from_article("Harbor crossing back in service", "Traffic flows again over the repaired span, a harbor pilot noted among many other remarks on tides and weather.", &config);
+        let near = [0.8f32, 0.6, 0.0];
+        let close = [0.7f32, 0.7, 0.1];
+        let mut lexical = Clusterer::new(config.clone());
+        lexical.assign(&a, None, None, || "s1".into());
+        assert!(lexical.assign(&b, None, None, || "s2".into()).created);
+        let mut semantic = Clusterer::new(config);
+        semantic.assign(&a, Some(&near), None, || "s1".into());
+        let joined = semantic.assign(&b, Some(&close), None, || "s2".into());
+        assert_eq!(joined.story, "s1", "similarity {}", joined.similarity);
     }
 }

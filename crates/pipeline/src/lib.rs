@@ -31,7 +31,13 @@ pub struct EngineConfig {
     pub claims: ClaimConfig,
     /// Articles written per transaction.
     pub batch_size: usize,
+    /// An optional sentence-embedding model: with it, story similarity also weighs what the
+    /// ledes mean, not only the words they share. Off by default.
+    pub embedder: Option<std::sync::Arc<parallax_embed::Embedder>>,
 }
+
+/// Words of the body after the title that the embedding reads: the lede says what happened.
+const EMBED_LEDE_WORDS: usize = 100;
 
 impl EngineConfig {
     pub fn new() -> Self {
@@ -94,7 +100,7 @@ fn in_order<T>(chunks: impl Iterator<Item = (usize, T)>) -> impl Iterator<Item =
 
 /// A document made ready for placement off the main thread.
 enum Prepared {
-    Ready { input: String, article: Article, fp: Fingerprint, counts: TermCounts },
+    Ready { input: String, article: Article, fp: Fingerprint, counts: TermCounts, embedding: Option<Vec<f32>> },
     Failed { input: String, error: String },
 }
 
@@ -111,9 +117,32 @@ fn prepare(item: RawItem, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepa
             let text = article.text();
             let fp = parallax_dedup::fingerprint(&text, dedup);
             let counts = TermCounts::from_article(article.title.as_deref().unwrap_or(""), &text, cluster);
-            Prepared::Ready { input: doc.input, article, fp, counts }
+            Prepared::Ready { input: doc.input, article, fp, counts, embedding: None }
         }
         Err(e) => Prepared::Failed { input: doc.input, error: e.to_string() },
+    }
+}
+
+/// Adds the lede embedding to every prepared article of a chunk, in one batch through the model.
+/// An inference failure leaves the articles without one (they are placed on words alone).
+fn embed_ledes(model: &parallax_embed::Embedder, chunk: &mut [Prepared]) {
+    let ledes: Vec<String> = chunk
+        .iter()
+        .filter_map(|p| match p {
+            Prepared::Ready { article, .. } => {
+                let body = article.paragraphs.iter().flat_map(|p| p.split_whitespace()).take(EMBED_LEDE_WORDS).collect::<Vec<_>>().join(" ");
+                Some(format!("{}. {body}", article.title.as_deref().unwrap_or("")))
+            }
+            Prepared::Failed { .. } => None,
+        })
+        .collect();
+    let texts: Vec<&str> = ledes.iter().map(String::as_str).collect();
+    let Ok(vectors) = model.embed(&texts) else { return };
+    let mut vectors = vectors.into_iter();
+    for p in chunk.iter_mut() {
+        if let Prepared::Ready { embedding, .. } = p {
+            *embedding = vectors.next();
+        }
     }
 }
 
@@ -191,7 +220,7 @@ impl<S: Store> Engine<S> {
                     dups.insert(rec.article.id.clone(), fp);
                 }
             }
-            clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.day, learn);
+            clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.embedding.as_deref(), rec.day, learn);
             known.insert(rec.article.id, Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
         })?;
         Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, since_snapshot: 0 })
@@ -231,8 +260,8 @@ impl<S: Store> Engine<S> {
         sink: &mut dyn EventSink,
     ) -> Result<IngestSummary, EngineError> {
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-        let (dedup, cluster) = (self.config.dedup.clone(), self.config.cluster.clone());
-        let (dedup, cluster) = (&dedup, &cluster);
+        let (dedup, cluster, embedder) = (self.config.dedup.clone(), self.config.cluster.clone(), self.config.embedder.clone());
+        let (dedup, cluster, embedder) = (&dedup, &cluster, embedder.as_deref());
         // Documents travel in chunks (one channel message per chunk, not per document) and come
         // back in input order: placement is sequential and must see articles as they arrived.
         let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<RawItem>)>(workers * 2);
@@ -270,7 +299,10 @@ impl<S: Store> Engine<S> {
                         // keep draining so the reader is never stuck on a full queue
                         continue;
                     }
-                    let out = chunk.into_iter().map(|item| prepare(item, dedup, cluster)).collect();
+                    let mut out: Vec<Prepared> = chunk.into_iter().map(|item| prepare(item, dedup, cluster)).collect();
+                    if let Some(model) = embedder {
+                        embed_ledes(model, &mut out);
+                    }
                     if done_tx.send((seq, out)).is_err() {
                         abandoned.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
@@ -287,13 +319,13 @@ impl<S: Store> Engine<S> {
         let mut new_stories: Vec<Story> = Vec::new();
         let mut repoint: Vec<(String, Option<String>)> = Vec::new();
         for item in prepared {
-            let (input, mut article, fp, counts) = match item {
+            let (input, mut article, fp, counts, embedding) = match item {
                 Prepared::Failed { input, error } => {
                     summary.failed += 1;
                     sink.event(Event::Failed { input: &input, error });
                     continue;
                 }
-                Prepared::Ready { input, article, fp, counts } => (input, article, fp, counts),
+                Prepared::Ready { input, article, fp, counts, embedding } => (input, article, fp, counts, embedding),
             };
             if self.lookup(&article.id)?.is_some() {
                 summary.unchanged += 1;
@@ -302,7 +334,7 @@ impl<S: Store> Engine<S> {
                 summary.inputs.push(input);
                 continue;
             }
-            let rec = self.place(&mut article, fp, counts, &mut new_stories, &mut repoint);
+            let rec = self.place(&mut article, fp, counts, embedding, &mut new_stories, &mut repoint);
             summary.stored += 1;
             summary.duplicates += usize::from(article.duplicate_of.is_some());
             let created = new_stories.last().is_some_and(|s| s.id == rec.story_id && s.article_ids.first() == Some(&article.id));
@@ -337,6 +369,7 @@ impl<S: Store> Engine<S> {
         article: &mut Article,
         fp: Fingerprint,
         counts: TermCounts,
+        embedding: Option<Vec<f32>>,
         new_stories: &mut Vec<Story>,
         repoint: &mut Vec<(String, Option<String>)>,
     ) -> StoredArticle {
@@ -345,7 +378,7 @@ impl<S: Store> Engine<S> {
         let story = match &origin {
             Some(o) => {
                 let story = self.known[o].story.clone();
-                self.clusterer.restore(&story, &counts, day, Learn::Yes);
+                self.clusterer.restore(&story, &counts, embedding.as_deref(), day, Learn::Yes);
                 // An earlier copy becomes the origin of the one stored before it.
                 let earlier = match (&article.published, &self.known[o].published) {
                     (Some(mine), Some(theirs)) => mine < theirs,
@@ -363,7 +396,7 @@ impl<S: Store> Engine<S> {
             None => {
                 self.dups.insert(article.id.clone(), fp.clone());
                 let candidate = story_id(&article.id);
-                let a = self.clusterer.assign(&counts, day, || candidate.clone());
+                let a = self.clusterer.assign(&counts, embedding.as_deref(), day, || candidate.clone());
                 if a.created {
                     new_stories.push(Story { id: a.story.clone(), title: article.title.clone().unwrap_or_else(|| first_words(article.paragraphs.first().map_or("", String::as_str), 12)), article_ids: vec![article.id.clone()] });
                 }
@@ -371,7 +404,7 @@ impl<S: Store> Engine<S> {
             }
         };
         self.known.insert(article.id.clone(), Known { story: story.clone(), published: article.published.clone(), duplicate_of: article.duplicate_of.clone() });
-        StoredArticle { article: Article::default(), story_id: story, sketch: fp.to_bytes(), terms: counts.0, day }
+        StoredArticle { article: Article::default(), story_id: story, sketch: fp.to_bytes(), terms: counts.0, day, embedding }
     }
 
     /// Follows `duplicate_of` to the article a copy ultimately copies.

@@ -34,6 +34,8 @@ pub struct StoredArticle {
     pub terms: Vec<(String, f32)>,
     /// Day number of `published`, for the story time window.
     pub day: Option<f64>,
+    /// Sentence embedding of the lede, when a model was used.
+    pub embedding: Option<Vec<f32>>,
 }
 
 /// Where a stored article was placed.

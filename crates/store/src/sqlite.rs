@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS articles (
     sketch BLOB NOT NULL,
     terms BLOB NOT NULL,
     day REAL,
+    embedding BLOB,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     -- last: reading the index columns then never walks the text's overflow pages
     body TEXT NOT NULL
@@ -63,7 +64,13 @@ impl SqliteStore {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
-            conn.execute_batch(SCHEMA)
+            conn.execute_batch(SCHEMA)?;
+            // stores made before embeddings existed lack the column
+            let has_embedding: bool = conn.query_row("SELECT COUNT(*) FROM pragma_table_info('articles') WHERE name = 'embedding'", [], |r| r.get::<_, i64>(0))? > 0;
+            if !has_embedding {
+                conn.execute_batch("ALTER TABLE articles ADD COLUMN embedding BLOB")?;
+            }
+            Ok(())
         };
         setup().map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
@@ -99,6 +106,14 @@ fn encode_terms(terms: &[(String, f32)]) -> Vec<u8> {
         out.extend_from_slice(&c.to_le_bytes());
     }
     out
+}
+
+fn encode_floats(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn decode_floats(b: &[u8]) -> Vec<f32> {
+    b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 }
 
 /// Reads [`encode_terms`], or the JSON text that stores written before it hold.
@@ -156,14 +171,14 @@ impl Store for SqliteStore {
                 story_stmt.execute(params![s.id, s.title])?;
             }
             let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO articles (id, input, url, outlet, title, byline, published, language, body, duplicate_of, story_id, sketch, terms, day)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                "INSERT OR IGNORE INTO articles (id, input, url, outlet, title, byline, published, language, body, duplicate_of, story_id, sketch, terms, day, embedding)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             for s in batch {
                 let a = &s.article;
                 stmt.execute(params![
                     a.id, a.input, a.url, a.outlet, a.title, a.byline, a.published, a.language, a.text(), a.duplicate_of,
-                    s.story_id, s.sketch, encode_terms(&s.terms), s.day
+                    s.story_id, s.sketch, encode_terms(&s.terms), s.day, s.embedding.as_deref().map(encode_floats)
                 ])?;
             }
             let mut re = tx.prepare_cached("UPDATE articles SET duplicate_of = ?2 WHERE id = ?1")?;
@@ -176,13 +191,14 @@ impl Store for SqliteStore {
     }
 
     fn scan_index_records(&self, after: i64, f: &mut dyn FnMut(i64, StoredArticle)) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare("SELECT seq, id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day FROM articles WHERE seq > ?1 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare("SELECT seq, id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day, embedding FROM articles WHERE seq > ?1 ORDER BY seq")?;
         let mut rows = stmt.query([after])?;
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get("seq")?;
             let article = article_from_row(r)?;
             let terms = decode_terms(r.get_ref("terms")?).map_err(|reason| StoreError::Corrupt { id: article.id.clone(), reason })?;
-            f(seq, StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, article });
+            let embedding = r.get::<_, Option<Vec<u8>>>("embedding")?.map(|b| decode_floats(&b));
+            f(seq, StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, embedding, article });
         }
         Ok(())
     }
@@ -244,6 +260,7 @@ mod tests {
             sketch: vec![1, 2, 3, 4, 5, 6, 7, 8],
             terms: vec![("bridg".into(), 2.0)],
             day: Some(19787.0),
+            embedding: Some(vec![0.5, -0.25]),
         }
     }
 
@@ -263,6 +280,7 @@ mod tests {
         s.scan_index_records(0, &mut |_, r| idx.push(r)).unwrap();
         assert_eq!(idx[0].terms, vec![("bridg".to_string(), 2.0)]);
         assert_eq!(idx[0].sketch.len(), 8);
+        assert_eq!(idx[0].embedding, Some(vec![0.5, -0.25]));
         assert_eq!(s.story("s1").unwrap().unwrap().article_ids, vec!["a"]);
         assert_eq!(s.placement("a").unwrap(), Some(Placement { story_id: "s1".into(), duplicate_of: None, published: None }));
         assert_eq!(s.placement("zz").unwrap(), None);
