@@ -135,6 +135,9 @@ pub fn overlap(a: &Fingerprint, b: &Fingerprint) -> Overlap {
     Overlap { jaccard, containment }
 }
 
+/// Entries met per band key in a lookup, newest first.
+const MAX_CHAIN: usize = 64;
+
 /// An LSH index over the latest [`DedupConfig::capacity`] fingerprints, keyed by the caller's
 /// ids. Entries live in a ring; each band key points at its newest entry and every entry at the
 /// previous one with the same key, so a lookup walks short chains and stops at the first entry
@@ -218,8 +221,13 @@ impl DupIndex {
         let mut seen: Vec<u64> = Vec::new();
         for (band, key) in self.band_keys(fp).into_iter().enumerate() {
             let mut serial = self.heads.get(&key).copied().unwrap_or(u64::MAX);
-            while let Some(e) = self.entry(serial) {
+            // A band shared by many texts (an outlet's boilerplate winning a bin) would make the
+            // walk as long as the index: only the latest few with a key are met. A copy still
+            // meets its origin in its other bands.
+            let mut walked = 0;
+            while let Some(e) = self.entry(serial).filter(|_| walked < MAX_CHAIN) {
                 seen.push(serial);
+                walked += 1;
                 serial = e.previous.get(band).copied().unwrap_or(u64::MAX);
             }
         }

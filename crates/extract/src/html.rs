@@ -112,7 +112,10 @@ pub(crate) fn drops(dom: &Dom, id: NodeId, wrapper: bool, by_class: bool) -> boo
 }
 
 fn is_hidden(dom: &Dom, id: NodeId) -> bool {
-    dom.attr(id, "hidden").is_some()
+    // React's streamed rendering sends the page's segments in hidden <div id="S:n"> elements
+    // that a script swaps into place: shown to every reader, so not hidden
+    let streamed_segment = || dom.attr(id, "id").and_then(|v| v.strip_prefix("S:")).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    (dom.attr(id, "hidden").is_some() && !streamed_segment())
         || dom.attr(id, "aria-hidden").is_some_and(|v| v == "true")
         || dom.attr(id, "style").is_some_and(|s| {
             let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
@@ -541,5 +544,12 @@ mod tests {
         assert!(a.paragraphs.iter().all(|p| p.contains("the story")), "{:?}", a.paragraphs);
         let round_up = format!("<article>{}{}{}{}</article>", body(1), excerpt(1), excerpt(2), body(4));
         assert_eq!(extract(&round_up).paragraphs.len(), 8);
+    }
+
+    #[test]
+    fn streamed_react_segments_are_not_hidden() {
+        let page = format!("<main><div id=\"B:0\"></div></main><div hidden id=\"S:0\"><article>{}{}</article></div><div hidden>{}</div>", para(1, "the story"), para(2, "the story"), para(3, "a hidden aside"));
+        let a = extract(&page);
+        assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
     }
 }

@@ -47,7 +47,18 @@ pub fn extract(doc: &RawDocument) -> Result<Article, ExtractError> {
         let reason = if doc.body.trim().is_empty() { "the input is empty" } else { "nothing in it reads as article prose" };
         return Err(ExtractError::Empty { input: doc.input.clone(), reason });
     }
+    if is_error_page(&article) {
+        return Err(ExtractError::Empty { input: doc.input.clone(), reason: "it is an error page, not an article" });
+    }
     Ok(article)
+}
+
+/// A short page titled like an error ("Error | Site", "Page not found", "Just a moment...").
+fn is_error_page(article: &Article) -> bool {
+    let Some(title) = article.title.as_deref() else { return false };
+    let first = [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: "].iter().fold(title, |t, sep| t.split(sep).next().unwrap_or(t)).trim();
+    let words: usize = article.paragraphs.iter().map(|p| parallax_text::word_count(p)).sum();
+    words <= rules::ERROR_PAGE_MAX_WORDS && patterns::get().is_error_title(first)
 }
 
 /// Guesses whether a document is HTML from its first bytes.
@@ -250,5 +261,12 @@ mod robustness {
                 let _ = extract(&doc);
             }
         }
+    }
+
+    #[test]
+    fn error_pages_have_no_article() {
+        let page = "<html><head><title>Error | Port Daily</title></head><body><h1>We'll be right back!</h1><p>It looks like we are having some trouble loading this page, please check back soon for the news.</p></body></html>";
+        let e = extract(&RawDocument { input: "e.html".into(), kind: Some(DocumentKind::Html), body: page.into(), hints: Default::default() }).unwrap_err();
+        assert!(e.to_string().contains("error page"), "{e}");
     }
 }

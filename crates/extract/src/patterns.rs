@@ -11,6 +11,7 @@ pub struct Patterns {
     pub source_time: Regex,
     pub byline_prefix: Regex,
     pub role_line: Regex,
+    pub error_title: RegexSet,
 }
 
 fn whole_line(p: &&str) -> String {
@@ -32,10 +33,16 @@ pub fn get() -> &'static Patterns {
         source_time: Regex::new(&format!("(?i){}", rules::SOURCE_TIME_LINE)).expect("SOURCE_TIME_LINE compiles"),
         byline_prefix: Regex::new(rules::BYLINE_PREFIX).expect("BYLINE_PREFIX compiles"),
         role_line: Regex::new(rules::ROLE_LINE).expect("ROLE_LINE compiles"),
+        error_title: RegexSet::new(rules::ERROR_PAGE_TITLES.iter().map(whole_line)).expect("ERROR_PAGE_TITLES compile"),
     })
 }
 
 impl Patterns {
+    /// A title (its first segment) that names an error page.
+    pub fn is_error_title(&self, title: &str) -> bool {
+        self.error_title.is_match(title)
+    }
+
     /// A line or block that is chrome wherever it stands.
     pub fn is_chrome(&self, line: &str) -> bool {
         // Chrome is short: long paragraphs are prose, and skipping them keeps the regex cost off
@@ -56,5 +63,7 @@ mod tests {
         assert!(!p.is_chrome("The president said the first batch has been produced."));
         let c = p.source_time.captures("Russia Today2 days ago").unwrap();
         assert_eq!(&c[1], "Russia Today");
+        assert!(p.is_error_title("Error") && p.is_error_title("404 Not Found") && p.is_error_title("Just a moment..."));
+        assert!(!p.is_error_title("Error rates in ferry inspections doubled, audit finds"));
     }
 }

@@ -111,6 +111,18 @@ pub const TRUNCATION_MARKS: &[&str] = &["...", "\u{2026}", "[\u{2026}]", "[...]"
 /// quote trailing off).
 pub const TRUNCATED_MIN_WORDS: usize = 8;
 
+/// Titles of error pages (soft 404s, outages, blocks), matched case-insensitively against the
+/// title's first segment (before " | ", " - ", " – "). With a short body such a page has no
+/// article, whatever text it shows.
+pub const ERROR_PAGE_TITLES: &[&str] = &[
+    r"error", r"(\d{3} )?(error|page|file)? ?not found", r"404( error)?", r"500( internal server error)?", r"503( service unavailable)?",
+    r"access denied", r"forbidden", r"oops!?.*", r"something went wrong", r"we'?ll be right back", r"(temporarily )?unavailable",
+    r"(site |down for )?maintenance", r"under maintenance", r"service unavailable", r"are you a robot\??", r"just a moment\.*",
+    r"attention required!?", r"page (has )?moved",
+];
+/// An error page's body is at most this many words.
+pub const ERROR_PAGE_MAX_WORDS: usize = 150;
+
 /// Lines longer than this are never judged chrome by the patterns above.
 pub const MAX_CHROME_CHARS: usize = 400;
 

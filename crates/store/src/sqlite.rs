@@ -63,6 +63,9 @@ impl SqliteStore {
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // the id and story indexes are written at random places: past SQLite's default 2 MB
+            // of cache every insert would go back to the file
+            conn.pragma_update(None, "cache_size", -65536)?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             conn.execute_batch(SCHEMA)?;
             // stores made before embeddings existed lack the column
