@@ -311,7 +311,7 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
             s *= 0.3;
         }
         // A block's own element is its paragraph; the vote goes to the elements holding it.
-        let holder = if dom.name(b.element).is_some_and(|n| matches!(n, "p" | "li" | "blockquote" | "pre" | "td" | "dd")) {
+        let holder = if dom.name(b.element).is_some_and(|n| matches!(n, "p" | "li" | "blockquote" | "pre" | "dd")) {
             dom.nodes[b.element].parent
         } else {
             Some(b.element)
@@ -551,5 +551,13 @@ mod tests {
         let page = format!("<main><div id=\"B:0\"></div></main><div hidden id=\"S:0\"><article>{}{}</article></div><div hidden>{}</div>", para(1, "the story"), para(2, "the story"), para(3, "a hidden aside"));
         let a = extract(&page);
         assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+    }
+
+    #[test]
+    fn a_table_row_is_one_line() {
+        let rows: String = [("1", "Ilse Brandt", "5040"), ("2", "Tomas Reed", "5035")].iter().map(|(p, n, s)| format!("<tr><td>{p}</td><td>{n}</td><td>{s}</td></tr>")).collect();
+        let page = format!("<article>{}<table><tr><th>Pos.</th><th>Driver</th><th>Points</th></tr>{rows}</table>{}</article>", para(1, "the standings"), para(2, "the standings"));
+        let a = extract(&page);
+        assert!(a.paragraphs.contains(&"1 Ilse Brandt 5040".to_string()), "{:?}", a.paragraphs);
     }
 }

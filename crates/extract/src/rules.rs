@@ -23,13 +23,12 @@ pub const DROP_TAGS: &[&str] = &[
     "video", "audio", "map", "head",
 ];
 
-/// Elements whose text is one paragraph of the body.
+/// Elements whose text is one paragraph of the body. Table cells are not: a row is one line
+/// ("3 Kevin Harvick 5033 4 6"), as a reader sees it.
 pub const BLOCK_TAGS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th", "figure", "tr",
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figure", "tr",
     "div", "section", "article", "main", "ul", "ol", "dl", "table", "header", "address", "center",
 ];
-/// Blocks that count as prose when scoring containers.
-pub const PROSE_TAGS: &[&str] = &["p", "blockquote", "pre", "li", "div", "td", "section", "article"];
 
 /// class/id tokens that mark chrome. Matched against whole tokens of the attribute split on
 /// non-alphanumerics, or as a token prefix where the entry ends with `*`.
