@@ -136,16 +136,20 @@ def near_dups(binary, rows, work, rnd):
     return {"pairs": len(copies), "negatives": len(originals), "tp": tp, "fp": fp + wrong, "p": p, "r": r, "f1": f1}
 
 
-def synthetic_stream(basil, n, rnd, path):
+def synthetic_stream(basil, n, rnd, path, first=0):
     """Full-length articles made of paragraphs from different BASIL articles: unique texts of
-    realistic length, for throughput only."""
+    realistic length, for throughput only. Dates advance one day every 3,000 articles (a large
+    feed's day), continuing from article number `first`."""
+    import datetime
     paras = [p for r in basil for p in r["text"].split("\n\n") if len(p.split()) >= 20]
+    start = datetime.date(2024, 1, 1)
     with open(path, "w") as f:
-        for i in range(n):
+        for i in range(first, first + n):
             k = rnd.randint(12, 30)
             text = "\n\n".join(rnd.choice(paras) for _ in range(k))
+            day = start + datetime.timedelta(days=i // 3000)
             f.write(json.dumps({"id": f"syn{i}", "source": f"Outlet {i % 50}", "title": " ".join(text.split()[:8]),
-                                "date": f"2024-{1 + (i // 3000) % 12:02d}-{1 + (i // 100) % 28:02d}", "text": text}) + "\n")
+                                "date": day.isoformat(), "text": text}) + "\n")
 
 
 def timed(cmd, stdout=subprocess.DEVNULL):
@@ -206,13 +210,7 @@ def main():
     db = work / "stream.db"
     for b in range(args.batches):
         batch = work / f"stream{b}.jsonl"
-        synthetic_stream(basil, args.stream, rnd, batch)
-        # distinct ids per batch
-        lines = [json.loads(l) for l in open(batch)]
-        with open(batch, "w") as f:
-            for r in lines:
-                r["id"] = f"b{b}-" + r["id"]
-                f.write(json.dumps(r) + "\n")
+        synthetic_stream(basil, args.stream, rnd, batch, first=b * args.stream)
         cpu, wall = timed([args.parallax, "ingest", "--db", str(db), *EXTRA, str(batch)])
         line = f"  batch {b + 1}: store had {b * args.stream:>7} articles; parallax {args.stream / wall:>6.0f} articles/s wall, {args.stream / cpu:>6.0f} per CPU-s"
         if b == 0:
@@ -227,6 +225,7 @@ def main():
             rate_b = n_head / wall_b
             line += f"; Python TF-IDF {rate_b:>5.0f} articles/s wall on the first {n_head} (ratio x{args.stream / wall / rate_b:.1f})"
         print(line, flush=True)
+        batch.unlink()
 
     nd = near_dups(args.parallax, allsides + basil, work, random.Random(7))
     print(f"\nnear-duplicates: {nd['pairs']} edited copies, {nd['negatives']} distinct articles (hard negatives incl. same-event reports)")

@@ -169,6 +169,9 @@ struct StoryState {
     touched: u64,
 }
 
+/// Articles between sweeps for stories past the time horizon.
+const SWEEP_EVERY: u64 = 4096;
+
 /// A posting: a story slot and the serial of the story it was made for.
 type Posting = (u32, u32);
 
@@ -418,6 +421,18 @@ impl Clusterer {
                 self.by_id.remove(&s.id);
                 self.free.push(slot);
                 self.live -= 1;
+            }
+        }
+        // Out-of-order dates leave expired stories behind recent ones in the queue: sweep them
+        // now and then (every SWEEP_EVERY articles, so the cost per article stays small).
+        if let Some(h) = horizon.filter(|_| self.clock % SWEEP_EVERY == 0) {
+            for slot in 0..self.stories.len() {
+                if self.stories[slot].as_ref().is_some_and(|s| s.last_day.is_some_and(|last| last < h)) {
+                    let s = self.stories[slot].take().expect("live");
+                    self.by_id.remove(&s.id);
+                    self.free.push(slot);
+                    self.live -= 1;
+                }
             }
         }
         // stale recency entries pile up when stories are joined often: compact now and then
