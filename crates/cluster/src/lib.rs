@@ -161,12 +161,27 @@ struct StoryState {
     first_day: Option<f64>,
     last_day: Option<f64>,
     size: usize,
+    /// Terms this story has a posting for: a term trimmed from the centroid and added again
+    /// must not be posted twice (a long-running story would pile up copies).
+    posted: rustc_hash::FxHashSet<u32>,
     /// Sum of the members' sentence embeddings (empty without a model).
     embedding: Vec<f32>,
     /// Sum of the similarities with which members joined.
     joined_sim: f32,
     /// When an article last joined (the clusterer's article counter), for forgetting.
     touched: u64,
+}
+
+/// Candidates taken through one term: its newest live postings within the time window.
+const POSTINGS_PER_TERM: usize = 64;
+
+/// Whether a story's dates are within `window` days of an article's day (always, when either
+/// has no date or there is no window).
+fn story_in_window(window: Option<f64>, s: &StoryState, day: Option<f64>) -> bool {
+    match (window, day, s.first_day, s.last_day) {
+        (Some(w), Some(d), Some(first), Some(last)) => d >= first - w && d <= last + w,
+        _ => true,
+    }
 }
 
 /// Articles between sweeps for stories past the time horizon.
@@ -385,7 +400,7 @@ impl Clusterer {
     }
 
     fn new_story(&mut self, id: String) -> usize {
-        let state = StoryState { id: id.clone(), serial: self.next_serial, centroid: Vec::new(), norm: 0.0, first_day: None, last_day: None, size: 0, embedding: Vec::new(), joined_sim: 0.0, touched: 0 };
+        let state = StoryState { id: id.clone(), serial: self.next_serial, centroid: Vec::new(), norm: 0.0, first_day: None, last_day: None, size: 0, posted: Default::default(), embedding: Vec::new(), joined_sim: 0.0, touched: 0 };
         self.next_serial = self.next_serial.wrapping_add(1);
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -451,12 +466,6 @@ impl Clusterer {
         self.config.threshold.max(self.config.cohesion * s.joined_sim / (s.size - 1) as f32)
     }
 
-    fn in_window(&self, s: &StoryState, day: Option<f64>) -> bool {
-        match (self.config.window_days, day, s.first_day, s.last_day) {
-            (Some(w), Some(d), Some(first), Some(last)) => d >= first - w && d <= last + w,
-            _ => true,
-        }
-    }
 
     fn best_story(&mut self, v: &[(u32, f32)], embedding: Option<&[f32]>, day: Option<f64>) -> Option<(usize, f32)> {
         // Candidates share one of the article's strongest terms: a story that shares none of
@@ -471,9 +480,29 @@ impl Clusterer {
         for &(t, _) in &strongest[..k] {
             let stories = &self.stories;
             let list = &mut self.index[t as usize];
-            // postings of forgotten stories are dropped as they are met
-            list.retain(|&(slot, serial)| stories[slot as usize].as_ref().is_some_and(|s| s.serial == serial));
-            candidates.extend(list.iter().map(|&(slot, _)| slot));
+            let live = |&(slot, serial): &Posting| stories[slot as usize].as_ref().is_some_and(|s| s.serial == serial);
+            let window = self.config.window_days;
+            let in_window = |slot: u32| stories[slot as usize].as_ref().is_some_and(|s| story_in_window(window, s, day));
+            // The newest stories with the term, newest first: on a dense stream a term can be in
+            // thousands of live stories, and the one an article belongs to is among the recent
+            // ones (its other strong terms find it too).
+            let mut taken = 0;
+            let mut stale = 0;
+            for p in list.iter().rev() {
+                if taken == POSTINGS_PER_TERM {
+                    break;
+                }
+                if !live(p) {
+                    stale += 1;
+                } else if in_window(p.0) {
+                    candidates.push(p.0);
+                    taken += 1;
+                }
+            }
+            // postings of forgotten stories go once they are a good part of what was walked
+            if stale > POSTINGS_PER_TERM / 4 {
+                list.retain(live);
+            }
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -486,7 +515,6 @@ impl Clusterer {
         let best = candidates
             .into_iter()
             .map(|slot| (slot as usize, self.story(slot as usize)))
-            .filter(|(_, s)| self.in_window(s, day))
             .map(|(slot, s)| {
                 let dot: f32 = s.centroid.iter().map(|&(t, w)| self.scratch[t as usize] * w).sum();
                 let lexical = dot / s.norm.max(1e-9);
@@ -531,11 +559,10 @@ impl Clusterer {
                 let (t, w) = v[j];
                 merged.push((t, w));
                 j += 1;
-                // Only a term new to the centroid adds a posting. Terms trimmed later stay in
-                // the index: they add a candidate, whose score comes from the centroid.
-                let list = &mut self.index[t as usize];
-                if list.last() != Some(&(slot as u32, s.serial)) {
-                    list.push((slot as u32, s.serial));
+                // Only a term new to the story adds a posting. Terms trimmed later stay in the
+                // index: they add a candidate, whose score comes from the centroid.
+                if s.posted.insert(t) {
+                    self.index[t as usize].push((slot as u32, s.serial));
                 }
             } else {
                 merged.push((old[i].0, old[i].1 + v[j].1));

@@ -57,8 +57,7 @@ pub fn extract(doc: &RawDocument) -> Result<Article, ExtractError> {
 fn is_error_page(article: &Article) -> bool {
     let Some(title) = article.title.as_deref() else { return false };
     let first = [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: "].iter().fold(title, |t, sep| t.split(sep).next().unwrap_or(t)).trim();
-    let words: usize = article.paragraphs.iter().map(|p| parallax_text::word_count(p)).sum();
-    words <= rules::ERROR_PAGE_MAX_WORDS && patterns::get().is_error_title(first)
+    patterns::get().is_error_title(first) && article.paragraphs.iter().map(|p| parallax_text::word_count(p)).sum::<usize>() <= rules::ERROR_PAGE_MAX_WORDS
 }
 
 /// Guesses whether a document is HTML from its first bytes.

@@ -207,20 +207,30 @@ impl<S: Store> Engine<S> {
                 df_position = position;
             }
         }
+        // On a dated stream, stories last joined before this day would be forgotten at once:
+        // their articles are not replayed into the clusterer.
+        let horizon = match config.cluster.window_days {
+            Some(w) => store.latest_day(replay_after)?.map(|latest| latest - w - config.cluster.forget_after_days),
+            None => None,
+        };
         store.scan_index_records(replay_after.min(df_position), &mut |seq, rec: StoredArticle| {
             let learn = if seq > df_position { Learn::Yes } else { Learn::No };
-            if seq <= replay_after {
+            let expired = rec.day.zip(horizon).is_some_and(|(d, h)| d < h);
+            if seq <= replay_after || expired {
                 if learn == Learn::Yes {
                     clusterer.learn_only(&TermCounts(rec.terms));
                 }
-                return;
+                if seq <= replay_after {
+                    return;
+                }
+            } else {
+                clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.embedding.as_deref(), rec.day, learn);
             }
             if rec.article.duplicate_of.is_none() {
                 if let Some(fp) = Fingerprint::from_bytes(&rec.sketch, &config.dedup) {
                     dups.insert(rec.article.id.clone(), fp);
                 }
             }
-            clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.embedding.as_deref(), rec.day, learn);
             known.insert(rec.article.id, Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
         })?;
         Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, since_snapshot: 0 })

@@ -74,6 +74,9 @@ pub trait Store {
     /// with their positions, one at a time (for rebuilding in-memory indexes without holding
     /// the store in memory). Articles come without their body.
     fn scan_index_records(&self, after: i64, f: &mut dyn FnMut(i64, StoredArticle)) -> Result<(), StoreError>;
+    /// The latest publication day (see [`StoredArticle::day`]) of the articles stored after
+    /// position `after`.
+    fn latest_day(&self, after: i64) -> Result<Option<f64>, StoreError>;
     /// Position of the last stored article (0 when empty); positions only grow.
     fn last_position(&self) -> Result<i64, StoreError>;
     /// Saves a stage's state under `key`, valid for the articles up to `position`.

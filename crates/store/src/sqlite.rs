@@ -206,6 +206,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn latest_day(&self, after: i64) -> Result<Option<f64>, StoreError> {
+        Ok(self.conn.query_row("SELECT MAX(day) FROM articles WHERE seq > ?1", [after], |r| r.get(0))?)
+    }
+
     fn last_position(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?)
     }
@@ -331,6 +335,8 @@ mod tests {
         let mut after_first = Vec::new();
         s.scan_index_records(last - 2, &mut |_, r| after_first.push(r.article.id)).unwrap();
         assert_eq!(after_first, vec!["b", "c"]);
+        assert_eq!(s.latest_day(0).unwrap(), Some(19787.0));
+        assert_eq!(s.latest_day(last).unwrap(), None);
         assert_eq!(s.load_state("df").unwrap(), None);
         s.save_state("df", last, b"snapshot").unwrap();
         s.save_state("df", last, b"newer").unwrap();
