@@ -303,3 +303,32 @@ fn embedding_model_errors_name_the_reason() {
         assert!(err.contains("built without embedding support") && err.contains("--features embed"), "{err}");
     }
 }
+
+#[test]
+fn hostile_pages_are_bounded_and_never_crash() {
+    let d = tmp("hostile");
+    let story = "<article><p>The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.</p><p>Traffic was light in the morning, and officials said buses would return to the route on Wednesday.</p></article>";
+    // 50 MB: the article first, then endless markup (only the first megabytes are read)
+    let mut huge = format!("<html><body>{story}");
+    while huge.len() < 50 * 1024 * 1024 {
+        huge.push_str("<div><span>filler filler filler</span></div>");
+    }
+    std::fs::write(d.join("huge.html"), &huge).unwrap();
+    // invalid UTF-8, and a declared charset that lies about UTF-8 text
+    let mut broken = story.as_bytes().to_vec();
+    broken.extend_from_slice(b"<p>\xff\xfe\xc3 bytes that are not UTF-8 at all, in a long enough paragraph.</p>");
+    std::fs::write(d.join("broken.html"), broken).unwrap();
+    std::fs::write(d.join("lying.html"), format!("<meta charset=\"windows-1251\">{}", story.replace("</article>", "<p>Caf\u{e9} prices rose, the owner said on Tuesday in the old town.</p></article>"))).unwrap();
+    let deep = format!("{}{story}{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    std::fs::write(d.join("deep.html"), deep).unwrap();
+    let out = run(&["extract", "--format", "jsonl", d.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let articles: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(articles.len(), 4, "{articles:?}");
+    for a in &articles {
+        let text = a["text"].as_str().unwrap();
+        assert!(text.contains("harbor bridge in Port Vell"), "{}: {text}", a["input"]);
+    }
+    let lying = articles.iter().find(|a| a["input"].as_str().unwrap().ends_with("lying.html")).unwrap();
+    assert!(lying["text"].as_str().unwrap().contains("Caf\u{e9}"), "{lying}");
+}
