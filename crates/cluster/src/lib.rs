@@ -88,11 +88,16 @@ impl TermCounts {
         parallax_text::for_each_term(title, |t| add(t, config.title_weight));
         let lead: String = body.split_whitespace().take(config.lead_words).collect::<Vec<_>>().join(" ");
         parallax_text::for_each_term(&lead, |t| add(t, 1.0));
+        let mut key = String::new();
         for e in entities(title).into_iter().chain(entities(&lead)) {
-            add(&format!("@{e}"), config.entity_weight);
+            key.clear();
+            key.push('@');
+            key.push_str(&e);
+            add(&key, config.entity_weight);
         }
         let mut v: Vec<(String, f32)> = counts.into_iter().collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+        // keys are distinct, so an unstable sort gives the same order
+        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         TermCounts(v)
     }
 }
