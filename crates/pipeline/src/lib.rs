@@ -13,6 +13,9 @@ use parallax_dedup::{DedupConfig, DupIndex, Fingerprint};
 use parallax_model::{Article, RawDocument, Story, StoryReport};
 use parallax_store::{Store, StoreError, StoredArticle};
 use sha2::{Digest, Sha256};
+
+mod ids;
+use ids::IdFilter;
 use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
@@ -163,12 +166,16 @@ pub struct Engine<S: Store> {
     known: HashMap<String, Known>,
     /// Whether `known` holds every stored article.
     complete: bool,
+    /// Every stored id, approximately: when `known` is not complete, an id it misses is only
+    /// looked up in the store if the filter may hold it.
+    stored_ids: IdFilter,
     /// Articles stored since the last snapshot of the document frequencies.
     since_snapshot: usize,
 }
 
-/// Store key of the document-frequency snapshot.
+/// Store keys of the document-frequency snapshot and the id filter (saved together).
 const DF_STATE: &str = "cluster.df";
+const IDS_STATE: &str = "engine.ids";
 /// A snapshot is also saved every this many stored articles, so a killed run does not leave a
 /// long tail to re-read.
 const SNAPSHOT_EVERY: usize = 100_000;
@@ -233,13 +240,28 @@ impl<S: Store> Engine<S> {
             }
             known.insert(rec.article.id, Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
         })?;
-        Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, since_snapshot: 0 })
+        let stored_ids = Self::id_filter(&store, last, df_position)?;
+        Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, stored_ids, since_snapshot: 0 })
+    }
+
+    /// The id filter saved with the snapshot at `df_position`, topped up with the ids stored
+    /// since; rebuilt from all ids when there is none or it has outgrown its size.
+    fn id_filter(store: &S, last: i64, df_position: i64) -> Result<IdFilter, EngineError> {
+        let saved = store.load_state(IDS_STATE)?.filter(|(position, _)| *position == df_position).and_then(|(_, b)| IdFilter::from_bytes(&b));
+        if let Some(mut filter) = saved.filter(|f| !f.is_full()) {
+            store.scan_index_records(df_position, &mut |_, rec| filter.insert(&rec.article.id))?;
+            return Ok(filter);
+        }
+        let mut filter = IdFilter::with_capacity((2 * last as usize).max(1 << 20));
+        store.scan_ids(&mut |id| filter.insert(id))?;
+        Ok(filter)
     }
 
     /// Saves what lets the next [`Engine::open`] skip re-reading old articles.
     fn snapshot(&mut self) -> Result<(), EngineError> {
         let position = self.store.last_position()?;
         self.store.save_state(DF_STATE, position, &self.clusterer.df_snapshot())?;
+        self.store.save_state(IDS_STATE, position, &self.stored_ids.to_bytes())?;
         self.since_snapshot = 0;
         Ok(())
     }
@@ -247,7 +269,7 @@ impl<S: Store> Engine<S> {
     /// What the engine knows of an article: from memory, or from the store for an article
     /// older than the replayed window.
     fn lookup(&mut self, id: &str) -> Result<Option<&Known>, EngineError> {
-        if !self.complete && !self.known.contains_key(id) {
+        if !self.complete && !self.known.contains_key(id) && self.stored_ids.may_contain(id) {
             if let Some(p) = self.store.placement(id)? {
                 self.known.insert(id.to_string(), Known { story: p.story_id, published: p.published, duplicate_of: p.duplicate_of });
             }
@@ -352,6 +374,7 @@ impl<S: Store> Engine<S> {
             sink.event(Event::Stored { article: &article, story: &rec.story_id, new_story: created });
             summary.article_ids.push(article.id.clone());
             summary.inputs.push(input);
+            self.stored_ids.insert(&article.id);
             batch.push(StoredArticle { article, ..rec });
             if batch.len() >= self.config.batch_size.max(1) {
                 self.store.insert_batch(&batch, &new_stories, &repoint)?;

@@ -77,6 +77,8 @@ pub trait Store {
     /// The latest publication day (see [`StoredArticle::day`]) of the articles stored after
     /// position `after`.
     fn latest_day(&self, after: i64) -> Result<Option<f64>, StoreError>;
+    /// Every stored article's id, in no particular order (for rebuilding an id filter).
+    fn scan_ids(&self, f: &mut dyn FnMut(&str)) -> Result<(), StoreError>;
     /// Position of the last stored article (0 when empty); positions only grow.
     fn last_position(&self) -> Result<i64, StoreError>;
     /// Saves a stage's state under `key`, valid for the articles up to `position`.

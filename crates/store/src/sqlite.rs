@@ -210,6 +210,16 @@ impl Store for SqliteStore {
         Ok(self.conn.query_row("SELECT MAX(day) FROM articles WHERE seq > ?1", [after], |r| r.get(0))?)
     }
 
+    fn scan_ids(&self, f: &mut dyn FnMut(&str)) -> Result<(), StoreError> {
+        // read from the id index alone, never the article rows
+        let mut stmt = self.conn.prepare("SELECT id FROM articles")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?);
+        }
+        Ok(())
+    }
+
     fn last_position(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?)
     }
@@ -337,6 +347,10 @@ mod tests {
         assert_eq!(after_first, vec!["b", "c"]);
         assert_eq!(s.latest_day(0).unwrap(), Some(19787.0));
         assert_eq!(s.latest_day(last).unwrap(), None);
+        let mut ids = Vec::new();
+        s.scan_ids(&mut |id| ids.push(id.to_string())).unwrap();
+        ids.sort();
+        assert_eq!(ids, vec!["a", "b", "c"]);
         assert_eq!(s.load_state("df").unwrap(), None);
         s.save_state("df", last, b"snapshot").unwrap();
         s.save_state("df", last, b"newer").unwrap();
