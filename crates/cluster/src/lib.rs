@@ -11,6 +11,8 @@
 // ingest profile.
 use rustc_hash::FxHashMap as HashMap;
 
+mod aliases;
+
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
     /// Cosine similarity an article needs with a story to join it.
@@ -79,10 +81,13 @@ pub struct TermCounts(pub Vec<(String, f32)>);
 impl TermCounts {
     pub fn from_article(title: &str, body: &str, config: &ClusterConfig) -> TermCounts {
         let mut counts: HashMap<String, f32> = HashMap::default();
-        let mut add = |t: &str, w: f32| match counts.get_mut(t) {
-            Some(c) => *c += w,
-            None => {
-                counts.insert(t.to_string(), w);
+        let mut add = |t: &str, w: f32| {
+            let t = aliases::canonical(t);
+            match counts.get_mut(t) {
+                Some(c) => *c += w,
+                None => {
+                    counts.insert(t.to_string(), w);
+                }
             }
         };
         parallax_text::for_each_term(title, |t| add(t, config.title_weight));
@@ -92,7 +97,7 @@ impl TermCounts {
         for e in entities(title).into_iter().chain(entities(&lead)) {
             key.clear();
             key.push('@');
-            key.push_str(&e);
+            key.push_str(aliases::canonical(&e));
             add(&key, config.entity_weight);
         }
         let mut v: Vec<(String, f32)> = counts.into_iter().collect();
@@ -720,5 +725,13 @@ mod tests {
         semantic.assign(&a, Some(&near), None, || "s1".into());
         let joined = semantic.assign(&b, Some(&close), None, || "s2".into());
         assert_eq!(joined.story, "s1", "similarity {}", joined.similarity);
+    }
+
+    #[test]
+    fn spellings_of_one_place_are_one_term() {
+        let config = ClusterConfig::default();
+        let a = TermCounts::from_article("Strike on Kyiv", "Officials in Kyiv said the strike hit Zaporizhzhia too.", &config);
+        let b = TermCounts::from_article("Strike on Kiev", "Officials in Kiev said the strike hit Zaporozhye too.", &config);
+        assert_eq!(a, b);
     }
 }

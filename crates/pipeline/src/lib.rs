@@ -149,6 +149,19 @@ fn embed_ledes(model: &parallax_embed::Embedder, chunk: &mut [Prepared]) {
     }
 }
 
+/// [`prepare`], with a bug on one document (a panic) reported as that document's failure: the
+/// batch goes on, and placement never waits for a worker that died.
+fn prepare_guarded(item: RawItem, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepared {
+    let input = match &item {
+        Ok(d) => d.input.clone(),
+        Err(e) => e.input().to_string(),
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepare(item, dedup, cluster))).unwrap_or_else(|panic| {
+        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        Prepared::Failed { input, error: format!("internal error while reading this document ({why}); please report it") }
+    })
+}
+
 /// What the engine remembers of each stored article between batches.
 #[derive(Debug, Clone)]
 struct Known {
@@ -331,7 +344,7 @@ impl<S: Store> Engine<S> {
                         // keep draining so the reader is never stuck on a full queue
                         continue;
                     }
-                    let mut out: Vec<Prepared> = chunk.into_iter().map(|item| prepare(item, dedup, cluster)).collect();
+                    let mut out: Vec<Prepared> = chunk.into_iter().map(|item| prepare_guarded(item, dedup, cluster)).collect();
                     if let Some(model) = embedder {
                         embed_ledes(model, &mut out);
                     }

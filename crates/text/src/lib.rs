@@ -107,16 +107,22 @@ pub fn with_stem<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
         static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Box<str>>> = Default::default();
     }
     const MEMO_WORDS: usize = 200_000;
-    MEMO.with_borrow_mut(|memo| {
-        if let Some(s) = memo.get(word) {
-            return f(s);
+    // `f` may itself stem (a callback of `for_each_term` that looks up an alias): the memo is
+    // only read while `f` runs, and a nested call that cannot write to it stems without it.
+    MEMO.with(|cell| {
+        if let Ok(memo) = cell.try_borrow() {
+            if let Some(s) = memo.get(word) {
+                return f(s);
+            }
         }
         let s: Box<str> = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)).stem(word).into();
-        if memo.len() >= MEMO_WORDS {
-            memo.clear();
-        }
         let r = f(&s);
-        memo.insert(word.into(), s);
+        if let Ok(mut memo) = cell.try_borrow_mut() {
+            if memo.len() >= MEMO_WORDS {
+                memo.clear();
+            }
+            memo.insert(word.into(), s);
+        }
         r
     })
 }
@@ -229,6 +235,13 @@ mod tests {
     fn truncation_respects_characters() {
         assert_eq!(truncate_at_char("a\u{4e2d}b", 2), "a");
         assert_eq!(truncate_at_char("abc", 10), "abc");
+    }
+
+    #[test]
+    fn stemming_inside_a_term_callback_is_fine() {
+        let mut out = Vec::new();
+        for_each_term("deployed missiles", |t| out.push(format!("{t}/{}", stem("launches"))));
+        assert_eq!(out, vec!["deploy/launch", "missil/launch"]);
     }
 
     #[test]
