@@ -450,7 +450,7 @@ impl Clusterer {
         }
         // Out-of-order dates leave expired stories behind recent ones in the queue: sweep them
         // now and then (every SWEEP_EVERY articles, so the cost per article stays small).
-        if let Some(h) = horizon.filter(|_| self.clock % SWEEP_EVERY == 0) {
+        if let Some(h) = horizon.filter(|_| self.clock.is_multiple_of(SWEEP_EVERY)) {
             for slot in 0..self.stories.len() {
                 if self.stories[slot].as_ref().is_some_and(|s| s.last_day.is_some_and(|last| last < h)) {
                     let s = self.stories[slot].take().expect("live");

@@ -58,7 +58,7 @@ impl IdFilter {
 
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let word = |c: &[u8]| u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        if bytes.len() < 24 || bytes.len() % 8 != 0 {
+        if bytes.len() < 24 || !bytes.len().is_multiple_of(8) {
             return None;
         }
         let bits: Vec<u64> = bytes[16..].chunks_exact(8).map(word).collect();

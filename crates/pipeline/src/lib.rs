@@ -101,7 +101,9 @@ fn in_order<T>(chunks: impl Iterator<Item = (usize, T)>) -> impl Iterator<Item =
     })
 }
 
-/// A document made ready for placement off the main thread.
+/// A document made ready for placement off the main thread. (Failures are rare, so the size
+/// difference between the variants costs nothing worth a box.)
+#[allow(clippy::large_enum_variant)]
 enum Prepared {
     Ready { input: String, article: Article, fp: Fingerprint, counts: TermCounts, embedding: Option<Vec<f32>> },
     Failed { input: String, error: String },
