@@ -427,6 +427,15 @@ impl Clusterer {
         slot
     }
 
+    /// Drops a live story from memory (it stays in the store); its slot is reused and its
+    /// postings go as they are met.
+    fn forget(&mut self, slot: usize) {
+        let s = self.stories[slot].take().expect("live story slot");
+        self.by_id.remove(&s.id);
+        self.free.push(slot);
+        self.live -= 1;
+    }
+
     /// Forgets the least recently joined stories while more than `live_stories` are held.
     fn forget_beyond_capacity(&mut self) {
         let horizon = match (self.config.window_days, self.newest_day) {
@@ -442,10 +451,7 @@ impl Clusterer {
             }
             self.recency.pop_front();
             if story.is_some() {
-                let s = self.stories[slot].take().expect("live");
-                self.by_id.remove(&s.id);
-                self.free.push(slot);
-                self.live -= 1;
+                self.forget(slot);
             }
         }
         // Out-of-order dates leave expired stories behind recent ones in the queue: sweep them
@@ -453,10 +459,7 @@ impl Clusterer {
         if let Some(h) = horizon.filter(|_| self.clock.is_multiple_of(SWEEP_EVERY)) {
             for slot in 0..self.stories.len() {
                 if self.stories[slot].as_ref().is_some_and(|s| s.last_day.is_some_and(|last| last < h)) {
-                    let s = self.stories[slot].take().expect("live");
-                    self.by_id.remove(&s.id);
-                    self.free.push(slot);
-                    self.live -= 1;
+                    self.forget(slot);
                 }
             }
         }

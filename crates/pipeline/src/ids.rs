@@ -3,6 +3,8 @@
 //! incoming article. Saved with the engine's snapshot; rebuilt from the store's ids when
 //! missing, stale or outgrown.
 
+use parallax_dedup::mix;
+
 const HASHES: u32 = 7;
 /// Bits per id the filter is sized for (7 hashes: about 1 % false positives when full).
 const BITS_PER_ID: usize = 10;
@@ -64,13 +66,6 @@ impl IdFilter {
         let bits: Vec<u64> = bytes[16..].chunks_exact(8).map(word).collect();
         Some(IdFilter { capacity: word(&bytes[..8]), count: word(&bytes[8..16]), bits })
     }
-}
-
-/// The splitmix64 finaliser, so nearby hashes spread over the whole bit array.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]

@@ -235,7 +235,22 @@ impl<S: Store> Engine<S> {
             Some(w) => store.latest_day(replay_after)?.map(|latest| latest - w - config.cluster.forget_after_days),
             None => None,
         };
+        // the id filter saved with the frequencies is topped up with the ids stored since, in the
+        // same pass as the replay; without one (or once outgrown) it is rebuilt from all ids
+        let saved_ids = store.load_state(IDS_STATE)?.filter(|(position, _)| *position == df_position).and_then(|(_, b)| IdFilter::from_bytes(&b)).filter(|f| !f.is_full());
+        let top_up = saved_ids.is_some();
+        let mut stored_ids = match saved_ids {
+            Some(filter) => filter,
+            None => {
+                let mut filter = IdFilter::with_capacity((2 * last as usize).max(1 << 20));
+                store.scan_ids(&mut |id| filter.insert(id))?;
+                filter
+            }
+        };
         store.scan_index_records(replay_after.min(df_position), &mut |seq, rec: StoredArticle| {
+            if top_up && seq > df_position {
+                stored_ids.insert(&rec.article.id);
+            }
             let learn = if seq > df_position { Learn::Yes } else { Learn::No };
             let expired = rec.day.zip(horizon).is_some_and(|(d, h)| d < h);
             if seq <= replay_after || expired {
@@ -255,21 +270,7 @@ impl<S: Store> Engine<S> {
             }
             known.insert(rec.article.id, Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
         })?;
-        let stored_ids = Self::id_filter(&store, last, df_position)?;
         Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, stored_ids, since_snapshot: 0 })
-    }
-
-    /// The id filter saved with the snapshot at `df_position`, topped up with the ids stored
-    /// since; rebuilt from all ids when there is none or it has outgrown its size.
-    fn id_filter(store: &S, last: i64, df_position: i64) -> Result<IdFilter, EngineError> {
-        let saved = store.load_state(IDS_STATE)?.filter(|(position, _)| *position == df_position).and_then(|(_, b)| IdFilter::from_bytes(&b));
-        if let Some(mut filter) = saved.filter(|f| !f.is_full()) {
-            store.scan_index_records(df_position, &mut |_, rec| filter.insert(&rec.article.id))?;
-            return Ok(filter);
-        }
-        let mut filter = IdFilter::with_capacity((2 * last as usize).max(1 << 20));
-        store.scan_ids(&mut |id| filter.insert(id))?;
-        Ok(filter)
     }
 
     /// Saves what lets the next [`Engine::open`] skip re-reading old articles.

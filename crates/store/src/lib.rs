@@ -63,8 +63,6 @@ pub struct StoreStats {
 }
 
 pub trait Store {
-    /// Whether an article with this id is stored.
-    fn contains(&self, id: &str) -> Result<bool, StoreError>;
     /// A stored article's story, origin (`duplicate_of`) and publication date.
     fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError>;
     /// Stores a batch of new articles, their new stories, and re-pointed duplicates, atomically.

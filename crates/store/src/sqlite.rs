@@ -157,10 +157,6 @@ fn article_from_row(r: &rusqlite::Row) -> rusqlite::Result<Article> {
 }
 
 impl Store for SqliteStore {
-    fn contains(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row("SELECT 1 FROM articles WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
-    }
-
     fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError> {
         let mut stmt = self.conn.prepare_cached("SELECT story_id, duplicate_of, published FROM articles WHERE id = ?1")?;
         Ok(stmt.query_row([id], |r| Ok(Placement { story_id: r.get(0)?, duplicate_of: r.get(1)?, published: r.get(2)? })).optional()?)
