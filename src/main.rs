@@ -54,6 +54,11 @@ struct StoreArgs {
     /// similarity (0-1; default 0.7; 0 turns it off).
     #[arg(long, value_name = "SHARE", global = true)]
     story_cohesion: Option<f32>,
+    /// A story that already holds a report from the article's outlet needs this many times the
+    /// similarity (default 2; 1 turns it off): an outlet's next article on a topic is usually
+    /// the next event.
+    #[arg(long, value_name = "FACTOR", global = true)]
+    story_same_outlet: Option<f32>,
     /// Also compare stories by meaning with a sentence-embedding model in DIR
     /// (model.safetensors, tokenizer.json, config.json; scripts/fetch-model.sh fetches
     /// all-MiniLM-L6-v2). Needs a build with `--features embed`. Off by default; slow
@@ -240,6 +245,9 @@ fn open_engine(args: &StoreArgs) -> Result<Engine<SqliteStore>> {
     }
     if let Some(c) = args.story_cohesion {
         config.cluster.cohesion = c;
+    }
+    if let Some(f) = args.story_same_outlet {
+        config.cluster.same_outlet = f;
     }
     if let Some(w) = args.story_window {
         config.cluster.window_days = (w > 0.0).then_some(w);

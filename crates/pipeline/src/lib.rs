@@ -8,7 +8,7 @@
 //! ```
 
 use parallax_claims::{ArticleInput, ClaimConfig};
-use parallax_cluster::{day_number, ClusterConfig, Clusterer, Learn, TermCounts};
+use parallax_cluster::{day_number, ClusterConfig, Clusterer, Features, Learn, TermCounts};
 use parallax_dedup::{DedupConfig, DupIndex, Fingerprint};
 use parallax_model::{Article, RawDocument, Story, StoryReport};
 use parallax_store::{Store, StoreError, StoredArticle};
@@ -261,7 +261,9 @@ impl<S: Store> Engine<S> {
                     return;
                 }
             } else {
-                clusterer.restore(&rec.story_id, &TermCounts(rec.terms), rec.embedding.as_deref(), rec.day, learn);
+                let counts = TermCounts(rec.terms);
+                let outlet = rec.article.outlet_or_host();
+                clusterer.restore(&rec.story_id, &Features { counts: &counts, embedding: rec.embedding.as_deref(), day: rec.day, outlet: Some(&outlet) }, learn);
             }
             if rec.article.duplicate_of.is_none() {
                 if let Some(fp) = Fingerprint::from_bytes(&rec.sketch, &config.dedup) {
@@ -423,11 +425,13 @@ impl<S: Store> Engine<S> {
         repoint: &mut Vec<(String, Option<String>)>,
     ) -> StoredArticle {
         let day = article.published.as_deref().and_then(day_number);
+        let outlet = article.outlet_or_host();
+        let features = Features { counts: &counts, embedding: embedding.as_deref(), day, outlet: Some(&outlet) };
         let origin = self.dups.matches(&fp).into_iter().map(|(id, _)| self.root(&id)).find(|o| self.known.contains_key(o));
         let story = match &origin {
             Some(o) => {
                 let story = self.known[o].story.clone();
-                self.clusterer.restore(&story, &counts, embedding.as_deref(), day, Learn::Yes);
+                self.clusterer.restore(&story, &features, Learn::Yes);
                 // An earlier copy becomes the origin of the one stored before it.
                 let earlier = match (&article.published, &self.known[o].published) {
                     (Some(mine), Some(theirs)) => mine < theirs,
@@ -445,7 +449,7 @@ impl<S: Store> Engine<S> {
             None => {
                 self.dups.insert(article.id.clone(), fp.clone());
                 let candidate = story_id(&article.id);
-                let a = self.clusterer.assign(&counts, embedding.as_deref(), day, || candidate.clone());
+                let a = self.clusterer.assign(&features, || candidate.clone());
                 if a.created {
                     new_stories.push(Story { id: a.story.clone(), title: article.title.clone().unwrap_or_else(|| first_words(article.paragraphs.first().map_or("", String::as_str), 12)), article_ids: vec![article.id.clone()] });
                 }
