@@ -53,16 +53,6 @@ impl Fingerprint {
     }
 }
 
-/// FNV-1a: stable across runs and platforms, which stored fingerprints need.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
-
 /// The splitmix64 finaliser: spreads any 64-bit hash over all bits (stable across runs).
 pub fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
@@ -73,11 +63,17 @@ pub fn mix(mut z: u64) -> u64 {
 pub fn fingerprint(text: &str, config: &DedupConfig) -> Fingerprint {
     // word hashes first, shingles as combinations of them: no string per word or shingle
     let mut word_hashes: Vec<u64> = Vec::new();
-    parallax_text::for_each_word(text, |w| word_hashes.push(fnv1a(w.as_bytes())));
+    parallax_text::for_each_word(text, |w| word_hashes.push(parallax_text::word_hash(w)));
+    fingerprint_words(&word_hashes, config)
+}
+
+/// [`fingerprint`] of a text given as the [`parallax_text::word_hash`] of each of its words, in
+/// order (what extraction hands over).
+pub fn fingerprint_words(word_hashes: &[u64], config: &DedupConfig) -> Fingerprint {
     let n = config.shingle_words.max(1);
     let combine = |ws: &[u64]| ws.iter().fold(0x9e3779b97f4a7c15u64, |h, &w| mix(h ^ w));
     let mut shingles: Vec<u64> = if word_hashes.len() < n {
-        if word_hashes.is_empty() { vec![] } else { vec![combine(&word_hashes)] }
+        if word_hashes.is_empty() { vec![] } else { vec![combine(word_hashes)] }
     } else {
         word_hashes.windows(n).map(combine).collect()
     };

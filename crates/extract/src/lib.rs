@@ -35,6 +35,12 @@ pub enum ExtractError {
 /// Extracts the article from a raw document. The returned article has an empty `id`; the
 /// pipeline assigns ids once it knows the text.
 pub fn extract(doc: &RawDocument) -> Result<Article, ExtractError> {
+    extract_with_words(doc).map(|(article, _)| article)
+}
+
+/// [`extract`], with the [`parallax_text::word_hash`] of every word of the article's body in
+/// order: the tokens extraction has already read, for a stage that shingles the text.
+pub fn extract_with_words(doc: &RawDocument) -> Result<(Article, Vec<u64>), ExtractError> {
     let kind = doc.kind.unwrap_or_else(|| sniff(&doc.body));
     let mut article = match kind {
         DocumentKind::Html => html::extract(&doc.body),
@@ -42,7 +48,7 @@ pub fn extract(doc: &RawDocument) -> Result<Article, ExtractError> {
         DocumentKind::CleanText => plain::clean_text(&doc.body),
     };
     article.input = doc.input.clone();
-    finish(&mut article, doc);
+    let words = finish(&mut article, doc);
     if article.paragraphs.is_empty() {
         let reason = if doc.body.trim().is_empty() { "the input is empty" } else { "nothing in it reads as article prose" };
         return Err(ExtractError::Empty { input: doc.input.clone(), reason });
@@ -50,7 +56,7 @@ pub fn extract(doc: &RawDocument) -> Result<Article, ExtractError> {
     if is_error_page(&article) {
         return Err(ExtractError::Empty { input: doc.input.clone(), reason: "it is an error page, not an article" });
     }
-    Ok(article)
+    Ok((article, words))
 }
 
 /// A short page titled like an error ("Error | Site", "Page not found", "Just a moment...").
@@ -72,8 +78,9 @@ pub fn sniff(body: &str) -> DocumentKind {
 }
 
 /// The pass both front ends share: container hints win over guesses, the title is not a body
-/// paragraph, repeated paragraphs go, and the language is identified.
-fn finish(article: &mut Article, doc: &RawDocument) {
+/// paragraph, repeated paragraphs go, and the language is identified. Returns the body's word
+/// hashes (see [`extract_with_words`]).
+fn finish(article: &mut Article, doc: &RawDocument) -> Vec<u64> {
     let h = &doc.hints;
     let pick = |hint: &Option<String>, found: &mut Option<String>| {
         if let Some(v) = hint.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
@@ -94,22 +101,25 @@ fn finish(article: &mut Article, doc: &RawDocument) {
 
     let title_key = article.title.as_deref().map(parallax_text::fingerprint);
     let paragraphs = std::mem::take(&mut article.paragraphs).into_iter().map(|p| parallax_text::squash_whitespace(&p)).filter(|p| !p.is_empty());
-    article.paragraphs = drop_repeats_of(paragraphs, title_key.as_deref());
+    let (kept, words) = drop_repeats_of(paragraphs, title_key.as_deref());
+    article.paragraphs = kept;
     if article.language.is_none() {
         let sample = article.paragraphs.iter().take(8).cloned().collect::<Vec<_>>().join(" ");
         article.language = parallax_text::detect_language(&sample);
     }
+    words
 }
 
 /// Removes paragraphs that repeat earlier text: an exact repeat, a paragraph that glues earlier
 /// consecutive paragraphs together (a dump's duplicated lead), or one wholly contained in an
 /// earlier paragraph. Short refrains are kept.
 pub fn drop_repeats(paragraphs: Vec<String>) -> Vec<String> {
-    drop_repeats_of(paragraphs.into_iter(), None)
+    drop_repeats_of(paragraphs.into_iter(), None).0
 }
 
 /// [`drop_repeats`], also dropping paragraphs that only repeat the title (word key `title_key`).
-fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title_key: Option<&str>) -> Vec<String> {
+/// Also returns the [`parallax_text::word_hash`] of every word of the kept paragraphs, in order.
+fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title_key: Option<&str>) -> (Vec<String>, Vec<u64>) {
     let n = rules::MIN_REPEAT_WORDS;
     let mut kept: Vec<String> = Vec::new();
     // keys padded with spaces, so containment is checked at word boundaries
@@ -120,35 +130,39 @@ fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title_key: Option<&
     // (a hash collision only costs one exact check)
     let mut runs: rustc_hash::FxHashSet<u64> = Default::default();
     let mut word_hashes: Vec<u64> = Vec::new();
+    let mut all_words: Vec<u64> = Vec::new();
+    let mut key = String::new();
     for p in paragraphs {
-        let words = parallax_text::fingerprint(&p);
-        if title_key == Some(words.as_str()) {
+        // the key is built padded, and its words are the key without the padding
+        key.clear();
+        key.push(' ');
+        word_hashes.clear();
+        parallax_text::for_each_word(&p, |w| {
+            key.push_str(w);
+            key.push(' ');
+            word_hashes.push(parallax_text::word_hash(w));
+        });
+        if key.len() == 1 {
+            key.push(' ');
+        }
+        if title_key == Some(&key[1..key.len() - 1]) {
             continue;
         }
-        word_hashes.clear();
-        word_hashes.extend(words.split(' ').filter(|w| !w.is_empty()).map(hash_of));
         let run = |ws: &[u64]| ws.iter().fold(0u64, |h, w| h.rotate_left(7) ^ w);
         let whole = run(&word_hashes);
         if word_hashes.len() >= n {
             let maybe_inside = runs.contains(&run(&word_hashes[..n])) && runs.contains(&run(&word_hashes[word_hashes.len() - n..]));
-            if exact.contains(&whole) || maybe_inside {
-                let key = format!(" {words} ");
-                if keys.contains(&key) || (maybe_inside && is_repeat(&key, &keys)) {
-                    continue;
-                }
+            if (exact.contains(&whole) || maybe_inside) && (keys.contains(&key) || (maybe_inside && is_repeat(&key, &keys))) {
+                continue;
             }
         }
         runs.extend(word_hashes.windows(n).map(run));
         exact.insert(whole);
-        keys.push(format!(" {words} "));
+        keys.push(key.clone());
         kept.push(p);
+        all_words.extend_from_slice(&word_hashes);
     }
-    kept
-}
-
-fn hash_of(word: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(word)
+    (kept, all_words)
 }
 
 /// `key` and `earlier` are space-padded word keys.
@@ -187,6 +201,21 @@ mod tests {
         let out = drop_repeats(vec![a.clone(), b.clone(), glued, "A new paragraph that is different from the rest.".into()]);
         assert_eq!(out.len(), 3);
         assert_eq!(out[0], a);
+    }
+
+    #[test]
+    fn word_hashes_are_the_bodys_words() {
+        let doc = RawDocument {
+            input: "t.txt".into(),
+            body: "Ferry stops running\n\nThe ferry to Port Vell stopped on Monday, 2,000 riders said.\n\nThe ferry to Port Vell stopped on Monday, 2,000 riders said.\n\nRepairs take a week-long break.".into(),
+            kind: Some(DocumentKind::Text),
+            hints: Default::default(),
+        };
+        let (article, words) = extract_with_words(&doc).unwrap();
+        let mut expected = Vec::new();
+        parallax_text::for_each_word(&article.text(), |w| expected.push(parallax_text::word_hash(w)));
+        assert!(!expected.is_empty());
+        assert_eq!(words, expected);
     }
 
     #[test]

@@ -116,16 +116,33 @@ fn prepare(item: RawItem, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepa
         Ok(d) => d,
         Err(e) => return Prepared::Failed { input: e.input().to_string(), error: e.to_string() },
     };
-    match parallax_extract::extract(&doc) {
-        Ok(mut article) => {
+    match parallax_extract::extract_with_words(&doc) {
+        Ok((mut article, words)) => {
             article.id = article_id(&article);
-            let text = article.text();
-            let fp = parallax_dedup::fingerprint(&text, dedup);
-            let counts = TermCounts::from_article(article.title.as_deref().unwrap_or(""), &text, cluster);
+            let fp = parallax_dedup::fingerprint_words(&words, dedup);
+            let counts = TermCounts::from_article(article.title.as_deref().unwrap_or(""), &lead_text(&article.paragraphs, cluster.lead_words), cluster);
             Prepared::Ready { input: doc.input, article, fp, counts, embedding: None }
         }
         Err(e) => Prepared::Failed { input: doc.input, error: e.to_string() },
     }
+}
+
+/// The first paragraphs of a body, enough to hold its first `words` words: all that term
+/// counting reads, without joining the whole body.
+fn lead_text(paragraphs: &[String], words: usize) -> String {
+    let mut out = String::new();
+    let mut seen = 0;
+    for p in paragraphs {
+        if seen >= words {
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(p);
+        seen += p.split_whitespace().count();
+    }
+    out
 }
 
 /// Adds the lede embedding to every prepared article of a chunk, in one batch through the model.
