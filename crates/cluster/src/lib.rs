@@ -102,11 +102,13 @@ impl TermCounts {
         parallax_text::for_each_term(title, |t| add(t, config.title_weight));
         parallax_text::for_each_term(lead, |t| add(t, 1.0));
         let mut key = String::new();
-        for e in entities(title).into_iter().chain(entities(lead)) {
-            key.clear();
-            key.push('@');
-            key.push_str(aliases::canonical(&e));
-            add(&key, config.entity_weight);
+        for text in [title, lead] {
+            for_each_entity(text, |e| {
+                key.clear();
+                key.push('@');
+                key.push_str(aliases::canonical(e));
+                add(&key, config.entity_weight);
+            });
         }
         let mut v: Vec<(String, f32)> = counts.into_iter().collect();
         // keys are distinct, so an unstable sort gives the same order
@@ -143,23 +145,34 @@ fn leading_words(text: &str, n: usize) -> &str {
 /// signal that two reports are about one event.
 pub fn entities(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for_each_entity(text, |e| out.push(e.to_string()));
+    out
+}
+
+/// Calls `f` with each of [`entities`], without allocating one string per name.
+pub fn for_each_entity(text: &str, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
     for sentence in parallax_text::split_sentences(text) {
         let s = &text[sentence.start..sentence.end];
-        for (i, raw) in s.split_whitespace().enumerate() {
+        for raw in s.split_whitespace().skip(1) {
             let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
             let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w);
-            if i == 0 || w.chars().count() < 3 {
+            let first_upper = w.chars().next().is_some_and(char::is_uppercase);
+            if !first_upper || w.chars().all(|c| !c.is_lowercase()) || w.chars().nth(2).is_none() {
                 continue;
             }
-            let mut chars = w.chars();
-            let first_upper = chars.next().is_some_and(char::is_uppercase);
-            let all_upper = w.chars().all(|c| !c.is_lowercase());
-            if first_upper && !all_upper && !parallax_text::is_stopword(&w.to_lowercase()) {
-                out.push(parallax_text::stem(&w.to_lowercase()));
+            lower.clear();
+            if w.is_ascii() {
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&w.to_lowercase());
+            }
+            if !parallax_text::is_stopword(&lower) {
+                parallax_text::with_stem(&lower, &mut f);
             }
         }
     }
-    out
 }
 
 /// Outlets are kept as hashes: a stream without outlet names falls back to one name per input,
