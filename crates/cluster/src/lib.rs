@@ -110,10 +110,8 @@ impl TermCounts {
                 add(&key, config.entity_weight);
             });
         }
-        let mut v: Vec<(String, f32)> = counts.into_iter().collect();
-        // keys are distinct, so an unstable sort gives the same order
-        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        TermCounts(v)
+        // Fx hashing has no random seed, so the order is the same on every run
+        TermCounts(counts.into_iter().collect())
     }
 }
 

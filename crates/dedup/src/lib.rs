@@ -53,12 +53,7 @@ impl Fingerprint {
     }
 }
 
-/// The splitmix64 finaliser: spreads any 64-bit hash over all bits (stable across runs).
-pub fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
-    z ^ (z >> 31)
-}
+pub use parallax_text::mix;
 
 pub fn fingerprint(text: &str, config: &DedupConfig) -> Fingerprint {
     // word hashes first, shingles as combinations of them: no string per word or shingle

@@ -125,10 +125,10 @@ fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title_key: Option<&
     // keys padded with spaces, so containment is checked at word boundaries
     let mut keys: Vec<String> = Vec::new();
     let mut exact: rustc_hash::FxHashSet<u64> = Default::default();
-    // hashes of every run of MIN_REPEAT_WORDS words seen so far: a paragraph can only be inside
-    // an earlier one if its first and last runs were seen, which spares most substring searches
-    // (a hash collision only costs one exact check)
-    let mut runs: rustc_hash::FxHashSet<u64> = Default::default();
+    // every run of MIN_REPEAT_WORDS words seen so far, as bits of a small Bloom filter: a
+    // paragraph can only be inside an earlier one if its first and last runs were seen, which
+    // spares most substring searches (a false positive only costs one exact check)
+    let mut runs = RunFilter::default();
     let mut word_hashes: Vec<u64> = Vec::new();
     let mut all_words: Vec<u64> = Vec::new();
     let mut key = String::new();
@@ -151,18 +151,45 @@ fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title_key: Option<&
         let run = |ws: &[u64]| ws.iter().fold(0u64, |h, w| h.rotate_left(7) ^ w);
         let whole = run(&word_hashes);
         if word_hashes.len() >= n {
-            let maybe_inside = runs.contains(&run(&word_hashes[..n])) && runs.contains(&run(&word_hashes[word_hashes.len() - n..]));
+            let maybe_inside = runs.contains(run(&word_hashes[..n])) && runs.contains(run(&word_hashes[word_hashes.len() - n..]));
             if (exact.contains(&whole) || maybe_inside) && (keys.contains(&key) || (maybe_inside && is_repeat(&key, &keys))) {
                 continue;
             }
         }
-        runs.extend(word_hashes.windows(n).map(run));
+        word_hashes.windows(n).for_each(|w| runs.insert(run(w)));
         exact.insert(whole);
         keys.push(key.clone());
         kept.push(p);
         all_words.extend_from_slice(&word_hashes);
     }
     (kept, all_words)
+}
+
+/// A set of run hashes that may answer "seen" wrongly, never "not seen" wrongly: one bit per
+/// hash in 64 Kib, which an article's few thousand runs leave mostly clear.
+struct RunFilter(Vec<u64>);
+
+impl Default for RunFilter {
+    fn default() -> Self {
+        RunFilter(vec![0; 1024])
+    }
+}
+
+impl RunFilter {
+    fn slot(h: u64) -> (usize, u64) {
+        let bit = (parallax_text::mix(h) >> 48) as usize;
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    fn insert(&mut self, h: u64) {
+        let (word, mask) = Self::slot(h);
+        self.0[word] |= mask;
+    }
+
+    fn contains(&self, h: u64) -> bool {
+        let (word, mask) = Self::slot(h);
+        self.0[word] & mask != 0
+    }
 }
 
 /// `key` and `earlier` are space-padded word keys.

@@ -115,6 +115,13 @@ pub fn word_hash(word: &str) -> u64 {
     h
 }
 
+/// The splitmix64 finaliser: spreads any 64-bit hash over all bits (stable across runs).
+pub fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+    z ^ (z >> 31)
+}
+
 /// Content terms for similarity: words minus stop words, possessives dropped, hyphenated words
 /// split into parts, then stemmed (English Snowball; other languages are left unstemmed until
 /// their stemmers are wired in).
