@@ -86,6 +86,11 @@ type RawItem = Result<RawDocument, parallax_ingest::IngestError>;
 /// Documents per message between the reader, the preparing workers and placement.
 const PREPARE_CHUNK: usize = 32;
 
+/// Chunks per worker that may wait in each queue. Placement pauses now and then (a store
+/// checkpoint); a deeper queue lets the workers keep preparing meanwhile. Bounded, so memory
+/// stays at a few thousand documents in flight.
+const QUEUE_CHUNKS: usize = 16;
+
 /// Chunks numbered by the reader, received in any order, yielded in number order.
 fn in_order<T>(chunks: impl Iterator<Item = (usize, T)>) -> impl Iterator<Item = T> {
     let mut pending = std::collections::BTreeMap::new();
@@ -331,9 +336,9 @@ impl<S: Store> Engine<S> {
         let (dedup, cluster, embedder) = (&dedup, &cluster, embedder.as_deref());
         // Documents travel in chunks (one channel message per chunk, not per document) and come
         // back in input order: placement is sequential and must see articles as they arrived.
-        let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<RawItem>)>(workers * 2);
+        let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<RawItem>)>(workers * QUEUE_CHUNKS);
         let work_rx = std::sync::Mutex::new(work_rx);
-        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Prepared>)>(workers * 2);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Prepared>)>(workers * QUEUE_CHUNKS);
         // set when placement has stopped early (a store error): the threads feeding it wind down
         let abandoned = std::sync::atomic::AtomicBool::new(false);
         let abandoned = &abandoned;
