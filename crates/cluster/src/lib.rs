@@ -86,6 +86,24 @@ impl Default for ClusterConfig {
 pub struct TermCounts(pub Vec<(String, f32)>);
 
 impl TermCounts {
+    /// [`TermCounts::from_article`] of a body given as paragraphs: only the paragraphs that
+    /// hold the lede are joined.
+    pub fn from_paragraphs(title: &str, paragraphs: &[String], config: &ClusterConfig) -> TermCounts {
+        let mut lede = String::new();
+        let mut seen = 0;
+        for p in paragraphs {
+            if seen >= config.lead_words {
+                break;
+            }
+            if !lede.is_empty() {
+                lede.push_str("\n\n");
+            }
+            lede.push_str(p);
+            seen += p.split_whitespace().count();
+        }
+        TermCounts::from_article(title, &lede, config)
+    }
+
     pub fn from_article(title: &str, body: &str, config: &ClusterConfig) -> TermCounts {
         let lead = leading_words(body, config.lead_words);
         // a lede has a few hundred distinct terms at most: no regrowth on the way
@@ -726,6 +744,19 @@ mod tests {
         assert_eq!(day_number("1970-01-01"), Some(0.0));
         assert_eq!(day_number("2024-03-05T23:59:00Z"), Some(19787.0));
         assert_eq!(day_number("March"), None);
+    }
+
+    #[test]
+    fn paragraphs_count_as_their_joined_body() {
+        let config = ClusterConfig { lead_words: 6, ..ClusterConfig::default() };
+        let paragraphs = ["Mayor Ilse Brandt spoke.".to_string(), "The Port Vell bridge reopened today.".into(), "Tolls stay.".into()];
+        let joined = TermCounts::from_article("Bridge", &paragraphs.join("\n\n"), &config);
+        let mut a = TermCounts::from_paragraphs("Bridge", &paragraphs, &config).0;
+        let mut b = joined.0;
+        a.sort_by(|x, y| x.0.cmp(&y.0));
+        b.sort_by(|x, y| x.0.cmp(&y.0));
+        assert_eq!(a, b);
+        assert!(!a.iter().any(|(t, _)| t == "toll"), "past the lede");
     }
 
     #[test]

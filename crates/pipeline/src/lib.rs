@@ -125,29 +125,11 @@ fn prepare(item: RawItem, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepa
         Ok((mut article, words)) => {
             article.id = article_id(&article);
             let fp = parallax_dedup::fingerprint_words(&words, dedup);
-            let counts = TermCounts::from_article(article.title.as_deref().unwrap_or(""), &lead_text(&article.paragraphs, cluster.lead_words), cluster);
+            let counts = TermCounts::from_paragraphs(article.title.as_deref().unwrap_or(""), &article.paragraphs, cluster);
             Prepared::Ready { input: doc.input, article, fp, counts, embedding: None }
         }
         Err(e) => Prepared::Failed { input: doc.input, error: e.to_string() },
     }
-}
-
-/// The first paragraphs of a body, enough to hold its first `words` words: all that term
-/// counting reads, without joining the whole body.
-fn lead_text(paragraphs: &[String], words: usize) -> String {
-    let mut out = String::new();
-    let mut seen = 0;
-    for p in paragraphs {
-        if seen >= words {
-            break;
-        }
-        if !out.is_empty() {
-            out.push_str("\n\n");
-        }
-        out.push_str(p);
-        seen += p.split_whitespace().count();
-    }
-    out
 }
 
 /// Adds the lede embedding to every prepared article of a chunk, in one batch through the model.

@@ -66,28 +66,31 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
         if c.is_alphanumeric() {
             cur.extend(c.to_lowercase());
         } else if !cur.is_empty() {
-            let next = text[i..].chars().next().filter(|n| n.is_alphanumeric());
-            let joins = match (c, prev, next) {
-                // 2,000 and 3.5 are one number
-                (',' | '.', Some(p), Some(n)) => p.is_ascii_digit() && n.is_ascii_digit(),
-                ('\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}', Some(p), Some(n)) => p.is_alphabetic() && n.is_alphabetic(),
-                _ => false,
-            };
-            if joins {
-                match c {
-                    '-' | '\u{2010}' | '\u{2011}' => cur.push('-'),
-                    '\'' | '\u{2019}' => cur.push('\''),
-                    _ => {} // digit separators are dropped so 2,000 == 2000
+            match joining(c, prev, text[i..].chars().next()) {
+                Some(kept) => cur.push_str(kept),
+                None => {
+                    f(&cur);
+                    cur.clear();
                 }
-            } else {
-                f(&cur);
-                cur.clear();
             }
         }
         prev = Some(c);
     }
     if !cur.is_empty() {
         f(&cur);
+    }
+}
+
+/// What punctuation `c` between `prev` and `next` adds to the word it is inside ("-", "'", or
+/// nothing for a digit separator), or `None` when it ends the word.
+fn joining(c: char, prev: Option<char>, next: Option<char>) -> Option<&'static str> {
+    let (p, n) = (prev?, next.filter(|n| n.is_alphanumeric())?);
+    match c {
+        // 2,000 and 3.5 are one number; the separator is dropped so 2,000 == 2000
+        ',' | '.' if p.is_ascii_digit() && n.is_ascii_digit() => Some(""),
+        '-' | '\u{2010}' | '\u{2011}' if p.is_alphabetic() && n.is_alphabetic() => Some("-"),
+        '\'' | '\u{2019}' if p.is_alphabetic() && n.is_alphabetic() => Some("'"),
+        _ => None,
     }
 }
 
@@ -133,12 +136,6 @@ pub fn terms(text: &str) -> Vec<String> {
 
 /// Calls `f` with each of [`terms`], without allocating one string per term.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    // One per-thread memo answers both "stop word?" (None) and "stem?" for a word: a lookup per
-    // word instead of two, on the path every article's lede takes.
-    thread_local! {
-        static TERMS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>> = Default::default();
-    }
-    const MEMO_WORDS: usize = 200_000;
     for_each_word(text, |w| {
         let w = w.strip_suffix("'s").unwrap_or(w);
         for part in w.split('-') {
@@ -150,33 +147,9 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
                 f(part);
                 continue;
             }
-            // `f` may itself look up terms: the memo is only read while it runs, and a nested
-            // call that cannot write to it works without it
-            let known = TERMS.with(|cell| {
-                let Ok(memo) = cell.try_borrow() else { return false };
-                match memo.get(part) {
-                    Some(term) => {
-                        if let Some(t) = term {
-                            f(t);
-                        }
-                        true
-                    }
-                    None => false,
-                }
-            });
-            if known {
-                continue;
-            }
-            let term = (!is_stopword(part)).then(|| stem(part));
-            if let Some(t) = &term {
-                f(t);
-            }
-            TERMS.with(|cell| {
-                if let Ok(mut memo) = cell.try_borrow_mut() {
-                    if memo.len() >= MEMO_WORDS {
-                        memo.clear();
-                    }
-                    memo.insert(part.into(), term.map(String::into_boxed_str));
+            with_known_word(part, |stem, stop| {
+                if !stop {
+                    f(stem)
                 }
             });
         }
@@ -192,31 +165,41 @@ pub fn stem(word: &str) -> String {
 
 /// Calls `f` with the stem of `word` (see [`stem`]).
 pub fn with_stem<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
-    static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
     if word.bytes().any(|c| c.is_ascii_digit()) {
         return f(word);
     }
-    // News vocabulary repeats: a per-thread memo answers most words without running Snowball,
-    // which was a tenth of ingest. Bounded, so a hostile stream of unique words cannot grow it.
+    with_known_word(word, |stem, _| f(stem))
+}
+
+/// Calls `f` with the stem of a lowercased word and whether it is a stop word.
+///
+/// News vocabulary repeats: a per-thread memo answers most words without running Snowball,
+/// which was a tenth of ingest, and answers both questions in one lookup. Bounded, so a hostile
+/// stream of unique words cannot grow it.
+fn with_known_word<R>(word: &str, f: impl FnOnce(&str, bool) -> R) -> R {
+    static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
+    /// word -> (stem, stop word?)
+    type Memo = rustc_hash::FxHashMap<Box<str>, (Box<str>, bool)>;
     thread_local! {
-        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Box<str>>> = Default::default();
+        static MEMO: std::cell::RefCell<Memo> = Default::default();
     }
     const MEMO_WORDS: usize = 200_000;
     // `f` may itself stem (a callback of `for_each_term` that looks up an alias): the memo is
     // only read while `f` runs, and a nested call that cannot write to it stems without it.
     MEMO.with(|cell| {
         if let Ok(memo) = cell.try_borrow() {
-            if let Some(s) = memo.get(word) {
-                return f(s);
+            if let Some((stem, stop)) = memo.get(word) {
+                return f(stem, *stop);
             }
         }
-        let s: Box<str> = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)).stem(word).into();
-        let r = f(&s);
+        let stem: Box<str> = STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)).stem(word).into();
+        let stop = is_stopword(word);
+        let r = f(&stem, stop);
         if let Ok(mut memo) = cell.try_borrow_mut() {
             if memo.len() >= MEMO_WORDS {
                 memo.clear();
             }
-            memo.insert(word.into(), s);
+            memo.insert(word.into(), (stem, stop));
         }
         r
     })
@@ -300,6 +283,22 @@ mod tests {
         ]);
     }
 
+    /// `count` texts of up to `max_pieces` pieces each, drawn by a fixed xorshift sequence: inputs
+    /// for the oracle tests of the fast scanners.
+    pub(crate) fn random_texts(pieces: &[&str], max_pieces: u64, count: usize, mut seed: u64) -> impl Iterator<Item = String> {
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let pieces: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
+        (0..count).map(move |_| {
+            let len = next() % max_pieces;
+            (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize].as_str()).collect()
+        })
+    }
+
     /// The plain character-at-a-time tokeniser, as the oracle for the fast one.
     fn reference_words(text: &str) -> Vec<String> {
         let mut out = Vec::new();
@@ -310,17 +309,9 @@ mod tests {
             if c.is_alphanumeric() {
                 cur.extend(c.to_lowercase());
             } else if !cur.is_empty() {
-                let next = chars.peek().copied().filter(|n| n.is_alphanumeric());
-                let joins = match (c, prev, next) {
-                    (',' | '.', Some(p), Some(n)) => p.is_ascii_digit() && n.is_ascii_digit(),
-                    ('\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}', Some(p), Some(n)) => p.is_alphabetic() && n.is_alphabetic(),
-                    _ => false,
-                };
-                match (joins, c) {
-                    (true, '-' | '\u{2010}' | '\u{2011}') => cur.push('-'),
-                    (true, '\'' | '\u{2019}') => cur.push('\''),
-                    (true, _) => {}
-                    (false, _) => out.push(std::mem::take(&mut cur)),
+                match joining(c, prev, chars.peek().copied()) {
+                    Some(kept) => cur.push_str(kept),
+                    None => out.push(std::mem::take(&mut cur)),
                 }
             }
             prev = Some(c);
@@ -334,19 +325,7 @@ mod tests {
     #[test]
     fn fast_tokeniser_matches_the_plain_one() {
         let pieces = ["a", "Z", "7", "0", " ", "  ", ",", ".", "'", "-", "\u{2019}", "\u{2010}", "é", "É", "ß", "İ", "д", "Ж", "日", "\n", "\t", ";", "\"", "\u{a0}", "(", "2,000", "U.S.", "don't", "Kyiv's", "x-ray", "3.5"];
-        let mut seed = 0x2545f4914f6cdd1du64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 12) as usize;
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
+        for text in random_texts(&pieces, 12, 20_000, 0x2545f4914f6cdd1d) {
             assert_eq!(words(&text), reference_words(&text), "{text:?}");
         }
     }

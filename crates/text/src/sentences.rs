@@ -96,21 +96,15 @@ fn is_boundary(text: &str, at: usize, term: char, after: usize) -> bool {
     if first.is_lowercase() {
         return false;
     }
-    if lone_period {
-        let word = word_before(text, at);
-        let lower = word.to_lowercase();
-        let bare = lower.trim_end_matches('.');
-        if ABBREVIATIONS.contains(&bare) {
-            // "No. 5" and "Aug. 1" go on; a month abbreviation before a capital usually ends
-            // nothing either ("Jan. Smith" is rarer than "on Jan. The").
-            return false;
-        }
-        // A single capital is an initial: "John F. Kennedy".
-        if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
-            return false;
-        }
-    }
-    true
+    !(lone_period && abbreviation_or_initial(word_before(text, at)))
+}
+
+/// Whether the word before a period makes it no sentence end: an abbreviation ("No. 5" and
+/// "Aug. 1" go on; a month abbreviation before a capital usually ends nothing either, "Jan.
+/// Smith" being rarer than "on Jan. The") or a single capital, an initial ("John F. Kennedy").
+fn abbreviation_or_initial(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.trim_end_matches('.')) || (word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()))
 }
 
 /// The run of letters and inner dots just before byte `at`.
@@ -205,21 +199,7 @@ mod tests {
         if first.is_lowercase() {
             return false;
         }
-        if term == '.' && after == at + 1 {
-            let word = ref_word_before(chars, at);
-            let lower = word.to_lowercase();
-            let bare = lower.trim_end_matches('.');
-            if ABBREVIATIONS.contains(&bare) {
-                // "No. 5" and "Aug. 1" go on; a month abbreviation before a capital usually ends
-                // nothing either ("Jan. Smith" is rarer than "on Jan. The").
-                return false;
-            }
-            // A single capital is an initial: "John F. Kennedy".
-            if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
-                return false;
-            }
-        }
-        true
+        !(term == '.' && after == at + 1 && abbreviation_or_initial(&ref_word_before(chars, at)))
     }
 
     /// The run of letters and inner dots just before position `at`.
@@ -235,18 +215,7 @@ mod tests {
     #[test]
     fn byte_splitter_matches_the_character_array_one() {
         let pieces = ["Mr", "Aug", "U.S", "he", "He", "it", "F", "é", "É", "д", "日", " ", "  ", "\n", ".", ". ", "!", "?", "...", "\u{2026}", "\u{3002}", "\"", "\u{201d}", ")", "'", "5", "approx", "No", "a"];
-        let mut seed = 0x9e3779b97f4a7c15u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for _ in 0..(seed % 14) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
+        for text in crate::tests::random_texts(&pieces, 14, 20_000, 0x9e3779b97f4a7c15) {
             assert_eq!(split_sentences(&text), reference_split(&text), "{text:?}");
         }
     }
