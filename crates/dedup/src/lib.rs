@@ -67,45 +67,100 @@ pub fn fingerprint(text: &str, config: &DedupConfig) -> Fingerprint {
 pub fn fingerprint_words(word_hashes: &[u64], config: &DedupConfig) -> Fingerprint {
     let n = config.shingle_words.max(1);
     let combine = |ws: &[u64]| ws.iter().fold(0x9e3779b97f4a7c15u64, |h, &w| mix(h ^ w));
-    let mut shingles: Vec<u64> = if word_hashes.len() < n {
-        if word_hashes.is_empty() { vec![] } else { vec![combine(word_hashes)] }
+    let mut signature = Signature::new(config.bands * config.rows);
+    if word_hashes.len() < n {
+        if !word_hashes.is_empty() {
+            signature.add(combine(word_hashes));
+        }
     } else {
-        word_hashes.windows(n).map(combine).collect()
-    };
-    shingles.sort_unstable();
-    shingles.dedup();
-    Fingerprint { minhash: minhash(&shingles, config.bands * config.rows), shingle_count: shingles.len() as u32 }
+        let mut seen = ShingleSet::with_capacity(word_hashes.len() + 1 - n);
+        for w in word_hashes.windows(n) {
+            let shingle = combine(w);
+            if seen.insert(shingle) {
+                signature.add(shingle);
+            }
+        }
+    }
+    signature.finish()
+}
+
+/// The distinct shingles of one text, counted without sorting them (a sort was a tenth of
+/// ingest): open addressing over a table at most half full.
+struct ShingleSet {
+    slots: Vec<u64>,
+    /// Whether the shingle 0, which marks an empty slot, was seen.
+    zero: bool,
+}
+
+impl ShingleSet {
+    fn with_capacity(n: usize) -> Self {
+        ShingleSet { slots: vec![0; (2 * n).next_power_of_two().max(16)], zero: false }
+    }
+
+    /// `true` when `shingle` is new.
+    fn insert(&mut self, shingle: u64) -> bool {
+        if shingle == 0 {
+            return !std::mem::replace(&mut self.zero, true);
+        }
+        let mask = self.slots.len() - 1;
+        // shingles are mixed hashes already: their low bits are uniform
+        let mut at = shingle as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => {
+                    self.slots[at] = shingle;
+                    return true;
+                }
+                s if s == shingle => return false,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
 }
 
 /// One-permutation MinHash: each shingle hash lands in one of `k` bins and each bin keeps its
 /// minimum, so the cost is one pass over the shingles instead of `k`. Empty bins borrow from the
 /// next non-empty bin (rotation densification), which keeps collision probability close to
 /// Jaccard for short texts.
-fn minhash(shingles: &[u64], k: usize) -> Vec<u32> {
-    let k = k.max(1);
-    let mut bins = vec![u32::MAX; k];
-    let mut filled_any = false;
-    for &s in shingles {
-        let h = mix(s);
+struct Signature {
+    bins: Vec<u32>,
+    shingles: u32,
+}
+
+impl Signature {
+    fn new(k: usize) -> Self {
+        Signature { bins: vec![u32::MAX; k.max(1)], shingles: 0 }
+    }
+
+    /// Adds one distinct shingle.
+    fn add(&mut self, shingle: u64) {
+        let k = self.bins.len();
+        let h = mix(shingle);
         let bin = ((h >> 32) as usize * k) >> 32;
-        bins[bin] = bins[bin].min(h as u32);
-        filled_any = true;
+        self.bins[bin] = self.bins[bin].min(h as u32);
+        self.shingles += 1;
     }
-    if !filled_any {
-        return bins;
+
+    fn finish(self) -> Fingerprint {
+        let Signature { bins, shingles } = self;
+        let k = bins.len();
+        let filled: Vec<usize> = (0..k).filter(|&i| bins[i] != u32::MAX).collect();
+        if filled.is_empty() {
+            return Fingerprint { minhash: bins, shingle_count: shingles };
+        }
+        let minhash = (0..k)
+            .map(|i| {
+                if bins[i] != u32::MAX {
+                    return bins[i];
+                }
+                // next filled bin to the right, wrapping; the offset makes borrowed values differ
+                let j = filled.iter().copied().find(|&j| j > i).unwrap_or(filled[0]);
+                let distance = (j + k - i) % k;
+                bins[j] ^ (mix(distance as u64) as u32)
+            })
+            .collect();
+        Fingerprint { minhash, shingle_count: shingles }
     }
-    let filled: Vec<usize> = (0..k).filter(|&i| bins[i] != u32::MAX).collect();
-    (0..k)
-        .map(|i| {
-            if bins[i] != u32::MAX {
-                return bins[i];
-            }
-            // next filled bin to the right, wrapping; the offset makes borrowed values differ
-            let j = filled.iter().copied().find(|&j| j > i).unwrap_or(filled[0]);
-            let distance = (j + k - i) % k;
-            bins[j] ^ (mix(distance as u64) as u32)
-        })
-        .collect()
 }
 
 /// How alike two texts are, estimated from their fingerprints.
@@ -243,6 +298,37 @@ impl DupIndex {
 
 #[cfg(test)]
 mod tests {
+    /// The sketch as first written (sorted distinct shingles, then one MinHash pass): stored
+    /// sketches were made this way, so a new one must equal it.
+    fn sketched_by_sorting(word_hashes: &[u64], config: &DedupConfig) -> Fingerprint {
+        let n = config.shingle_words;
+        let combine = |ws: &[u64]| ws.iter().fold(0x9e3779b97f4a7c15u64, |h, &w| mix(h ^ w));
+        let mut shingles: Vec<u64> = if word_hashes.len() < n { vec![combine(word_hashes)] } else { word_hashes.windows(n).map(combine).collect() };
+        shingles.sort_unstable();
+        shingles.dedup();
+        let mut signature = Signature::new(config.bands * config.rows);
+        shingles.iter().for_each(|&s| signature.add(s));
+        signature.finish()
+    }
+
+    #[test]
+    fn sketches_equal_the_sorted_construction() {
+        let config = DedupConfig::default();
+        let mut state = 7u64;
+        for len in [1, 4, 5, 6, 40, 300, 2000] {
+            // few distinct words, so shingles repeat
+            let words: Vec<u64> = (0..len)
+                .map(|_| {
+                    state = mix(state);
+                    parallax_text::word_hash(["the", "ferry", "stopped", "in", "port", "vell"][(state % 6) as usize])
+                })
+                .collect();
+            let fp = fingerprint_words(&words, &config);
+            assert_eq!(fp, sketched_by_sorting(&words, &config), "{len} words");
+            assert!(fp.shingle_count as usize <= len);
+        }
+    }
+
     use super::*;
 
     const WIRE: &str = "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said. \

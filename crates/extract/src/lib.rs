@@ -100,12 +100,11 @@ fn finish(article: &mut Article, doc: &RawDocument) -> Vec<u64> {
     article.byline = article.byline.as_deref().map(parallax_text::squash_whitespace).filter(|t| !t.is_empty());
 
     let title_key = article.title.as_deref().map(parallax_text::fingerprint);
-    let paragraphs = std::mem::take(&mut article.paragraphs).into_iter().map(|p| parallax_text::squash_whitespace(&p)).filter(|p| !p.is_empty());
+    let paragraphs = std::mem::take(&mut article.paragraphs).into_iter().map(parallax_text::squashed).filter(|p| !p.is_empty());
     let (kept, words) = drop_repeats_of(paragraphs, title_key.as_deref());
     article.paragraphs = kept;
     if article.language.is_none() {
-        let sample = article.paragraphs.iter().take(8).cloned().collect::<Vec<_>>().join(" ");
-        article.language = parallax_text::detect_language(&sample);
+        article.language = parallax_text::detect_paragraphs_language(&article.paragraphs);
     }
     words
 }

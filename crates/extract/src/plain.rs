@@ -82,15 +82,18 @@ pub fn extract(body: &str) -> Article {
 /// Clean article text (JSONL `text`): paragraphs are blank-line separated, or one per line when
 /// the text has no blank lines. Nothing is judged chrome.
 pub fn clean_text(body: &str) -> Article {
-    let body = parallax_text::truncate_at_char(body, rules::MAX_TEXT_BYTES).replace("\r\n", "\n");
+    let body = parallax_text::truncate_at_char(body, rules::MAX_TEXT_BYTES);
+    // (most JSONL text has neither carriage returns nor line breaks inside paragraphs: no copies
+    // for them)
+    let body: std::borrow::Cow<str> = if body.contains('\r') { body.replace("\r\n", "\n").into() } else { body.into() };
+    let one_line = |p: &str| if p.contains('\n') { p.replace('\n', " ") } else { p.to_string() };
     let paragraphs: Vec<String> = if body.contains("\n\n") {
-        body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(|p| p.replace('\n', " ")).collect()
+        body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(one_line).collect()
     } else {
         body.lines().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
     };
     Article { paragraphs, ..Default::default() }
 }
-
 
 /// A title is a short line that does not end like a sentence, near the top; a line printed
 /// twice there (heading and share title) is the surest sign.

@@ -30,8 +30,8 @@ pub struct StoredArticle {
     pub story_id: String,
     /// The dedup stage's sketch of the text (its MinHash signature and size), as bytes.
     pub sketch: Vec<u8>,
-    /// Cluster term counts.
-    pub terms: Vec<(String, f32)>,
+    /// Cluster term counts, by term key (`parallax_text::term_key`).
+    pub terms: Vec<(u64, f32)>,
     /// Day number of `published`, for the story time window.
     pub day: Option<f64>,
     /// Sentence embedding of the lede, when a model was used.

@@ -100,12 +100,11 @@ impl SqliteStore {
 
 /// Term counts as bytes: per term its length (u16), its UTF-8 bytes and its count (f32), little
 /// endian. A tenth of the time of JSON to read back, which every engine start does.
-fn encode_terms(terms: &[(String, f32)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(terms.iter().map(|(t, _)| t.len() + 6).sum());
-    for (t, c) in terms {
-        let t = parallax_text::truncate_at_char(t, u16::MAX as usize);
-        out.extend_from_slice(&(t.len() as u16).to_le_bytes());
-        out.extend_from_slice(t.as_bytes());
+fn encode_terms(terms: &[(u64, f32)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(TERMS_MAGIC.len() + terms.len() * 12);
+    out.extend_from_slice(TERMS_MAGIC);
+    for (key, c) in terms {
+        out.extend_from_slice(&key.to_le_bytes());
         out.extend_from_slice(&c.to_le_bytes());
     }
     out
@@ -119,19 +118,31 @@ fn decode_floats(b: &[u8]) -> Vec<f32> {
     b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 }
 
-/// Reads [`encode_terms`], or the JSON text that stores written before it hold.
-fn decode_terms(value: rusqlite::types::ValueRef<'_>) -> Result<Vec<(String, f32)>, String> {
+/// Opens term counts keyed by term key. Older stores hold (length, term, count) records, or JSON
+/// text before those, and no term there is empty, so these bytes never begin one.
+const TERMS_MAGIC: &[u8] = b"\0\0k1";
+
+/// Reads [`encode_terms`], or the term strings that older stores hold (keyed on the way in).
+fn decode_terms(value: rusqlite::types::ValueRef<'_>) -> Result<Vec<(u64, f32)>, String> {
     use rusqlite::types::ValueRef;
+    let keyed = |terms: Vec<(String, f32)>| terms.into_iter().map(|(t, c)| (parallax_text::term_key(&t), c)).collect();
     match value {
-        ValueRef::Text(json) => serde_json::from_slice(json).map_err(|e| e.to_string()),
+        ValueRef::Text(json) => serde_json::from_slice(json).map(keyed).map_err(|e| e.to_string()),
         ValueRef::Blob(bytes) => {
+            if let Some(pairs) = bytes.strip_prefix(TERMS_MAGIC) {
+                if pairs.len() % 12 != 0 {
+                    return Err("truncated terms".into());
+                }
+                let pairs = pairs.chunks_exact(12);
+                return Ok(pairs.map(|p| (u64::from_le_bytes(p[..8].try_into().expect("8 bytes")), f32::from_le_bytes(p[8..].try_into().expect("4 bytes")))).collect());
+            }
             let mut out = Vec::new();
             let mut at = 0;
             while at < bytes.len() {
                 let len = bytes.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize).ok_or("truncated terms")?;
                 let term = bytes.get(at + 2..at + 2 + len).and_then(|b| std::str::from_utf8(b).ok()).ok_or("bad term bytes")?;
                 let count = bytes.get(at + 2 + len..at + 6 + len).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok_or("truncated terms")?;
-                out.push((term.to_string(), count));
+                out.push((parallax_text::term_key(term), count));
                 at += 6 + len;
             }
             Ok(out)
@@ -271,7 +282,7 @@ mod tests {
             article: Article { id: id.into(), input: format!("{id}.txt"), paragraphs: vec!["One.".into(), "Two.".into()], ..Default::default() },
             story_id: story.into(),
             sketch: vec![1, 2, 3, 4, 5, 6, 7, 8],
-            terms: vec![("bridg".into(), 2.0)],
+            terms: vec![(parallax_text::term_key("bridg"), 2.0)],
             day: Some(19787.0),
             embedding: Some(vec![0.5, -0.25]),
         }
@@ -291,12 +302,30 @@ mod tests {
         assert_eq!(arts[0].paragraphs, vec!["One.", "Two."]);
         let mut idx = Vec::new();
         s.scan_index_records(0, &mut |_, r| idx.push(r)).unwrap();
-        assert_eq!(idx[0].terms, vec![("bridg".to_string(), 2.0)]);
+        assert_eq!(idx[0].terms, vec![(parallax_text::term_key("bridg"), 2.0)]);
         assert_eq!(idx[0].sketch.len(), 8);
         assert_eq!(idx[0].embedding, Some(vec![0.5, -0.25]));
         assert_eq!(s.story("s1").unwrap().unwrap().article_ids, vec!["a"]);
         assert_eq!(s.placement("a").unwrap(), Some(Placement { story_id: "s1".into(), duplicate_of: None, published: None }));
         assert_eq!(s.placement("zz").unwrap(), None);
+    }
+
+    #[test]
+    fn terms_round_trip_and_older_stores_term_strings_read_as_keys() {
+        use rusqlite::types::ValueRef;
+        let key = parallax_text::term_key;
+        let mut records = Vec::new();
+        for (t, c) in [("bridg", 2.0f32), ("@\u{043a}\u{0438}\u{0435}\u{0432}", 1.5)] {
+            records.extend_from_slice(&(t.len() as u16).to_le_bytes());
+            records.extend_from_slice(t.as_bytes());
+            records.extend_from_slice(&c.to_le_bytes());
+        }
+        let expected = vec![(key("bridg"), 2.0), (key("@\u{043a}\u{0438}\u{0435}\u{0432}"), 1.5)];
+        assert_eq!(decode_terms(ValueRef::Blob(&records)).unwrap(), expected);
+        assert_eq!(decode_terms(ValueRef::Text("[[\"bridg\",2.0],[\"@\u{043a}\u{0438}\u{0435}\u{0432}\",1.5]]".as_bytes())).unwrap(), expected);
+        assert_eq!(decode_terms(ValueRef::Blob(&encode_terms(&expected))).unwrap(), expected);
+        assert!(decode_terms(ValueRef::Blob(&encode_terms(&expected)[..10])).is_err());
+        assert!(decode_terms(ValueRef::Blob(&[5, 0, b'a'])).is_err());
     }
 
     #[test]
@@ -351,13 +380,5 @@ mod tests {
         s.save_state("df", last, b"snapshot").unwrap();
         s.save_state("df", last, b"newer").unwrap();
         assert_eq!(s.load_state("df").unwrap(), Some((last, b"newer".to_vec())));
-    }
-
-    #[test]
-    fn terms_round_trip_as_bytes_and_old_json_still_reads() {
-        let terms = vec![("bridg".to_string(), 2.5), ("@port".to_string(), 1.5), ("\u{0431}\u{0435}\u{043b}".to_string(), 1.0)];
-        assert_eq!(decode_terms(rusqlite::types::ValueRef::Blob(&encode_terms(&terms))).unwrap(), terms);
-        assert_eq!(decode_terms(rusqlite::types::ValueRef::Text(br#"[["bridg",2.0]]"#)).unwrap(), vec![("bridg".to_string(), 2.0)]);
-        assert!(decode_terms(rusqlite::types::ValueRef::Blob(&[5, 0, b'a'])).is_err());
     }
 }

@@ -3,7 +3,7 @@
 //! the cost of trigram profiles (whatlang was a seventh of ingest). Everything the word count
 //! cannot settle (other scripts, close calls, short texts) goes to whatlang.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 /// Characters the language is judged on: a paragraph or two decide as well as the whole text,
@@ -31,7 +31,7 @@ const FUNCTION_WORDS: &[(&str, &str)] = &[
 fn table() -> &'static HashMap<&'static str, Vec<usize>> {
     static TABLE: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut t: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
             for w in words.split_whitespace() {
                 t.entry(w).or_default().push(i);
@@ -49,6 +49,23 @@ pub fn detect_language(text: &str) -> Option<String> {
         None => sample,
     };
     by_function_words(sample).map(str::to_string).or_else(|| by_trigrams(sample))
+}
+
+/// [`detect_language`] of a text given as paragraphs, without joining more of them than the
+/// sample needs.
+pub fn detect_paragraphs_language(paragraphs: &[String]) -> Option<String> {
+    let mut sample = String::new();
+    for p in paragraphs {
+        // SAMPLE_CHARS characters are at most four bytes each
+        if sample.len() >= SAMPLE_CHARS * 4 {
+            break;
+        }
+        if !sample.is_empty() {
+            sample.push(' ');
+        }
+        sample.push_str(p);
+    }
+    detect_language(&sample)
 }
 
 /// The language whose function words dominate the sample, when the lead is clear.
@@ -125,5 +142,18 @@ mod tests {
         assert_eq!(by_function_words("Президент России заявил в пятницу, что первая серийная партия уже произведена и передана в войска."), None);
         assert_eq!(by_function_words("The bridge reopened."), None);
         assert_eq!(detect_language("Президент России заявил в пятницу, что первая серийная партия уже произведена и передана в войска. Он также сообщил, что вопрос о поставках будет решён до конца года, и что специалисты обеих стран сейчас готовят позиции.").as_deref(), Some("ru"));
+    }
+
+    #[test]
+    fn paragraphs_are_sampled_from_the_start() {
+        let fr = "Le conseil municipal a annoncé lundi que le pont serait rouvert après les travaux et que les bus reviendraient sur la ligne avant la fin de la semaine.";
+        let en = "The council said on Monday that the bridge would reopen after repairs, and that buses were expected to return to the route by the end of the week.";
+        let short: Vec<String> = fr.split(' ').map(str::to_string).collect();
+        assert_eq!(detect_paragraphs_language(&short).as_deref(), Some("fr"));
+        // past the sample, English paragraphs do not count
+        let mut long = vec![fr.to_string(); 12];
+        long.extend(std::iter::repeat_n(en.to_string(), 40));
+        assert_eq!(detect_paragraphs_language(&long).as_deref(), Some("fr"));
+        assert_eq!(detect_paragraphs_language(&[]), None);
     }
 }

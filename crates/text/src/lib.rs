@@ -7,7 +7,7 @@ mod language;
 mod sentences;
 mod stopwords;
 
-pub use language::detect_language;
+pub use language::{detect_language, detect_paragraphs_language};
 pub use sentences::{split_sentences, SentenceSpan};
 pub use stopwords::is_stopword;
 
@@ -125,6 +125,14 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The key a clustering term is known by: stable across runs and platforms, because term
+/// counts and document frequencies are stored under it. A key is 8 bytes where a term string
+/// is an allocation. With 64 bits, the odds that any two of ten million terms share a key are
+/// about one in 400,000.
+pub fn term_key(term: &str) -> u64 {
+    mix(word_hash(term))
+}
+
 /// Content terms for similarity: words minus stop words, possessives dropped, hyphenated words
 /// split into parts, then stemmed (English Snowball; other languages are left unstemmed until
 /// their stemmers are wired in).
@@ -207,14 +215,7 @@ fn with_known_word<R>(word: &str, f: impl FnOnce(&str, bool) -> R) -> R {
 
 /// Collapses runs of whitespace (including non-breaking spaces) to one space and trims.
 pub fn squash_whitespace(text: &str) -> String {
-    // most paragraphs are already clean prose: one scan, one copy
-    let b = text.as_bytes();
-    let clean = b.first().is_some_and(|&c| c != b' ')
-        && b.last().is_some_and(|&c| c != b' ')
-        && !b.iter().any(|&c| (9..=13).contains(&c))
-        && !text.contains("  ")
-        && (text.is_ascii() || !text.chars().any(|c| !c.is_ascii() && is_space(c)));
-    if clean {
+    if is_squashed(text) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -225,6 +226,31 @@ pub fn squash_whitespace(text: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// [`squash_whitespace`] of an owned text, which is handed back as it is when it needs no change
+/// (most extracted paragraphs are clean prose).
+pub fn squashed(text: String) -> String {
+    if is_squashed(&text) {
+        text
+    } else {
+        squash_whitespace(&text)
+    }
+}
+
+/// Whether [`squash_whitespace`] would leave `text` as it is: one branch-free pass over the
+/// bytes (so it runs on vector lanes), and a look at the characters only when the text is not
+/// ASCII.
+fn is_squashed(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return false };
+    if first == b' ' || last == b' ' || (9..=13).contains(&last) {
+        return false;
+    }
+    let (dirty, wide) = b.iter().zip(&b[1..]).fold((false, false), |(dirty, wide), (&c, &next)| {
+        (dirty | (c.wrapping_sub(9) < 5) | ((c == b' ') & (next == b' ')), wide | (c >= 0x80))
+    });
+    !dirty && !(wide || last >= 0x80) || (!dirty && !text.chars().any(|c| !c.is_ascii() && is_space(c)))
 }
 
 /// Whitespace for [`squash_whitespace`]: Unicode's, plus the zero-width space pages use as one.
@@ -297,6 +323,16 @@ mod tests {
             let len = next() % max_pieces;
             (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize].as_str()).collect()
         })
+    }
+
+    #[test]
+    fn squashing_skips_only_texts_that_need_nothing() {
+        let pieces = ["a", "B", " ", "  ", "\n", "\t", ".", "\u{a0}", "\u{2009}", "\u{200b}", "\u{3000}", "\u{e9}", "\u{41f}", "\u{2014}", "\u{85}"];
+        for text in random_texts(&pieces, 12, 20_000, 0x5eed) {
+            let slow: Vec<&str> = text.split(is_space).filter(|p| !p.is_empty()).collect();
+            assert_eq!(squash_whitespace(&text), slow.join(" "), "{text:?}");
+            assert_eq!(squashed(text.clone()), slow.join(" "), "{text:?}");
+        }
     }
 
     /// The plain character-at-a-time tokeniser, as the oracle for the fast one.
@@ -375,5 +411,9 @@ mod tests {
         assert_eq!(squash_whitespace("a  b"), "a b");
         assert_eq!(squash_whitespace("a\tb\x0cc"), "a b c");
         assert_eq!(squash_whitespace("Clean line, kept."), "Clean line, kept.");
+        assert_eq!(squashed("Clean line, kept.".into()), "Clean line, kept.");
+        assert_eq!(squashed(" a\u{2009}\u{200b}b\u{3000}".into()), "a b");
+        assert_eq!(squashed("\u{41f}\u{443}\u{442}\u{438}\u{43d} \u{e9}t\u{e9}".into()), "\u{41f}\u{443}\u{442}\u{438}\u{43d} \u{e9}t\u{e9}");
+        assert_eq!(squashed(String::new()), "");
     }
 }
