@@ -157,7 +157,7 @@ fn run(cli: Cli) -> Result<()> {
             let mut engine = open_engine(&store)?;
             let summary = ingest(&mut engine, &inputs)?;
             let mut reports = Vec::new();
-            for story in engine.stories_of(&summary.article_ids) {
+            for story in engine.stories_of(&summary.article_ids)? {
                 reports.push(engine.report(&story)?);
             }
             write_output(output.as_ref(), |out| parallax_report::render(&reports, format, out))
@@ -167,10 +167,10 @@ fn run(cli: Cli) -> Result<()> {
             let mut engine = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
             if let Some(path) = &assignments {
+                let rows = s.inputs.iter().zip(&s.article_ids).map(|(input, id)| Ok((input, id, engine.placement(id)?.unwrap_or_default()))).collect::<Result<Vec<_>>>()?;
                 write_output(Some(path), |out| {
-                    for (input, id) in s.inputs.iter().zip(&s.article_ids) {
-                        let (story, dup) = engine.placement(id).unwrap_or(("", None));
-                        writeln!(out, "{input}\t{id}\t{story}\t{}", dup.unwrap_or(""))?;
+                    for (input, id, (story, dup)) in rows {
+                        writeln!(out, "{input}\t{id}\t{story}\t{}", dup.unwrap_or_default())?;
                     }
                     Ok(())
                 })?;

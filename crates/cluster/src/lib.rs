@@ -167,6 +167,9 @@ fn story_in_window(window: Option<f64>, s: &StoryState, day: Option<f64>) -> boo
 /// 1.7 billion documents.
 const DF_MAGIC: &[u8] = b"pxdf\x02\0\0\0";
 
+/// Opens a [`Clusterer::save_state`] blob; the version changes with its layout.
+const STATE_TAG: &[u8] = b"parallax.cluster/1";
+
 /// Articles between sweeps for stories past the time horizon.
 const SWEEP_EVERY: u64 = 4096;
 
@@ -326,6 +329,114 @@ impl Clusterer {
             self.df[id as usize] = df;
         }
         true
+    }
+
+    /// Writes everything the clusterer knows (frequencies, live stories, their index), so a
+    /// later run continues from it instead of replaying stored articles. Postings and recency
+    /// entries of forgotten stories are left out.
+    pub fn save_state(&self, e: &mut parallax_codec::Encoder) {
+        e.bytes(STATE_TAG).u32(self.docs).u32(self.next_serial).u64(self.clock).opt_f64(self.newest_day);
+        let mut keys = vec![0u64; self.vocab.len()];
+        for (&key, &id) in &self.vocab {
+            keys[id as usize] = key;
+        }
+        e.len(keys.len());
+        for (key, df) in keys.iter().zip(&self.df) {
+            e.u64(*key).u32(*df);
+        }
+        e.len(self.stories.len());
+        for slot in &self.stories {
+            let Some(s) = slot else {
+                e.u8(0);
+                continue;
+            };
+            e.u8(1).str(&s.id).u32(s.serial).f32(s.norm).opt_f64(s.first_day).opt_f64(s.last_day).u64(s.size as u64).f32(s.joined_sim).u64(s.touched);
+            // (a story's posted terms are the terms whose postings name it: rebuilt on load)
+            e.len(s.centroid.len());
+            s.centroid.iter().for_each(|&(t, w)| {
+                e.u32(t).f32(w);
+            });
+            e.len(s.embedding.len());
+            s.embedding.iter().for_each(|&x| {
+                e.f32(x);
+            });
+            e.len(s.outlets.len());
+            s.outlets.iter().for_each(|&o| {
+                e.u64(o);
+            });
+        }
+        e.len(self.free.len());
+        self.free.iter().for_each(|&slot| {
+            e.u32(slot as u32);
+        });
+        let live = |&(slot, serial): &Posting| self.stories[slot as usize].as_ref().is_some_and(|s| s.serial == serial);
+        for list in &self.index {
+            e.len(list.iter().filter(|p| live(p)).count());
+            list.iter().filter(|p| live(p)).for_each(|&(slot, serial)| {
+                e.u32(slot).u32(serial);
+            });
+        }
+        let current = |&(touched, slot): &(u64, usize)| self.stories[slot].as_ref().is_some_and(|s| s.touched == touched);
+        e.len(self.recency.iter().filter(|r| current(r)).count());
+        self.recency.iter().filter(|r| current(r)).for_each(|&(touched, slot)| {
+            e.u64(touched).u32(slot as u32);
+        });
+    }
+
+    /// A clusterer with `config` that continues from [`Clusterer::save_state`]; `None` when the
+    /// bytes are not such a state (another version, damage).
+    pub fn load_state(config: ClusterConfig, d: &mut parallax_codec::Decoder) -> Option<Clusterer> {
+        d.expect(STATE_TAG)?;
+        let mut c = Clusterer::new(config);
+        c.docs = d.u32()?;
+        c.next_serial = d.u32()?;
+        c.clock = d.u64()?;
+        c.newest_day = d.opt_f64()?;
+        let terms = d.len(12)?;
+        for id in 0..terms {
+            let (key, df) = (d.u64()?, d.u32()?);
+            if c.intern(key) as usize != id {
+                return None;
+            }
+            c.df[id] = df;
+        }
+        let slots = d.len(1)?;
+        for slot in 0..slots {
+            if d.u8()? == 0 {
+                c.stories.push(None);
+                continue;
+            }
+            let id = d.str()?.to_string();
+            let (serial, norm, first_day, last_day) = (d.u32()?, d.f32()?, d.opt_f64()?, d.opt_f64()?);
+            let (size, joined_sim, touched) = (usize::try_from(d.u64()?).ok()?, d.f32()?, d.u64()?);
+            let centroid = (0..d.len(8)?).map(|_| Some((d.u32()?, d.f32()?))).collect::<Option<Vec<_>>>()?;
+            let embedding = (0..d.len(4)?).map(|_| d.f32()).collect::<Option<Vec<_>>>()?;
+            let outlets = (0..d.len(8)?).map(|_| d.u64()).collect::<Option<Vec<_>>>()?;
+            if centroid.iter().any(|&(t, _)| t as usize >= terms) {
+                return None;
+            }
+            c.by_id.insert(id.clone(), slot);
+            c.stories.push(Some(StoryState { id, serial, centroid, norm, first_day, last_day, size, posted: Default::default(), embedding, joined_sim, outlets, touched }));
+            c.live += 1;
+        }
+        c.free = (0..d.len(4)?).map(|_| usize::try_from(d.u32()?).ok()).collect::<Option<Vec<_>>>()?;
+        if c.free.iter().any(|&slot| slot >= slots || c.stories[slot].is_some()) {
+            return None;
+        }
+        for t in 0..terms {
+            let postings = (0..d.len(8)?).map(|_| Some((d.u32()?, d.u32()?))).collect::<Option<Vec<Posting>>>()?;
+            for &(slot, serial) in &postings {
+                let story = c.stories.get_mut(slot as usize)?.as_mut().filter(|s| s.serial == serial)?;
+                story.posted.insert(t as u32);
+            }
+            c.index[t] = postings;
+        }
+        let recency = (0..d.len(12)?).map(|_| Some((d.u64()?, usize::try_from(d.u32()?).ok()?))).collect::<Option<std::collections::VecDeque<_>>>()?;
+        if recency.iter().any(|&(_, slot)| slot >= slots) {
+            return None;
+        }
+        c.recency = recency;
+        Some(c)
     }
 
     fn intern(&mut self, key: u64) -> u32 {
@@ -680,6 +791,54 @@ mod tests {
         // ...and the least recently joined was forgotten: the same event now starts a new story
         let again = add(&mut c, "Port Vell harbor bridge reopens", "Mayor Ilse Brandt reopened the harbor bridge in Port Vell.", None);
         assert!(again.created && again.story != bridge.story);
+    }
+
+    #[test]
+    fn a_saved_state_continues_like_the_clusterer_it_came_from() {
+        let config = ClusterConfig { live_stories: 6, ..ClusterConfig::default() };
+        let places = ["Port Vell", "Casterra", "Dunmore", "Ilsefjord", "Marrow Bay", "Kestrel Point", "Ashby"];
+        let events = ["bridge reopens after repairs", "wildfire forces evacuations", "flood closes schools", "ferry strike ends", "harbor fire destroys warehouse"];
+        let articles: Vec<(TermCounts, String, String)> = (0..80)
+            .map(|i: usize| {
+                let (place, event) = (places[(i * 7 + i / 9) % places.len()], events[(i * 3 + i / 11) % events.len()]);
+                let title = format!("{place}: {event}");
+                let body = format!("Officials in {place} said on Monday that the {event}, mayor Ilse Brandt told reporters. Report {i}.");
+                (TermCounts::from_article(&title, &body, &config), format!("2024-03-{:02}", 1 + i / 6), format!("Outlet {}", i % 4))
+            })
+            .collect();
+        let place = |c: &mut Clusterer, i: usize| {
+            let (counts, date, outlet) = &articles[i];
+            c.assign(&Features { day: day_number(date), outlet: Some(outlet), ..Features::new(counts) }, || format!("s{i}"))
+        };
+        let mut whole = Clusterer::new(config.clone());
+        let expected: Vec<Assignment> = (0..articles.len()).map(|i| place(&mut whole, i)).collect();
+        let mut first = Clusterer::new(config.clone());
+        (0..50).for_each(|i| {
+            place(&mut first, i);
+        });
+        let save = |c: &Clusterer| {
+            let mut e = parallax_codec::Encoder::new();
+            c.save_state(&mut e);
+            e.finish()
+        };
+        let load = |bytes: &[u8]| {
+            let mut d = parallax_codec::Decoder::new(bytes);
+            Clusterer::load_state(config.clone(), &mut d).filter(|_| d.is_done())
+        };
+        let saved = save(&first);
+        let mut resumed = load(&saved).expect("a saved state loads");
+        assert_eq!(save(&resumed), saved, "loading loses nothing");
+        assert!(resumed.stories.iter().flatten().zip(first.stories.iter().flatten()).all(|(a, b)| a.posted == b.posted));
+        assert_eq!(resumed.story_count(), first.story_count());
+        let stories_split = expected.iter().filter(|a| a.created).count();
+        assert!(stories_split > 6 && expected.iter().any(|a| !a.created), "the stream both starts and joins stories");
+        for (i, want) in expected.iter().enumerate().skip(50) {
+            assert_eq!(&place(&mut resumed, i), want, "article {i}");
+        }
+        // a damaged state is refused, never half-loaded
+        for cut in [0, 10, saved.len() / 2, saved.len() - 1] {
+            assert!(load(&saved[..cut]).is_none(), "cut at {cut}");
+        }
     }
 
     #[test]

@@ -182,6 +182,9 @@ pub fn overlap(a: &Fingerprint, b: &Fingerprint) -> Overlap {
     Overlap { jaccard, containment }
 }
 
+/// Opens a [`DupIndex::save_state`] blob; the version changes with its layout.
+const STATE_TAG: &[u8] = b"parallax.dedup/1";
+
 /// Entries met per band key in a lookup, newest first.
 const MAX_CHAIN: usize = 64;
 
@@ -251,6 +254,41 @@ impl DupIndex {
             let oldest = serial + 1 - self.capacity() as u64;
             self.heads.retain(|_, newest| *newest >= oldest);
         }
+    }
+
+    /// Writes the texts held, oldest first, so a later run can start from them instead of
+    /// re-reading stored articles (see [`DupIndex::load_state`]).
+    pub fn save_state(&self, e: &mut parallax_codec::Encoder) {
+        e.bytes(STATE_TAG);
+        let oldest = self.next_serial.saturating_sub(self.capacity() as u64);
+        let held: Vec<&Entry> = (oldest..self.next_serial).filter_map(|serial| self.entry(serial)).collect();
+        e.len(held.len());
+        for entry in held {
+            e.str(&entry.id).u32(entry.fp.shingle_count).len(entry.fp.minhash.len());
+            entry.fp.minhash.iter().for_each(|&h| {
+                e.u32(h);
+            });
+        }
+    }
+
+    /// An index with `config` holding the texts of a [`DupIndex::save_state`] blob (the latest
+    /// of them, if the capacity is now smaller); `None` when the bytes are not such a state or
+    /// were sketched with another signature length.
+    pub fn load_state(config: DedupConfig, d: &mut parallax_codec::Decoder) -> Option<DupIndex> {
+        d.expect(STATE_TAG)?;
+        let mut index = DupIndex::new(config);
+        let k = index.config.bands * index.config.rows;
+        for _ in 0..d.len(13)? {
+            let id = d.str()?.to_string();
+            let shingle_count = d.u32()?;
+            let minhash = (0..d.len(4)?).map(|_| d.u32()).collect::<Option<Vec<u32>>>()?;
+            if minhash.len() != k {
+                return None;
+            }
+            // inserted again in order: the band chains are rebuilt rather than stored
+            index.insert(id, Fingerprint { minhash, shingle_count });
+        }
+        Some(index)
     }
 
     fn band_keys(&self, fp: &Fingerprint) -> Vec<u64> {
@@ -411,5 +449,40 @@ The council said the work on the western span had been planned since last year a
         assert!(index.matches(&fingerprint(&repost, index.config())).is_empty(), "the wire text left the ring");
         let latest = "Story number 2 is about something else entirely: the council met on Tuesday to discuss the budget for the coming year and parking fees in the old town of Dunmore.";
         assert_eq!(index.matches(&fingerprint(latest, index.config()))[0].0, "other2");
+    }
+
+    #[test]
+    fn a_saved_index_matches_what_it_matched() {
+        let config = DedupConfig { capacity: 3, ..DedupConfig::default() };
+        let mut index = DupIndex::new(config.clone());
+        let texts: Vec<String> = (0..5).map(|i| format!("Report {i}: the council of Dunmore met on Tuesday to discuss the budget for the coming year, item {i}, and parking fees in the old town.")).collect();
+        for (i, t) in texts.iter().enumerate() {
+            index.insert(format!("t{i}"), fingerprint(t, &config));
+        }
+        index.insert("wire".into(), fingerprint(WIRE, &config));
+        let save = |index: &DupIndex| {
+            let mut e = parallax_codec::Encoder::new();
+            index.save_state(&mut e);
+            e.finish()
+        };
+        let load = |config: DedupConfig, bytes: &[u8]| {
+            let mut d = parallax_codec::Decoder::new(bytes);
+            DupIndex::load_state(config, &mut d).filter(|_| d.is_done())
+        };
+        let saved = save(&index);
+        let loaded = load(config.clone(), &saved).expect("a saved index loads");
+        assert_eq!(loaded.len(), 3);
+        assert_eq!(save(&loaded), saved);
+        let repost = fingerprint(&format!("{WIRE} Read more on our app."), &config);
+        assert_eq!(loaded.matches(&repost), index.matches(&repost));
+        assert_eq!(loaded.matches(&repost)[0].0, "wire");
+        for probe in &texts {
+            assert_eq!(loaded.matches(&fingerprint(probe, &config)), index.matches(&fingerprint(probe, &config)));
+        }
+        // a smaller capacity keeps the latest; another signature length is refused
+        let small = load(DedupConfig { capacity: 1, ..config.clone() }, &saved).unwrap();
+        assert_eq!(small.len(), 1);
+        assert!(load(DedupConfig { bands: 10, ..config.clone() }, &saved).is_none());
+        assert!(load(config, &saved[..saved.len() - 3]).is_none());
     }
 }

@@ -192,9 +192,29 @@ pub struct Engine<S: Store> {
     since_snapshot: usize,
 }
 
-/// Store keys of the document-frequency snapshot and the id filter (saved together).
+/// Store keys of the engine state (live stories and dedup entries), the document-frequency
+/// snapshot (the fallback when the state cannot be read) and the id filter, saved together.
+const ENGINE_STATE: &str = "engine.state";
 const DF_STATE: &str = "cluster.df";
 const IDS_STATE: &str = "engine.ids";
+/// Opens an engine state blob; the version changes with its layout.
+const ENGINE_STATE_TAG: &[u8] = b"parallax.engine/1";
+
+fn encode_engine_state(clusterer: &Clusterer, dups: &DupIndex) -> Vec<u8> {
+    let mut e = parallax_codec::Encoder::new();
+    e.bytes(ENGINE_STATE_TAG);
+    clusterer.save_state(&mut e);
+    dups.save_state(&mut e);
+    e.finish()
+}
+
+fn decode_engine_state(bytes: &[u8], config: &EngineConfig) -> Option<(Clusterer, DupIndex)> {
+    let mut d = parallax_codec::Decoder::new(bytes);
+    d.expect(ENGINE_STATE_TAG)?;
+    let clusterer = Clusterer::load_state(config.cluster.clone(), &mut d)?;
+    let dups = DupIndex::load_state(config.dedup.clone(), &mut d)?;
+    d.is_done().then_some((clusterer, dups))
+}
 /// A snapshot is also saved every this many stored articles, so a killed run does not leave a
 /// long tail to re-read.
 const SNAPSHOT_EVERY: usize = 100_000;
@@ -217,22 +237,33 @@ fn story_id(first_article: &str) -> String {
 }
 
 impl<S: Store> Engine<S> {
-    /// Opens the engine over a store, rebuilding the dedup and story indexes from it: document
-    /// frequencies from their last snapshot plus the articles stored since, and the live
-    /// stories and dedup entries from the latest articles only, so opening costs the same
+    /// Opens the engine over a store. The dedup and story indexes continue from the state the
+    /// last run saved, and only the articles stored after it are replayed. Without a usable
+    /// state (a store from an older version), they are rebuilt from the store: document
+    /// frequencies from their last snapshot plus the articles stored since, and the live stories
+    /// and dedup entries from the latest articles only. Either way, opening costs the same
     /// whether the store holds a thousand articles or a million.
     pub fn open(store: S, config: EngineConfig) -> Result<Self, EngineError> {
-        let mut dups = DupIndex::new(config.dedup.clone());
-        let mut clusterer = Clusterer::new(config.cluster.clone());
         let mut known = HashMap::new();
         let last = store.last_position()?;
-        let replay_after = (last - config.dedup.capacity.max(config.cluster.live_stories) as i64).max(0);
-        let mut df_position = 0;
-        if let Some((position, bytes)) = store.load_state(DF_STATE)? {
-            if position <= last && clusterer.load_df(&bytes) {
-                df_position = position;
+        let saved = store.load_state(ENGINE_STATE)?.filter(|(position, _)| *position <= last).and_then(|(position, bytes)| {
+            let (clusterer, dups) = decode_engine_state(&bytes, &config)?;
+            Some((position, clusterer, dups))
+        });
+        let (mut clusterer, mut dups, replay_after, df_position) = match saved {
+            Some((position, clusterer, dups)) => (clusterer, dups, position, position),
+            None => {
+                let mut clusterer = Clusterer::new(config.cluster.clone());
+                let replay_after = (last - config.dedup.capacity.max(config.cluster.live_stories) as i64).max(0);
+                let mut df_position = 0;
+                if let Some((position, bytes)) = store.load_state(DF_STATE)? {
+                    if position <= last && clusterer.load_df(&bytes) {
+                        df_position = position;
+                    }
+                }
+                (clusterer, DupIndex::new(config.dedup.clone()), replay_after, df_position)
             }
-        }
+        };
         // On a dated stream, stories last joined before this day would be forgotten at once:
         // their articles are not replayed into the clusterer.
         let horizon = match config.cluster.window_days {
@@ -280,8 +311,12 @@ impl<S: Store> Engine<S> {
     }
 
     /// Saves what lets the next [`Engine::open`] skip re-reading old articles.
+    ///
+    /// The saved state covers every article up to the store's last position, which holds while
+    /// this engine is the store's only writer (one ingest at a time per store).
     fn snapshot(&mut self) -> Result<(), EngineError> {
         let position = self.store.last_position()?;
+        self.store.save_state(ENGINE_STATE, position, &encode_engine_state(&self.clusterer, &self.dups))?;
         self.store.save_state(DF_STATE, position, &self.clusterer.df_snapshot())?;
         self.store.save_state(IDS_STATE, position, &self.stored_ids.to_bytes())?;
         self.since_snapshot = 0;
@@ -388,7 +423,7 @@ impl<S: Store> Engine<S> {
                 summary.inputs.push(input);
                 continue;
             }
-            let rec = self.place(&mut article, fp, counts, embedding, &mut new_stories, &mut repoint);
+            let rec = self.place(&mut article, fp, counts, embedding, &mut new_stories, &mut repoint)?;
             summary.stored += 1;
             summary.duplicates += usize::from(article.duplicate_of.is_some());
             let created = new_stories.last().is_some_and(|s| s.id == rec.story_id && s.article_ids.first() == Some(&article.id));
@@ -427,11 +462,17 @@ impl<S: Store> Engine<S> {
         embedding: Option<Vec<f32>>,
         new_stories: &mut Vec<Story>,
         repoint: &mut Vec<(String, Option<String>)>,
-    ) -> StoredArticle {
+    ) -> Result<StoredArticle, EngineError> {
         let day = article.published.as_deref().and_then(day_number);
         let outlet = article.outlet_or_host();
         let features = Features { counts: &counts, embedding: embedding.as_deref(), day, outlet: Some(&outlet) };
-        let origin = self.dups.matches(&fp).into_iter().map(|(id, _)| self.root(&id)).find(|o| self.known.contains_key(o));
+        let mut origin = None;
+        for (id, _) in self.dups.matches(&fp) {
+            if let Some(root) = self.root(&id)? {
+                origin = Some(root);
+                break;
+            }
+        }
         let story = match &origin {
             Some(o) => {
                 let story = self.known[o].story.clone();
@@ -461,37 +502,46 @@ impl<S: Store> Engine<S> {
             }
         };
         self.known.insert(article.id.clone(), Known { story: story.clone(), published: article.published.clone(), duplicate_of: article.duplicate_of.clone() });
-        StoredArticle { article: Article::default(), story_id: story, sketch: fp.to_bytes(), terms: counts.0, day, embedding }
+        Ok(StoredArticle { article: Article::default(), story_id: story, sketch: fp.to_bytes(), terms: counts.0, day, embedding })
     }
 
-    /// Follows `duplicate_of` to the article a copy ultimately copies.
-    fn root(&self, id: &str) -> String {
+    /// Follows `duplicate_of` to the article a copy ultimately copies, in memory or, for an
+    /// article from an earlier run, in the store; `None` when an article on the way is not
+    /// stored. What it meets is kept in memory.
+    fn root(&mut self, id: &str) -> Result<Option<String>, EngineError> {
         let mut cur = id.to_string();
         for _ in 0..16 {
-            match self.known.get(&cur).and_then(|k| k.duplicate_of.clone()) {
+            let Some(known) = self.lookup(&cur)? else { return Ok(None) };
+            match known.duplicate_of.clone() {
                 Some(next) => cur = next,
                 None => break,
             }
         }
-        cur
+        Ok(Some(cur))
     }
 
     /// The story and origin (`duplicate_of`) of a stored article.
-    pub fn placement(&self, article_id: &str) -> Option<(&str, Option<&str>)> {
-        self.known.get(article_id).map(|k| (k.story.as_str(), k.duplicate_of.as_deref()))
+    pub fn placement(&self, article_id: &str) -> Result<Option<(String, Option<String>)>, EngineError> {
+        Ok(match self.known.get(article_id) {
+            Some(k) => Some((k.story.clone(), k.duplicate_of.clone())),
+            None => self.store.placement(article_id)?.map(|p| (p.story_id, p.duplicate_of)),
+        })
     }
 
     /// Distinct stories of the given articles, in order of first mention.
-    pub fn stories_of(&self, article_ids: &[String]) -> Vec<String> {
+    pub fn stories_of(&self, article_ids: &[String]) -> Result<Vec<String>, EngineError> {
         let mut out: Vec<String> = Vec::new();
         for id in article_ids {
-            if let Some(k) = self.known.get(id) {
-                if !out.contains(&k.story) {
-                    out.push(k.story.clone());
-                }
+            // articles from before this run are in memory only when recent
+            let story = match self.known.get(id) {
+                Some(k) => Some(k.story.clone()),
+                None => self.store.placement(id)?.map(|p| p.story_id),
+            };
+            if let Some(story) = story.filter(|s| !out.contains(s)) {
+                out.push(story);
             }
         }
-        out
+        Ok(out)
     }
 
     /// A story with its articles and claims.
@@ -555,7 +605,7 @@ mod tests {
         let again = e.ingest(vec![doc("w2", "Wire", "2024-03-04", WIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap();
         assert_eq!((again.stored, again.unchanged), (0, 1));
         assert_eq!(again.article_ids[0], s.article_ids[0]);
-        let stories = e.stories_of(&s.article_ids);
+        let stories = e.stories_of(&s.article_ids).unwrap();
         assert_eq!(stories.len(), 1);
         let r = e.report(&stories[0]).unwrap();
         assert_eq!(r.articles[1].duplicate_of.as_deref(), Some(r.articles[0].id.as_str()));
@@ -567,7 +617,7 @@ mod tests {
     fn an_earlier_copy_becomes_the_origin() {
         let mut e = Engine::open(SqliteStore::in_memory().unwrap(), EngineConfig::new()).unwrap();
         let s = e.ingest(vec![doc("late", "Late", "2024-03-06", WIRE), doc("early", "Early", "2024-03-04", WIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap();
-        let r = e.report(&e.stories_of(&s.article_ids)[0]).unwrap();
+        let r = e.report(&e.stories_of(&s.article_ids).unwrap()[0]).unwrap();
         let late = r.articles.iter().find(|a| a.input == "late").unwrap();
         let early = r.articles.iter().find(|a| a.input == "early").unwrap();
         assert_eq!(late.duplicate_of.as_deref(), Some(early.id.as_str()));
@@ -586,7 +636,7 @@ mod tests {
         let mut e = Engine::open(SqliteStore::open(&path).unwrap(), EngineConfig::new()).unwrap();
         let s = e.ingest(vec![doc("r", "Repost", "2024-03-05", &format!("{WIRE}\n\nRead more on our app today."))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
         assert_eq!(s.duplicates, 1);
-        assert_eq!(e.stories_of(&s.article_ids), e.stories_of(&first.article_ids));
+        assert_eq!(e.stories_of(&s.article_ids).unwrap(), e.stories_of(&first.article_ids).unwrap());
     }
 
     #[test]
@@ -609,16 +659,53 @@ mod tests {
             e.ingest(docs.into_iter(), &mut |_: Event<'_>| {}).unwrap()
         };
         assert_eq!(first.stored, 5);
-        let mut e = Engine::open(SqliteStore::open(&path).unwrap(), config).unwrap();
-        // only the last two articles were replayed, but the frequencies cover all five
-        assert_eq!(e.known.len(), 2);
-        assert_eq!(e.clusterer.documents(), 5);
-        // an old article is still recognised, through the store
-        let again = e.ingest(vec![doc("again", "Port Vell", "2024-03-04", &body("Port Vell"))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
-        assert_eq!((again.stored, again.unchanged), (0, 1));
-        assert_eq!(e.stories_of(&again.article_ids), e.stories_of(&first.article_ids[..1]));
-        // a copy of a recent article links to it
-        let copy = e.ingest(vec![doc("copy", "Aggregator", "2024-03-05", &format!("{}\n\nRead more in our app.", body("Brightwater")))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
-        assert_eq!(copy.duplicates, 1);
+        // Opened from the saved state, nothing is replayed; from a damaged state (or a store an
+        // older version wrote), the last two articles are, and the frequencies cover all five.
+        for (state_usable, replayed) in [(true, 0), (false, 2)] {
+            let copy_path = dir.join(format!("p{replayed}.db"));
+            std::fs::copy(&path, &copy_path).unwrap();
+            let mut store = SqliteStore::open(&copy_path).unwrap();
+            if !state_usable {
+                let position = store.last_position().unwrap();
+                store.save_state(ENGINE_STATE, position, b"not a state").unwrap();
+            }
+            let mut e = Engine::open(store, config.clone()).unwrap();
+            assert_eq!(e.known.len(), replayed);
+            assert_eq!((e.dups.len(), e.clusterer.documents()), (2, 5));
+            // an old article is still recognised, through the store
+            let again = e.ingest(vec![doc("again", "Port Vell", "2024-03-04", &body("Port Vell"))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+            assert_eq!((again.stored, again.unchanged), (0, 1));
+            assert_eq!(e.stories_of(&again.article_ids).unwrap(), e.stories_of(&first.article_ids[..1]).unwrap());
+            // a copy of a recent article links to it
+            let text = format!("{}\n\nRead more in our app.", body("Brightwater"));
+            let copy = e.ingest(vec![doc("copy", "Aggregator", "2024-03-05", &text)].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+            assert_eq!(copy.duplicates, 1);
+            assert_eq!(e.placement(&copy.article_ids[0]).unwrap().unwrap().1, Some(first.article_ids[4].clone()));
+        }
+    }
+
+    #[test]
+    fn a_state_older_than_the_store_is_caught_up_from_the_articles_after_it() {
+        // what a run killed between its last batch and its final snapshot leaves behind
+        let dir = std::env::temp_dir().join(format!("parallax-engine-stale-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("p.db");
+        const FIRE: &str = "Firefighters in Casterra battled a wildfire that forced 300 residents to leave their homes overnight.\n\nThe fire started near the old quarry on Sunday, officials said, and crews expect to contain it by Wednesday.\n\nSchools in the valley stay closed until the smoke clears, the district announced.";
+        let stale = {
+            let mut e = Engine::open(SqliteStore::open(&path).unwrap(), EngineConfig::new()).unwrap();
+            e.ingest(vec![doc("w", "Wire", "2024-03-04", WIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+            e.store().load_state(ENGINE_STATE).unwrap().expect("a state is saved")
+        };
+        let fire = {
+            let mut e = Engine::open(SqliteStore::open(&path).unwrap(), EngineConfig::new()).unwrap();
+            e.ingest(vec![doc("f", "Valley News", "2024-03-04", FIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap()
+        };
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.save_state(ENGINE_STATE, stale.0, &stale.1).unwrap();
+        let mut e = Engine::open(store, EngineConfig::new()).unwrap();
+        assert_eq!((e.clusterer.documents(), e.dups.len(), e.known.len()), (2, 2, 1), "the fire report was replayed");
+        let repost = e.ingest(vec![doc("r", "Aggregator", "2024-03-05", &format!("{FIRE}\n\nRead more on our app today."))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        assert_eq!(repost.duplicates, 1);
+        assert_eq!(e.stories_of(&repost.article_ids).unwrap(), e.stories_of(&fire.article_ids).unwrap());
     }
 }
