@@ -40,6 +40,50 @@ CREATE TABLE IF NOT EXISTS stage_state (key TEXT PRIMARY KEY, position INTEGER N
 
 pub struct SqliteStore {
     conn: Connection,
+    /// Copies committed pages from the write-ahead log into the database file on a thread of
+    /// its own (file stores only).
+    checkpointer: Option<Checkpointer>,
+}
+
+/// A thread with its own connection that checkpoints the write-ahead log every few
+/// milliseconds. Left to the writer, every commit that grows the log past its limit stops to
+/// copy it back, and on a busy ingest that copy was a third of the writer's time; this way the
+/// writer only appends. The writer still checkpoints itself if the log grows far past what this
+/// thread keeps up with.
+struct Checkpointer {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    const EVERY: std::time::Duration = std::time::Duration::from_millis(20);
+
+    fn start(path: &Path) -> Option<Checkpointer> {
+        let conn = Connection::open(path).ok()?;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("parallax-checkpoint".into())
+            .spawn(move || {
+                while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::thread::park_timeout(Checkpointer::EVERY);
+                    // PASSIVE: copies what no reader still needs, never waits for the writer
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                }
+            })
+            .ok()?;
+        Some(Checkpointer { stop, thread: Some(thread) })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
+            let _ = thread.join();
+        }
+    }
 }
 
 impl SqliteStore {
@@ -50,7 +94,11 @@ impl SqliteStore {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Schema { path: shown.clone(), reason: format!("cannot create {}: {e}", dir.display()) })?;
         }
         let conn = Connection::open(path).map_err(|e| StoreError::Open { path: shown.clone(), source: e })?;
-        Self::init(conn, &shown)
+        let mut store = Self::init(conn, &shown)?;
+        // the writer checkpoints only when the log passes 64 MB (16384 pages of 4 KiB)
+        store.conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
+        store.checkpointer = Checkpointer::start(path);
+        Ok(store)
     }
 
     /// A throwaway store in memory (tests, one-shot runs).
@@ -94,7 +142,7 @@ impl SqliteStore {
                 });
             }
         }
-        Ok(SqliteStore { conn })
+        Ok(SqliteStore { conn, checkpointer: None })
     }
 }
 
