@@ -133,8 +133,9 @@ struct StoryState {
     last_day: Option<f64>,
     size: usize,
     /// Terms this story has a posting for: a term trimmed from the centroid and added again
-    /// must not be posted twice (a long-running story would pile up copies).
-    posted: rustc_hash::FxHashSet<u32>,
+    /// must not be posted twice (a long-running story would pile up copies). Sorted: merged
+    /// with an article's new terms in one pass, and rebuilt on load without hashing.
+    posted: Vec<u32>,
     /// Sum of the members' sentence embeddings (empty without a model).
     embedding: Vec<f32>,
     /// Sum of the similarities with which members joined.
@@ -369,11 +370,12 @@ impl Clusterer {
         self.free.iter().for_each(|&slot| {
             e.u32(slot as u32);
         });
+        // only live postings are kept, and a live posting's serial is its story's
         let live = |&(slot, serial): &Posting| self.stories[slot as usize].as_ref().is_some_and(|s| s.serial == serial);
         for list in &self.index {
             e.len(list.iter().filter(|p| live(p)).count());
-            list.iter().filter(|p| live(p)).for_each(|&(slot, serial)| {
-                e.u32(slot).u32(serial);
+            list.iter().filter(|p| live(p)).for_each(|&(slot, _)| {
+                e.u32(slot);
             });
         }
         let current = |&(touched, slot): &(u64, usize)| self.stories[slot].as_ref().is_some_and(|s| s.touched == touched);
@@ -424,10 +426,14 @@ impl Clusterer {
             return None;
         }
         for t in 0..terms {
-            let postings = (0..d.len(8)?).map(|_| Some((d.u32()?, d.u32()?))).collect::<Option<Vec<Posting>>>()?;
-            for &(slot, serial) in &postings {
-                let story = c.stories.get_mut(slot as usize)?.as_mut().filter(|s| s.serial == serial)?;
-                story.posted.insert(t as u32);
+            let n = d.len(4)?;
+            let mut postings = Vec::with_capacity(n);
+            for _ in 0..n {
+                let slot = d.u32()?;
+                let story = c.stories.get_mut(slot as usize)?.as_mut()?;
+                // terms come in increasing order: the list stays sorted
+                story.posted.push(t as u32);
+                postings.push((slot, story.serial));
             }
             c.index[t] = postings;
         }
@@ -689,6 +695,7 @@ impl Clusterer {
         // merge two lists sorted by term id
         let old = std::mem::take(&mut s.centroid);
         let mut merged = Vec::with_capacity(old.len() + v.len());
+        let mut fresh = Vec::new();
         let (mut i, mut j) = (0, 0);
         while i < old.len() || j < v.len() {
             let take_old = j == v.len() || (i < old.len() && old[i].0 < v[j].0);
@@ -700,11 +707,7 @@ impl Clusterer {
                 let (t, w) = v[j];
                 merged.push((t, w));
                 j += 1;
-                // Only a term new to the story adds a posting. Terms trimmed later stay in the
-                // index: they add a candidate, whose score comes from the centroid.
-                if s.posted.insert(t) {
-                    self.index[t as usize].push((slot as u32, s.serial));
-                }
+                fresh.push(t);
             } else {
                 merged.push((old[i].0, old[i].1 + v[j].1));
                 i += 1;
@@ -712,6 +715,26 @@ impl Clusterer {
             }
         }
         s.centroid = merged;
+        // Only a term new to the story adds a posting. Terms trimmed later stay in the index:
+        // they add a candidate, whose score comes from the centroid. (Both lists are sorted.)
+        if !fresh.is_empty() {
+            let old = std::mem::take(&mut s.posted);
+            let mut posted = Vec::with_capacity(old.len() + fresh.len());
+            let mut i = 0;
+            for t in fresh {
+                while i < old.len() && old[i] < t {
+                    posted.push(old[i]);
+                    i += 1;
+                }
+                if old.get(i) == Some(&t) {
+                    continue;
+                }
+                posted.push(t);
+                self.index[t as usize].push((slot as u32, s.serial));
+            }
+            posted.extend_from_slice(&old[i..]);
+            s.posted = posted;
+        }
         s.size += 1;
         s.touched = self.clock;
         self.recency.push_back((self.clock, slot));

@@ -14,6 +14,12 @@ impl Encoder {
         Encoder::default()
     }
 
+    /// An encoder with room for `bytes` (a state of tens of megabytes grown by doubling is
+    /// copied and faulted in several times over).
+    pub fn with_capacity(bytes: usize) -> Self {
+        Encoder(Vec::with_capacity(bytes))
+    }
+
     pub fn u8(&mut self, v: u8) -> &mut Self {
         self.0.push(v);
         self
@@ -46,9 +52,9 @@ impl Encoder {
         }
     }
 
-    /// A count of items that follow (see [`Decoder::len`]).
+    /// A count of items that follow (see [`Decoder::len`]); at most `u32::MAX`.
     pub fn len(&mut self, n: usize) -> &mut Self {
-        self.u64(n as u64)
+        self.u32(u32::try_from(n).expect("a count that fits 32 bits"))
     }
 
     /// Length-prefixed bytes.
@@ -64,6 +70,11 @@ impl Encoder {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Bytes written so far.
+    pub fn written(&self) -> usize {
+        self.0.len()
     }
 
     pub fn finish(self) -> Vec<u8> {
@@ -119,7 +130,7 @@ impl<'a> Decoder<'a> {
     /// A count of items of at least `min_bytes` each: `None` when the rest of the blob could
     /// not hold them, so a corrupted count never sizes an allocation.
     pub fn len(&mut self, min_bytes: usize) -> Option<usize> {
-        let n = usize::try_from(self.u64()?).ok()?;
+        let n = usize::try_from(self.u32()?).ok()?;
         (n.checked_mul(min_bytes.max(1))? <= self.bytes.len()).then_some(n)
     }
 
@@ -175,8 +186,8 @@ mod tests {
         }
         // a count larger than the blob could hold is refused before anything is allocated
         let mut e = Encoder::new();
-        e.len(usize::MAX / 2).u32(1);
+        e.len(u32::MAX as usize).u32(1);
         assert_eq!(Decoder::new(&e.finish()).len(4), None);
-        assert_eq!(Decoder::new(b"\x04\0\0\0\0\0\0\0tag2").expect(b"tag1"), None);
+        assert_eq!(Decoder::new(b"\x04\0\0\0tag2").expect(b"tag1"), None);
     }
 }

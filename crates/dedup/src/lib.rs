@@ -278,7 +278,10 @@ impl DupIndex {
         d.expect(STATE_TAG)?;
         let mut index = DupIndex::new(config);
         let k = index.config.bands * index.config.rows;
-        for _ in 0..d.len(13)? {
+        let n = d.len(13)?;
+        // each text adds a key per band: sized once rather than grown by rehashing
+        index.heads.reserve(n.min(index.capacity()) * index.config.bands);
+        for _ in 0..n {
             let id = d.str()?.to_string();
             let shingle_count = d.u32()?;
             let minhash = (0..d.len(4)?).map(|_| d.u32()).collect::<Option<Vec<u32>>>()?;

@@ -190,6 +190,8 @@ pub struct Engine<S: Store> {
     stored_ids: IdFilter,
     /// Articles stored since the last snapshot of the document frequencies.
     since_snapshot: usize,
+    /// Size of the engine state last loaded or saved: room for the next one.
+    state_bytes: usize,
 }
 
 /// Store keys of the engine state (live stories and dedup entries), the document-frequency
@@ -200,8 +202,8 @@ const IDS_STATE: &str = "engine.ids";
 /// Opens an engine state blob; the version changes with its layout.
 const ENGINE_STATE_TAG: &[u8] = b"parallax.engine/1";
 
-fn encode_engine_state(clusterer: &Clusterer, dups: &DupIndex) -> Vec<u8> {
-    let mut e = parallax_codec::Encoder::new();
+fn encode_engine_state(clusterer: &Clusterer, dups: &DupIndex, size_hint: usize) -> Vec<u8> {
+    let mut e = parallax_codec::Encoder::with_capacity(size_hint);
     e.bytes(ENGINE_STATE_TAG);
     clusterer.save_state(&mut e);
     dups.save_state(&mut e);
@@ -246,7 +248,9 @@ impl<S: Store> Engine<S> {
     pub fn open(store: S, config: EngineConfig) -> Result<Self, EngineError> {
         let mut known = HashMap::new();
         let last = store.last_position()?;
-        let saved = store.load_state(ENGINE_STATE)?.filter(|(position, _)| *position <= last).and_then(|(position, bytes)| {
+        let loaded = store.load_state(ENGINE_STATE)?;
+        let state_bytes = loaded.as_ref().map_or(0, |(_, bytes)| bytes.len());
+        let saved = loaded.filter(|(position, _)| *position <= last).and_then(|(position, bytes)| {
             let (clusterer, dups) = decode_engine_state(&bytes, &config)?;
             Some((position, clusterer, dups))
         });
@@ -307,7 +311,7 @@ impl<S: Store> Engine<S> {
             }
             known.insert(rec.article.id, Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
         })?;
-        Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, stored_ids, since_snapshot: 0 })
+        Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, stored_ids, since_snapshot: 0, state_bytes })
     }
 
     /// Saves what lets the next [`Engine::open`] skip re-reading old articles.
@@ -316,7 +320,10 @@ impl<S: Store> Engine<S> {
     /// this engine is the store's only writer (one ingest at a time per store).
     fn snapshot(&mut self) -> Result<(), EngineError> {
         let position = self.store.last_position()?;
-        self.store.save_state(ENGINE_STATE, position, &encode_engine_state(&self.clusterer, &self.dups))?;
+        let bytes = encode_engine_state(&self.clusterer, &self.dups, self.state_bytes + self.state_bytes / 4);
+        self.state_bytes = bytes.len();
+        self.store.save_state(ENGINE_STATE, position, &bytes)?;
+        drop(bytes);
         self.store.save_state(DF_STATE, position, &self.clusterer.df_snapshot())?;
         self.store.save_state(IDS_STATE, position, &self.stored_ids.to_bytes())?;
         self.since_snapshot = 0;
