@@ -99,9 +99,8 @@ fn finish(article: &mut Article, doc: &RawDocument) -> Vec<u64> {
     article.title = article.title.as_deref().map(parallax_text::squash_whitespace).filter(|t| !t.is_empty());
     article.byline = article.byline.as_deref().map(parallax_text::squash_whitespace).filter(|t| !t.is_empty());
 
-    let title_key = article.title.as_deref().map(parallax_text::fingerprint);
     let paragraphs = std::mem::take(&mut article.paragraphs).into_iter().map(parallax_text::squashed).filter(|p| !p.is_empty());
-    let (kept, words) = drop_repeats_of(paragraphs, title_key.as_deref());
+    let (kept, words) = drop_repeats_of(paragraphs, article.title.as_deref());
     article.paragraphs = kept;
     if article.language.is_none() {
         article.language = parallax_text::detect_paragraphs_language(&article.paragraphs);
@@ -116,50 +115,49 @@ pub fn drop_repeats(paragraphs: Vec<String>) -> Vec<String> {
     drop_repeats_of(paragraphs.into_iter(), None).0
 }
 
-/// [`drop_repeats`], also dropping paragraphs that only repeat the title (word key `title_key`).
-/// Also returns the [`parallax_text::word_hash`] of every word of the kept paragraphs, in order.
-fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title_key: Option<&str>) -> (Vec<String>, Vec<u64>) {
+/// [`drop_repeats`], also dropping paragraphs that only repeat the title. Also returns the
+/// [`parallax_text::word_hash`] of every word of the kept paragraphs, in order.
+///
+/// Paragraphs are compared as sequences of word hashes, not strings: the hashes are needed
+/// anyway (dedup shingles them), and a kept paragraph is then a range of them rather than a
+/// copy of its text.
+fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title: Option<&str>) -> (Vec<String>, Vec<u64>) {
     let n = rules::MIN_REPEAT_WORDS;
+    let words_of = |text: &str| {
+        let mut out = Vec::new();
+        parallax_text::for_each_word(text, |w| out.push(parallax_text::word_hash(w)));
+        out
+    };
+    let title = title.map(words_of);
     let mut kept: Vec<String> = Vec::new();
-    // keys padded with spaces, so containment is checked at word boundaries
-    let mut keys: Vec<String> = Vec::new();
+    // where each kept paragraph's words start in `all_words`
+    let mut starts: Vec<usize> = Vec::new();
+    let mut all_words: Vec<u64> = Vec::new();
     let mut exact: rustc_hash::FxHashSet<u64> = Default::default();
     // every run of MIN_REPEAT_WORDS words seen so far, as bits of a small Bloom filter: a
     // paragraph can only be inside an earlier one if its first and last runs were seen, which
-    // spares most substring searches (a false positive only costs one exact check)
+    // spares most searches (a false positive only costs one exact check)
     let mut runs = RunFilter::default();
-    let mut word_hashes: Vec<u64> = Vec::new();
-    let mut all_words: Vec<u64> = Vec::new();
-    let mut key = String::new();
+    let mut words: Vec<u64> = Vec::new();
     for p in paragraphs {
-        // the key is built padded, and its words are the key without the padding
-        key.clear();
-        key.push(' ');
-        word_hashes.clear();
-        parallax_text::for_each_word(&p, |w| {
-            key.push_str(w);
-            key.push(' ');
-            word_hashes.push(parallax_text::word_hash(w));
-        });
-        if key.len() == 1 {
-            key.push(' ');
-        }
-        if title_key == Some(&key[1..key.len() - 1]) {
+        words.clear();
+        parallax_text::for_each_word(&p, |w| words.push(parallax_text::word_hash(w)));
+        if title.as_deref() == Some(&words[..]) {
             continue;
         }
         let run = |ws: &[u64]| ws.iter().fold(0u64, |h, w| h.rotate_left(7) ^ w);
-        let whole = run(&word_hashes);
-        if word_hashes.len() >= n {
-            let maybe_inside = runs.contains(run(&word_hashes[..n])) && runs.contains(run(&word_hashes[word_hashes.len() - n..]));
-            if (exact.contains(&whole) || maybe_inside) && (keys.contains(&key) || (maybe_inside && is_repeat(&key, &keys))) {
+        let whole = run(&words);
+        if words.len() >= n {
+            let maybe_inside = runs.contains(run(&words[..n])) && runs.contains(run(&words[words.len() - n..]));
+            if (exact.contains(&whole) || maybe_inside) && is_repeat(&words, &all_words, &starts) {
                 continue;
             }
         }
-        word_hashes.windows(n).for_each(|w| runs.insert(run(w)));
+        words.windows(n).for_each(|w| runs.insert(run(w)));
         exact.insert(whole);
-        keys.push(key.clone());
+        starts.push(all_words.len());
+        all_words.extend_from_slice(&words);
         kept.push(p);
-        all_words.extend_from_slice(&word_hashes);
     }
     (kept, all_words)
 }
@@ -191,27 +189,25 @@ impl RunFilter {
     }
 }
 
-/// `key` and `earlier` are space-padded word keys.
-fn is_repeat(key: &str, earlier: &[String]) -> bool {
-    if earlier.iter().any(|e| e.len() > key.len() && e.contains(key)) {
+/// Whether the words of a paragraph repeat earlier kept paragraphs (`all` holds their words,
+/// each starting at its entry of `starts`): one of them, a stretch inside one, or several
+/// consecutive ones glued together.
+fn is_repeat(words: &[u64], all: &[u64], starts: &[usize]) -> bool {
+    let paragraph = |i: usize| &all[starts[i]..starts.get(i + 1).copied().unwrap_or(all.len())];
+    if (0..starts.len()).any(|i| {
+        let earlier = paragraph(i);
+        earlier.len() >= words.len() && earlier.windows(words.len()).any(|w| w == words)
+    }) {
         return true;
     }
-    // Glued copies of consecutive earlier paragraphs: " a b " + " c d " == " a b c d ".
-    for start in 0..earlier.len() {
-        let mut len = 0;
-        let mut end = start;
-        while end < earlier.len() && len < key.len() {
-            len += earlier[end].len() - 1;
-            end += 1;
-        }
-        if len + 1 == key.len() && end - start >= 2 {
-            let joined: String = earlier[start..end].iter().map(|e| &e[..e.len() - 1]).collect::<String>() + " ";
-            if joined == key {
-                return true;
-            }
-        }
-    }
-    false
+    // Glued copies of consecutive earlier paragraphs: [a b] + [c d] == [a b c d].
+    (0..starts.len()).any(|first| {
+        let (begin, end) = (starts[first], starts[first] + words.len());
+        // paragraphs first, first + 1, ... end at these offsets; the glue must end on one of
+        // them past the first
+        let ends = starts[first + 1..].iter().copied().chain([all.len()]);
+        ends.skip(1).take_while(|&e| e <= end).any(|e| e == end) && all.get(begin..end) == Some(words)
+    })
 }
 
 #[cfg(test)]
@@ -227,6 +223,19 @@ mod tests {
         let out = drop_repeats(vec![a.clone(), b.clone(), glued, "A new paragraph that is different from the rest.".into()]);
         assert_eq!(out.len(), 3);
         assert_eq!(out[0], a);
+    }
+
+    #[test]
+    fn repeats_inside_or_across_kept_paragraphs() {
+        let a = "Air defences shot down most of the drones over the region overnight, the governor said on Telegram.";
+        let b = "Two people were injured when debris fell on a warehouse near the rail station in the north.";
+        let c = "Rescue crews worked through the morning to clear the site before trains could run again.";
+        let inside = "most of the drones over the region overnight, the governor said";
+        let three = format!("{a} {b} {c}");
+        // the end of one paragraph and the start of the next is new text, not a repeat
+        let across = "the governor said on Telegram. Two people were injured when debris fell";
+        let out = drop_repeats(vec![a.into(), b.into(), c.into(), inside.into(), three, across.into()]);
+        assert_eq!(out, vec![a, b, c, across]);
     }
 
     #[test]
