@@ -21,6 +21,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("store: corrupt record for article {id}: {reason}")]
     Corrupt { id: String, reason: String },
+    #[error("{path}: cannot write the saved state ({source})")]
+    StateFile { path: String, source: std::io::Error },
 }
 
 /// An article with what the index stages keep about it.

@@ -3,6 +3,7 @@
 use crate::{Placement, Store, StoreError, StoreStats, StoredArticle, StorySummary};
 use parallax_model::{Article, Story};
 use rusqlite::{params, Connection, OptionalExtension};
+use std::io::Write;
 use std::path::Path;
 
 const SCHEMA_VERSION: i64 = 2;
@@ -38,8 +39,22 @@ CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
 CREATE TABLE IF NOT EXISTS stage_state (key TEXT PRIMARY KEY, position INTEGER NOT NULL, value BLOB NOT NULL);
 ";
 
+/// States this large are kept in a file beside the database rather than in it: SQLite copies a
+/// value several times on its way in and writes it twice (log, then file), and the engine state
+/// of a large store is tens of megabytes saved at the end of every run.
+const STATE_FILE_BYTES: usize = 1 << 20;
+/// What the `stage_state` row holds for a state kept in a file.
+const STATE_IN_FILE: &[u8] = b"@file";
+const STATE_MAGIC: &[u8; 16] = b"parallax-state/1";
+const STATE_HEADER_BYTES: usize = 16 + 8 + 8 + 8;
+
 pub struct SqliteStore {
     conn: Connection,
+    /// The database file (`None` in memory): large saved states go in files beside it.
+    path: Option<std::path::PathBuf>,
+    /// A random id made with the store, written into its state files, so a file left by
+    /// another store at the same path is never taken for this one's.
+    id: u64,
     /// Copies committed pages from the write-ahead log into the database file on a thread of
     /// its own (file stores only).
     checkpointer: Option<Checkpointer>,
@@ -87,6 +102,26 @@ impl Drop for Checkpointer {
 }
 
 impl SqliteStore {
+    /// The file beside the database for the state saved under `key` (keys are ours: letters and
+    /// dots).
+    fn state_file(&self, key: &str) -> Option<std::path::PathBuf> {
+        let path = self.path.as_ref()?;
+        key.bytes().all(|b| b.is_ascii_lowercase() || b == b'.').then(|| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(format!("-{key}"));
+            std::path::PathBuf::from(name)
+        })
+    }
+
+    /// What a state file starts with: the format, the store, the position and the length.
+    fn state_header(&self, position: i64, len: usize) -> Vec<u8> {
+        let mut h = STATE_MAGIC.to_vec();
+        h.extend_from_slice(&self.id.to_le_bytes());
+        h.extend_from_slice(&position.to_le_bytes());
+        h.extend_from_slice(&(len as u64).to_le_bytes());
+        h
+    }
+
     /// Opens (creating if needed) the store at `path`, creating parent directories.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
@@ -95,6 +130,7 @@ impl SqliteStore {
         }
         let conn = Connection::open(path).map_err(|e| StoreError::Open { path: shown.clone(), source: e })?;
         let mut store = Self::init(conn, &shown)?;
+        store.path = Some(path.to_path_buf());
         // the writer checkpoints only when the log passes 64 MB (16384 pages of 4 KiB)
         store.conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
         store.checkpointer = Checkpointer::start(path);
@@ -142,7 +178,16 @@ impl SqliteStore {
                 });
             }
         }
-        Ok(SqliteStore { conn, checkpointer: None })
+        let id = match conn.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get::<_, String>(0)).optional()? {
+            Some(id) => u64::from_str_radix(&id, 16).unwrap_or(0),
+            None => {
+                use std::hash::{BuildHasher, Hasher};
+                let id = std::collections::hash_map::RandomState::new().build_hasher().finish();
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('store_id', ?1)", [format!("{id:016x}")])?;
+                id
+            }
+        };
+        Ok(SqliteStore { conn, path: None, id, checkpointer: None })
     }
 }
 
@@ -280,12 +325,57 @@ impl Store for SqliteStore {
     }
 
     fn save_state(&mut self, key: &str, position: i64, bytes: &[u8]) -> Result<(), StoreError> {
-        self.conn.execute("INSERT OR REPLACE INTO stage_state (key, position, value) VALUES (?1, ?2, ?3)", params![key, position, bytes])?;
+        let file = self.state_file(key);
+        let value: &[u8] = match &file {
+            Some(path) if bytes.len() >= STATE_FILE_BYTES => {
+                // written whole under another name, then renamed over the old one: a reader
+                // sees the old file or the new one; the row below says which position is current
+                let mut tmp = path.clone().into_os_string();
+                tmp.push(".tmp");
+                let write = || -> std::io::Result<()> {
+                    let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+                    f.write_all(&self.state_header(position, bytes.len()))?;
+                    f.write_all(bytes)?;
+                    f.into_inner().map_err(|e| e.into_error())?;
+                    std::fs::rename(&tmp, path)
+                };
+                write().map_err(|source| StoreError::StateFile { path: path.display().to_string(), source })?;
+                STATE_IN_FILE
+            }
+            _ => {
+                if let Some(path) = &file {
+                    let _ = std::fs::remove_file(path);
+                }
+                bytes
+            }
+        };
+        self.conn.execute("INSERT OR REPLACE INTO stage_state (key, position, value) VALUES (?1, ?2, ?3)", params![key, position, value])?;
         Ok(())
     }
 
     fn load_state(&self, key: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
-        Ok(self.conn.query_row("SELECT position, value FROM stage_state WHERE key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+        let row: Option<(i64, Vec<u8>)> = self.conn.query_row("SELECT position, value FROM stage_state WHERE key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        match row {
+            Some((position, value)) if value == STATE_IN_FILE => {
+                // a file that is missing, from another store or from another save is no state
+                let read = |path: std::path::PathBuf| -> std::io::Result<Option<Vec<u8>>> {
+                    use std::io::Read;
+                    let mut f = std::fs::File::open(path)?;
+                    let len = (f.metadata()?.len() as usize).saturating_sub(STATE_HEADER_BYTES);
+                    let mut header = [0u8; STATE_HEADER_BYTES];
+                    f.read_exact(&mut header)?;
+                    if header[..] != self.state_header(position, len)[..] {
+                        return Ok(None);
+                    }
+                    let mut bytes = Vec::with_capacity(len);
+                    f.read_to_end(&mut bytes)?;
+                    Ok((bytes.len() == len).then_some(bytes))
+                };
+                let bytes = self.state_file(key).and_then(|path| read(path).ok().flatten());
+                Ok(bytes.map(|b| (position, b)))
+            }
+            row => Ok(row),
+        }
     }
 
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
@@ -374,6 +464,40 @@ mod tests {
         assert_eq!(decode_terms(ValueRef::Blob(&encode_terms(&expected))).unwrap(), expected);
         assert!(decode_terms(ValueRef::Blob(&encode_terms(&expected)[..10])).is_err());
         assert!(decode_terms(ValueRef::Blob(&[5, 0, b'a'])).is_err());
+    }
+
+    #[test]
+    fn large_states_live_in_a_checked_file_beside_the_database() {
+        let dir = std::env::temp_dir().join(format!("parallax-state-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("p.db");
+        let big: Vec<u8> = (0..STATE_FILE_BYTES + 10).map(|i| (i % 251) as u8).collect();
+        let file = {
+            let mut s = SqliteStore::open(&path).unwrap();
+            s.save_state("engine.state", 7, &big).unwrap();
+            s.save_state("engine.ids", 7, b"small").unwrap();
+            s.state_file("engine.state").unwrap()
+        };
+        assert!(file.exists() && !dir.join("p.db-engine.ids").exists());
+        let s = SqliteStore::open(&path).unwrap();
+        assert_eq!(s.load_state("engine.state").unwrap(), Some((7, big.clone())));
+        assert_eq!(s.load_state("engine.ids").unwrap(), Some((7, b"small".to_vec())));
+        // another store's file at the same place, or a cut one, is no state
+        let other = SqliteStore::open(&dir.join("q.db")).unwrap();
+        let mut theirs = other.state_header(7, big.len());
+        theirs.extend_from_slice(&big);
+        std::fs::write(&file, &theirs).unwrap();
+        assert_eq!(s.load_state("engine.state").unwrap(), None);
+        let mut ours = s.state_header(7, big.len());
+        ours.extend_from_slice(&big[..100]);
+        std::fs::write(&file, &ours).unwrap();
+        assert_eq!(s.load_state("engine.state").unwrap(), None);
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(s.load_state("engine.state").unwrap(), None);
+        // in memory, everything stays in the database
+        let mut m = SqliteStore::in_memory().unwrap();
+        m.save_state("engine.state", 3, &big).unwrap();
+        assert_eq!(m.load_state("engine.state").unwrap(), Some((3, big)));
     }
 
     #[test]
