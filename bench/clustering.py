@@ -46,8 +46,8 @@ EXTRA = []
 
 def parallax_assign(binary, jsonl, work):
     db = work / "p.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
+    for f in work.glob(db.name + "*"):
+        f.unlink()
     tsv = work / "assign.tsv"
     cpu = measured([binary, "ingest", "--db", str(db), "--assignments", str(tsv), *EXTRA, str(jsonl)])
     pred = work / "pred.tsv"
@@ -216,19 +216,23 @@ def main():
         # Wall time on a shared machine moves by a third from run to run: each batch is run
         # `--repeat` times from the same store, and the median run is reported with the range.
         runs = []
-        backup = work / "stream-before.db"
+        # the store is the database and the state files beside it (stream.db-*)
+        store_files = lambda: sorted(work.glob(db.name + "*"))
+        backup = work / "before"
         for r in range(args.repeat):
             last = r == args.repeat - 1
             if not last:
-                if db.exists():
-                    shutil.copyfile(db, backup)
+                shutil.rmtree(backup, ignore_errors=True)
+                backup.mkdir()
+                for f in store_files():
+                    shutil.copyfile(f, backup / f.name)
                 os.sync()
             runs.append(timed([args.parallax, "ingest", "--db", str(db), *EXTRA, str(batch)]))
             if not last:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(db) + suffix).unlink(missing_ok=True)
-                if backup.exists():
-                    shutil.move(backup, db)
+                for f in store_files():
+                    f.unlink()
+                for f in backup.iterdir():
+                    shutil.move(f, work / f.name)
         rates = sorted(args.stream / wall for _, wall in runs)
         cpu, wall = sorted(runs, key=lambda r: r[1])[len(runs) // 2]
         spread = f" (runs {rates[0]:.0f}-{rates[-1]:.0f})" if len(runs) > 1 else ""
