@@ -188,7 +188,7 @@ pub struct Engine<S: Store> {
     /// Every stored id, approximately: when `known` is not complete, an id it misses is only
     /// looked up in the store if the filter may hold it.
     stored_ids: IdFilter,
-    /// Articles stored since the last snapshot of the document frequencies.
+    /// Articles stored since the engine state was last saved.
     since_snapshot: usize,
     /// Size of the engine state last loaded or saved: room for the next one.
     state_bytes: usize,
@@ -217,6 +217,7 @@ fn decode_engine_state(bytes: &[u8], config: &EngineConfig) -> Option<(Clusterer
     let dups = DupIndex::load_state(config.dedup.clone(), &mut d)?;
     d.is_done().then_some((clusterer, dups))
 }
+
 /// A snapshot is also saved every this many stored articles, so a killed run does not leave a
 /// long tail to re-read.
 const SNAPSHOT_EVERY: usize = 100_000;
