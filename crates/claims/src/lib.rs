@@ -183,6 +183,8 @@ impl Similarity {
 /// different articles count (two sentences of one article are never evidence that they say the
 /// same thing), and of those only aligned pairs: a unit and its best match in another article.
 /// A merge also needs a strong core: some aligned pair in the result at `core_threshold`.
+// (pairs are cells of unit-by-unit matrices: indices read better than iterators here)
+#[allow(clippy::needless_range_loop)]
 fn group(units: &[Unit], members: &[usize], sim: &Similarity, config: &ClaimConfig) -> Vec<Vec<usize>> {
     let n = members.len();
     let art = |i: usize| units[members[i]].article;
@@ -359,10 +361,15 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
     }
 }
 
+/// A slot's kind and what it is about ("date", "strike on the plant"): the frame two reports fill.
+type Frame = (&'static str, String);
+/// A source and the slots it fills one frame with.
+type SourceValues<'a> = (String, Vec<&'a slots::Slot>);
+
 /// A slot frame that two independent sources fill with values the other never states.
 fn find_conflict(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> Option<(String, String, Vec<String>)> {
     // frame -> source -> values
-    let mut frames: Vec<((&'static str, String), Vec<(String, Vec<&slots::Slot>)>)> = Vec::new();
+    let mut frames: Vec<(Frame, Vec<SourceValues>)> = Vec::new();
     for &u in group {
         let source = articles[units[u].article].source.to_string();
         let places = units[u].slots.iter().filter(|s| matches!(s, slots::Slot::Place { .. })).count();
@@ -416,6 +423,24 @@ fn find_conflict(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> 
         }
     }
     None
+}
+
+/// The `n` most similar cross-article unit pairs of a story, for tuning and debugging.
+pub fn debug_pairs(articles: &[ArticleInput], n: usize) -> Vec<(String, String, f32)> {
+    let all = story_units(articles);
+    let sim = Similarity::new(&all, &ClaimConfig::default());
+    let mut pairs = Vec::new();
+    for i in 0..all.len() {
+        for j in (i + 1)..all.len() {
+            if all[i].article != all[j].article {
+                pairs.push((i, j, sim.get(i, j)));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.2.total_cmp(&a.2));
+    pairs.truncate(n);
+    let short = |u: &Unit| format!("[{}] {}", u.article, u.text.chars().take(110).collect::<String>());
+    pairs.into_iter().map(|(i, j, s)| (short(&all[i]), short(&all[j]), s)).collect()
 }
 
 #[cfg(test)]
@@ -491,22 +516,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The `n` most similar cross-article unit pairs of a story, for tuning and debugging.
-pub fn debug_pairs(articles: &[ArticleInput], n: usize) -> Vec<(String, String, f32)> {
-    let all = story_units(articles);
-    let sim = Similarity::new(&all, &ClaimConfig::default());
-    let mut pairs = Vec::new();
-    for i in 0..all.len() {
-        for j in (i + 1)..all.len() {
-            if all[i].article != all[j].article {
-                pairs.push((i, j, sim.get(i, j)));
-            }
-        }
-    }
-    pairs.sort_by(|a, b| b.2.total_cmp(&a.2));
-    pairs.truncate(n);
-    let short = |u: &Unit| format!("[{}] {}", u.article, u.text.chars().take(110).collect::<String>());
-    pairs.into_iter().map(|(i, j, s)| (short(&all[i]), short(&all[j]), s)).collect()
 }

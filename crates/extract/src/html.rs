@@ -291,6 +291,8 @@ fn is_truncated(text: &str) -> bool {
 }
 
 /// The paragraphs of the best-scoring container.
+// (scores are indexed by node id, as the DOM is)
+#[allow(clippy::needless_range_loop)]
 fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
     let mut score = vec![0f64; dom.nodes.len()];
     // undecayed prose under each element, to see when the winner is only a part of the body

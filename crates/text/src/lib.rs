@@ -280,7 +280,11 @@ fn is_squashed(text: &str) -> bool {
     let (dirty, wide) = b.iter().zip(&b[1..]).fold((false, false), |(dirty, wide), (&c, &next)| {
         (dirty | (c.wrapping_sub(9) < 5) | ((c == b' ') & (next == b' ')), wide | (c >= 0x80))
     });
-    !dirty && !(wide || last >= 0x80) || (!dirty && !text.chars().any(|c| !c.is_ascii() && is_space(c)))
+    if dirty {
+        return false;
+    }
+    let ascii = !wide && last < 0x80;
+    ascii || !text.chars().any(|c| !c.is_ascii() && is_space(c))
 }
 
 /// Whitespace for [`squash_whitespace`]: Unicode's, plus the zero-width space pages use as one.
