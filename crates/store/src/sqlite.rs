@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS articles (
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+-- copies only: counting them is then a look at this index, not a scan of every article
+CREATE INDEX IF NOT EXISTS articles_copies ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
 CREATE TABLE IF NOT EXISTS stage_state (key TEXT PRIMARY KEY, position INTEGER NOT NULL, value BLOB NOT NULL);
 ";
 
