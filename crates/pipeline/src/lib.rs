@@ -192,6 +192,8 @@ pub struct Engine<S: Store> {
     since_snapshot: usize,
     /// Size of the engine state last loaded or saved: room for the next one.
     state_bytes: usize,
+    /// The saved state, being decoded while the first documents are read (see `settle`).
+    decoding: Option<std::thread::JoinHandle<Option<(Clusterer, DupIndex)>>>,
 }
 
 /// Store keys of the engine state (live stories and dedup entries), the document-frequency
@@ -247,28 +249,77 @@ impl<S: Store> Engine<S> {
     /// and dedup entries from the latest articles only. Either way, opening costs the same
     /// whether the store holds a thousand articles or a million.
     pub fn open(store: S, config: EngineConfig) -> Result<Self, EngineError> {
-        let mut known = HashMap::new();
         let last = store.last_position()?;
-        let loaded = store.load_state(ENGINE_STATE)?;
-        let state_bytes = loaded.as_ref().map_or(0, |(_, bytes)| bytes.len());
-        let saved = loaded.filter(|(position, _)| *position <= last).and_then(|(position, bytes)| {
-            let (clusterer, dups) = decode_engine_state(&bytes, &config)?;
-            Some((position, clusterer, dups))
-        });
-        let (mut clusterer, mut dups, replay_after, df_position) = match saved {
-            Some((position, clusterer, dups)) => (clusterer, dups, position, position),
-            None => {
-                let mut clusterer = Clusterer::new(config.cluster.clone());
-                let replay_after = (last - config.dedup.capacity.max(config.cluster.live_stories) as i64).max(0);
-                let mut df_position = 0;
-                if let Some((position, bytes)) = store.load_state(DF_STATE)? {
-                    if position <= last && clusterer.load_df(&bytes) {
-                        df_position = position;
-                    }
-                }
-                (clusterer, DupIndex::new(config.dedup.clone()), replay_after, df_position)
-            }
+        let loaded = store.load_state(ENGINE_STATE)?.filter(|(position, _)| *position <= last);
+        let mut engine = Engine {
+            clusterer: Clusterer::new(config.cluster.clone()),
+            dups: DupIndex::new(config.dedup.clone()),
+            known: HashMap::new(),
+            complete: false,
+            stored_ids: IdFilter::with_capacity(0),
+            since_snapshot: 0,
+            state_bytes: loaded.as_ref().map_or(0, |(_, bytes)| bytes.len()),
+            decoding: None,
+            store,
+            config,
         };
+        match loaded {
+            // The usual case, a state as of the last stored article: it is decoded on a thread
+            // of its own while the first documents are read and extracted, and placement waits
+            // for it (see `settle`).
+            Some((position, bytes)) if position == last => {
+                let config = engine.config.clone();
+                let decode = move || decode_engine_state(&bytes, &config);
+                engine.decoding = Some(std::thread::Builder::new().name("parallax-open".into()).spawn(decode).expect("spawn a thread"));
+                engine.replay(last, last)?;
+            }
+            // a run killed after its last save: the state, then the articles stored since
+            Some((position, bytes)) => match decode_engine_state(&bytes, &engine.config) {
+                Some((clusterer, dups)) => {
+                    (engine.clusterer, engine.dups) = (clusterer, dups);
+                    engine.replay(position, position)?;
+                }
+                None => engine.rebuild()?,
+            },
+            None => engine.rebuild()?,
+        }
+        Ok(engine)
+    }
+
+    /// Waits for the saved state being decoded, if any; rebuilds from the store when it could
+    /// not be read.
+    fn settle(&mut self) -> Result<(), EngineError> {
+        if let Some(decoding) = self.decoding.take() {
+            match decoding.join().ok().flatten() {
+                Some((clusterer, dups)) => (self.clusterer, self.dups) = (clusterer, dups),
+                None => self.rebuild()?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The indexes from the store alone: document frequencies from their snapshot, the live
+    /// stories and dedup entries from the latest articles.
+    fn rebuild(&mut self) -> Result<(), EngineError> {
+        let last = self.store.last_position()?;
+        self.clusterer = Clusterer::new(self.config.cluster.clone());
+        self.dups = DupIndex::new(self.config.dedup.clone());
+        self.known.clear();
+        let replay_after = (last - self.config.dedup.capacity.max(self.config.cluster.live_stories) as i64).max(0);
+        let mut df_position = 0;
+        if let Some((position, bytes)) = self.store.load_state(DF_STATE)? {
+            if position <= last && self.clusterer.load_df(&bytes) {
+                df_position = position;
+            }
+        }
+        self.replay(replay_after, df_position)
+    }
+
+    /// Loads the id filter and replays the stored articles after `replay_after` into the live
+    /// stories and dedup entries, counting those after `df_position` into the frequencies.
+    fn replay(&mut self, replay_after: i64, df_position: i64) -> Result<(), EngineError> {
+        let Engine { store, config, clusterer, dups, known, .. } = self;
+        let last = store.last_position()?;
         // On a dated stream, stories last joined before this day would be forgotten at once:
         // their articles are not replayed into the clusterer.
         let horizon = match config.cluster.window_days {
@@ -312,7 +363,9 @@ impl<S: Store> Engine<S> {
             }
             known.insert(rec.article.id, Known { story: rec.story_id, published: rec.article.published, duplicate_of: rec.article.duplicate_of });
         })?;
-        Ok(Engine { store, config, dups, clusterer, known, complete: replay_after == 0, stored_ids, since_snapshot: 0, state_bytes })
+        self.stored_ids = stored_ids;
+        self.complete = replay_after == 0;
+        Ok(())
     }
 
     /// Saves what lets the next [`Engine::open`] skip re-reading old articles.
@@ -320,6 +373,7 @@ impl<S: Store> Engine<S> {
     /// The saved state covers every article up to the store's last position, which holds while
     /// this engine is the store's only writer (one ingest at a time per store).
     fn snapshot(&mut self) -> Result<(), EngineError> {
+        self.settle()?;
         let position = self.store.last_position()?;
         let bytes = encode_engine_state(&self.clusterer, &self.dups, self.state_bytes + self.state_bytes / 4);
         self.state_bytes = bytes.len();
@@ -411,6 +465,7 @@ impl<S: Store> Engine<S> {
     }
 
     fn place_all(&mut self, prepared: impl Iterator<Item = Prepared>, sink: &mut dyn EventSink) -> Result<IngestSummary, EngineError> {
+        self.settle()?;
         let mut summary = IngestSummary::default();
         let mut batch: Vec<StoredArticle> = Vec::new();
         let mut new_stories: Vec<Story> = Vec::new();
@@ -678,6 +733,7 @@ mod tests {
                 store.save_state(ENGINE_STATE, position, b"not a state").unwrap();
             }
             let mut e = Engine::open(store, config.clone()).unwrap();
+            e.settle().unwrap();
             assert_eq!(e.known.len(), replayed);
             assert_eq!((e.dups.len(), e.clusterer.documents()), (2, 5));
             // an old article is still recognised, through the store
