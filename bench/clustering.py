@@ -170,6 +170,7 @@ def main():
     ap.add_argument("--parallax-arg", action="append", default=[], help="extra parallax option (tuning on dev sets only)")
     ap.add_argument("--stream", type=int, default=20000, help="articles per batch in the synthetic throughput stream")
     ap.add_argument("--batches", type=int, default=3, help="batches ingested one after another into one store")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory (stores, predictions) for inspection")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each batch from the same store; the median is reported")
     ap.add_argument("--embed-model", help="also run the optional embedding path with this model directory (binary built with --features embed)")
     args = ap.parse_args()
@@ -261,6 +262,10 @@ def main():
     nd = near_dups(args.parallax, allsides + basil, work, random.Random(7))
     print(f"\nnear-duplicates: {nd['pairs']} edited copies, {nd['negatives']} distinct articles (hard negatives incl. same-event reports)")
     print(f"  P {nd['p']:.3f}  R {nd['r']:.3f}  F1 {nd['f1']:.3f}  (tp {nd['tp']}, fp {nd['fp']})")
+    if args.keep:
+        print(f"\n(stores and predictions kept in {work})")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
