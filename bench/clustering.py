@@ -234,7 +234,8 @@ def main():
                 backup.mkdir()
                 for f in store_files():
                     shutil.copyfile(f, backup / f.name)
-                os.sync()
+            # no run pays for the disk writes of the one before it
+            os.sync()
             runs.append(timed([args.parallax, "ingest", "--db", str(db), *EXTRA, str(batch)]))
             if not last:
                 for f in store_files():
