@@ -29,7 +29,8 @@ parallax analyze --format json feed.jsonl       # machine-readable report\n  \
 parallax extract page.html                      # just the article: title, byline, date, text\n  \
 parallax stories                                # what the store holds\n\n\
 The store is an SQLite file: --db PATH, or $PARALLAX_DB, or $XDG_DATA_HOME/parallax/parallax.db \
-(~/.local/share/parallax/parallax.db)."
+(~/.local/share/parallax/parallax.db). Files beside it named PATH-engine.* hold the engine's state \
+between runs; without them the next run rebuilds it from the store, only more slowly."
 )]
 struct Cli {
     #[command(subcommand)]
