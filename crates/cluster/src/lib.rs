@@ -370,13 +370,14 @@ impl Clusterer {
         self.free.iter().for_each(|&slot| {
             e.u32(slot as u32);
         });
-        // only live postings are kept, and a live posting's serial is its story's
-        let live = |&(slot, serial): &Posting| self.stories[slot as usize].as_ref().is_some_and(|s| s.serial == serial);
+        // Only live postings are kept, and a live posting's serial is its story's. (Millions of
+        // postings are checked: against a flat array of serials, not the stories themselves.)
+        let serials: Vec<Option<u32>> = self.stories.iter().map(|s| s.as_ref().map(|s| s.serial)).collect();
+        let mut slots: Vec<u32> = Vec::new();
         for list in &self.index {
-            e.len(list.iter().filter(|p| live(p)).count());
-            list.iter().filter(|p| live(p)).for_each(|&(slot, _)| {
-                e.u32(slot);
-            });
+            slots.clear();
+            slots.extend(list.iter().filter(|&&(slot, serial)| serials[slot as usize] == Some(serial)).map(|&(slot, _)| slot));
+            e.u32s(&slots);
         }
         let current = |&(touched, slot): &(u64, usize)| self.stories[slot].as_ref().is_some_and(|s| s.touched == touched);
         e.len(self.recency.iter().filter(|r| current(r)).count());
@@ -426,10 +427,9 @@ impl Clusterer {
             return None;
         }
         for t in 0..terms {
-            let n = d.len(4)?;
-            let mut postings = Vec::with_capacity(n);
-            for _ in 0..n {
-                let slot = d.u32()?;
+            let slots = d.u32s()?;
+            let mut postings = Vec::with_capacity(slots.len());
+            for slot in slots {
                 let story = c.stories.get_mut(slot as usize)?.as_mut()?;
                 // terms come in increasing order: the list stays sorted
                 story.posted.push(t as u32);

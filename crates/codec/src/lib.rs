@@ -35,6 +35,14 @@ impl Encoder {
         self
     }
 
+    /// A count and that many `u32`s, in one pass (see [`Decoder::u32s`]).
+    pub fn u32s(&mut self, v: &[u32]) -> &mut Self {
+        self.len(v.len());
+        self.0.reserve(v.len() * 4);
+        v.iter().for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+        self
+    }
+
     pub fn f32(&mut self, v: f32) -> &mut Self {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
@@ -111,6 +119,14 @@ impl<'a> Decoder<'a> {
         self.take().map(u64::from_le_bytes)
     }
 
+    /// What [`Encoder::u32s`] wrote.
+    pub fn u32s(&mut self) -> Option<Vec<u32>> {
+        let n = self.len(4)?;
+        let (head, rest) = self.bytes.split_at(n * 4);
+        self.bytes = rest;
+        Some(head.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    }
+
     pub fn f32(&mut self) -> Option<f32> {
         self.take().map(f32::from_le_bytes)
     }
@@ -163,7 +179,7 @@ mod tests {
     #[test]
     fn values_round_trip() {
         let mut e = Encoder::new();
-        e.bytes(b"tag1").u8(7).u32(70_000).u64(u64::MAX).f32(0.5).f64(-2.25).opt_f64(Some(1.0)).opt_f64(None).str("Київ");
+        e.bytes(b"tag1").u8(7).u32(70_000).u64(u64::MAX).f32(0.5).f64(-2.25).opt_f64(Some(1.0)).opt_f64(None).str("Київ").u32s(&[1, u32::MAX, 0]);
         let bytes = e.finish();
         let mut d = Decoder::new(&bytes);
         assert_eq!(d.expect(b"tag1"), Some(()));
@@ -171,6 +187,7 @@ mod tests {
         assert_eq!((d.f32(), d.f64()), (Some(0.5), Some(-2.25)));
         assert_eq!((d.opt_f64(), d.opt_f64()), (Some(Some(1.0)), Some(None)));
         assert_eq!(d.str(), Some("Київ"));
+        assert_eq!(d.u32s(), Some(vec![1, u32::MAX, 0]));
         assert!(d.is_done());
     }
 

@@ -264,10 +264,7 @@ impl DupIndex {
         let held: Vec<&Entry> = (oldest..self.next_serial).filter_map(|serial| self.entry(serial)).collect();
         e.len(held.len());
         for entry in held {
-            e.str(&entry.id).u32(entry.fp.shingle_count).len(entry.fp.minhash.len());
-            entry.fp.minhash.iter().for_each(|&h| {
-                e.u32(h);
-            });
+            e.str(&entry.id).u32(entry.fp.shingle_count).u32s(&entry.fp.minhash);
         }
     }
 
@@ -284,7 +281,7 @@ impl DupIndex {
         for _ in 0..n {
             let id = d.str()?.to_string();
             let shingle_count = d.u32()?;
-            let minhash = (0..d.len(4)?).map(|_| d.u32()).collect::<Option<Vec<u32>>>()?;
+            let minhash = d.u32s()?;
             if minhash.len() != k {
                 return None;
             }
