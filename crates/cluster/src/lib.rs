@@ -84,12 +84,10 @@ impl Default for ClusterConfig {
 }
 
 /// Outlets are kept as hashes: a stream without outlet names falls back to one name per input,
-/// and a story should not hold a million strings.
+/// and a story should not hold a million strings. A stable hash, because stories are saved
+/// with them (see [`Clusterer::save_state`]).
 fn outlet_key(outlet: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    outlet.trim().to_lowercase().hash(&mut h);
-    h.finish()
+    parallax_text::term_key(&outlet.trim().to_lowercase())
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
@@ -169,7 +167,7 @@ fn story_in_window(window: Option<f64>, s: &StoryState, day: Option<f64>) -> boo
 const DF_MAGIC: &[u8] = b"pxdf\x02\0\0\0";
 
 /// Opens a [`Clusterer::save_state`] blob; the version changes with its layout.
-const STATE_TAG: &[u8] = b"parallax.cluster/1";
+const STATE_TAG: &[u8] = b"parallax.cluster/2";
 
 /// Articles between sweeps for stories past the time horizon.
 const SWEEP_EVERY: u64 = 4096;

@@ -6,6 +6,8 @@
 use parallax_dedup::mix;
 
 const HASHES: u32 = 7;
+/// Opens a saved filter; the version changes with the hash.
+const MAGIC: &[u8] = b"pxids/2\0";
 /// Bits per id the filter is sized for (7 hashes: about 1 % false positives when full).
 const BITS_PER_ID: usize = 10;
 
@@ -29,9 +31,8 @@ impl IdFilter {
     }
 
     fn positions(&self, id: &str) -> impl Iterator<Item = usize> + '_ {
-        use std::hash::{BuildHasher, BuildHasherDefault};
-        let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id);
-        let h1 = mix(h);
+        // a stable hash: the filter is saved, and read by later runs (on other machines too)
+        let h1 = parallax_text::term_key(id);
         let h2 = mix(h1) | 1;
         let m = (self.bits.len() * 64) as u64;
         (0..HASHES).map(move |i| (h1.wrapping_add((i as u64).wrapping_mul(h2)) % m) as usize)
@@ -51,15 +52,19 @@ impl IdFilter {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(16 + self.bits.len() * 8);
+        let mut out = Vec::with_capacity(MAGIC.len() + 16 + self.bits.len() * 8);
+        out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.capacity.to_le_bytes());
         out.extend_from_slice(&self.count.to_le_bytes());
         self.bits.iter().for_each(|w| out.extend_from_slice(&w.to_le_bytes()));
         out
     }
 
+    /// Reads [`IdFilter::to_bytes`]; `None` for anything else, a filter from before the stable
+    /// hash included (its bits would answer wrongly).
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let word = |c: &[u8]| u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        let bytes = bytes.strip_prefix(MAGIC)?;
         if bytes.len() < 24 || !bytes.len().is_multiple_of(8) {
             return None;
         }
@@ -82,6 +87,8 @@ mod tests {
         let false_positives = (10_000..20_000).filter(|i| f.may_contain(&format!("a{i:016x}"))).count();
         assert!(false_positives < 300, "{false_positives}");
         assert!(!f.is_full());
+        // a filter saved before the stable hash has no tag, and is not taken for one
+        assert_eq!(IdFilter::from_bytes(&f.to_bytes()[MAGIC.len()..]), None);
         assert_eq!(IdFilter::from_bytes(&f.to_bytes()), Some(f));
         assert_eq!(IdFilter::from_bytes(b"short"), None);
     }
