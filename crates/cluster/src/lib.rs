@@ -275,16 +275,24 @@ impl Clusterer {
     /// The document frequencies as bytes, so a later run can start from them instead of
     /// re-reading every stored article.
     pub fn df_snapshot(&self) -> Vec<u8> {
-        let mut terms: Vec<(&u64, &u32)> = self.vocab.iter().collect();
-        terms.sort_unstable_by_key(|(_, &id)| id);
-        let mut out = Vec::with_capacity(DF_MAGIC.len() + 4 + terms.len() * 12);
+        let keys = self.keys_by_id();
+        let mut out = Vec::with_capacity(DF_MAGIC.len() + 4 + keys.len() * 12);
         out.extend_from_slice(DF_MAGIC);
         out.extend_from_slice(&self.docs.to_le_bytes());
-        for (key, &id) in terms {
+        for (key, df) in keys.iter().zip(&self.df) {
             out.extend_from_slice(&key.to_le_bytes());
-            out.extend_from_slice(&self.df[id as usize].to_le_bytes());
+            out.extend_from_slice(&df.to_le_bytes());
         }
         out
+    }
+
+    /// The term key of every term id, in id order.
+    fn keys_by_id(&self) -> Vec<u64> {
+        let mut keys = vec![0u64; self.vocab.len()];
+        for (&key, &id) in &self.vocab {
+            keys[id as usize] = key;
+        }
+        keys
     }
 
     /// Loads document frequencies written by [`Clusterer::df_snapshot`] (or by a version that
@@ -335,10 +343,7 @@ impl Clusterer {
     /// entries of forgotten stories are left out.
     pub fn save_state(&self, e: &mut parallax_codec::Encoder) {
         e.bytes(STATE_TAG).u32(self.docs).u32(self.next_serial).u64(self.clock).opt_f64(self.newest_day);
-        let mut keys = vec![0u64; self.vocab.len()];
-        for (&key, &id) in &self.vocab {
-            keys[id as usize] = key;
-        }
+        let keys = self.keys_by_id();
         e.len(keys.len());
         for (key, df) in keys.iter().zip(&self.df) {
             e.u64(*key).u32(*df);

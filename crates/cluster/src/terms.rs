@@ -51,7 +51,7 @@ impl TermCounts {
 }
 
 /// The text up to the end of its `n`th whitespace-separated word, and how many words that is.
-pub(crate) fn leading_words(text: &str, n: usize) -> (&str, usize) {
+fn leading_words(text: &str, n: usize) -> (&str, usize) {
     fn cut(text: &str, n: usize, spaces: impl Iterator<Item = (usize, bool)>) -> (&str, usize) {
         let mut words = 0;
         let mut in_word = false;

@@ -20,19 +20,21 @@ impl Encoder {
         Encoder(Vec::with_capacity(bytes))
     }
 
-    pub fn u8(&mut self, v: u8) -> &mut Self {
-        self.0.push(v);
+    fn put(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(bytes);
         self
+    }
+
+    pub fn u8(&mut self, v: u8) -> &mut Self {
+        self.put(&[v])
     }
 
     pub fn u32(&mut self, v: u32) -> &mut Self {
-        self.0.extend_from_slice(&v.to_le_bytes());
-        self
+        self.put(&v.to_le_bytes())
     }
 
     pub fn u64(&mut self, v: u64) -> &mut Self {
-        self.0.extend_from_slice(&v.to_le_bytes());
-        self
+        self.put(&v.to_le_bytes())
     }
 
     /// A count and that many `u32`s, in one pass (see [`Decoder::u32s`]).
@@ -44,13 +46,11 @@ impl Encoder {
     }
 
     pub fn f32(&mut self, v: f32) -> &mut Self {
-        self.0.extend_from_slice(&v.to_le_bytes());
-        self
+        self.put(&v.to_le_bytes())
     }
 
     pub fn f64(&mut self, v: f64) -> &mut Self {
-        self.0.extend_from_slice(&v.to_le_bytes());
-        self
+        self.put(&v.to_le_bytes())
     }
 
     pub fn opt_f64(&mut self, v: Option<f64>) -> &mut Self {
@@ -67,9 +67,7 @@ impl Encoder {
 
     /// Length-prefixed bytes.
     pub fn bytes(&mut self, v: &[u8]) -> &mut Self {
-        self.len(v.len());
-        self.0.extend_from_slice(v);
-        self
+        self.len(v.len()).put(v)
     }
 
     pub fn str(&mut self, v: &str) -> &mut Self {

@@ -58,7 +58,7 @@ pub use parallax_text::mix;
 pub fn fingerprint(text: &str, config: &DedupConfig) -> Fingerprint {
     // word hashes first, shingles as combinations of them: no string per word or shingle
     let mut word_hashes: Vec<u64> = Vec::new();
-    parallax_text::for_each_word(text, |w| word_hashes.push(parallax_text::word_hash(w)));
+    parallax_text::push_word_hashes(text, &mut word_hashes);
     fingerprint_words(&word_hashes, config)
 }
 
@@ -66,22 +66,26 @@ pub fn fingerprint(text: &str, config: &DedupConfig) -> Fingerprint {
 /// order (what extraction hands over).
 pub fn fingerprint_words(word_hashes: &[u64], config: &DedupConfig) -> Fingerprint {
     let n = config.shingle_words.max(1);
-    let combine = |ws: &[u64]| ws.iter().fold(0x9e3779b97f4a7c15u64, |h, &w| mix(h ^ w));
     let mut signature = Signature::new(config.bands * config.rows);
     if word_hashes.len() < n {
         if !word_hashes.is_empty() {
-            signature.add(combine(word_hashes));
+            signature.add(shingle_hash(word_hashes));
         }
     } else {
         let mut seen = ShingleSet::with_capacity(word_hashes.len() + 1 - n);
         for w in word_hashes.windows(n) {
-            let shingle = combine(w);
+            let shingle = shingle_hash(w);
             if seen.insert(shingle) {
                 signature.add(shingle);
             }
         }
     }
     signature.finish()
+}
+
+/// One shingle: its words' hashes combined in order (stable: stored sketches are made of them).
+fn shingle_hash(word_hashes: &[u64]) -> u64 {
+    word_hashes.iter().fold(0x9e3779b97f4a7c15u64, |h, &w| mix(h ^ w))
 }
 
 /// The distinct shingles of one text, counted without sorting them (a sort was a tenth of
@@ -340,8 +344,7 @@ mod tests {
     /// sketches were made this way, so a new one must equal it.
     fn sketched_by_sorting(word_hashes: &[u64], config: &DedupConfig) -> Fingerprint {
         let n = config.shingle_words;
-        let combine = |ws: &[u64]| ws.iter().fold(0x9e3779b97f4a7c15u64, |h, &w| mix(h ^ w));
-        let mut shingles: Vec<u64> = if word_hashes.len() < n { vec![combine(word_hashes)] } else { word_hashes.windows(n).map(combine).collect() };
+        let mut shingles: Vec<u64> = if word_hashes.len() < n { vec![shingle_hash(word_hashes)] } else { word_hashes.windows(n).map(shingle_hash).collect() };
         shingles.sort_unstable();
         shingles.dedup();
         let mut signature = Signature::new(config.bands * config.rows);

@@ -123,12 +123,11 @@ pub fn drop_repeats(paragraphs: Vec<String>) -> Vec<String> {
 /// copy of its text.
 fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title: Option<&str>) -> (Vec<String>, Vec<u64>) {
     let n = rules::MIN_REPEAT_WORDS;
-    let words_of = |text: &str| {
-        let mut out = Vec::new();
-        parallax_text::for_each_word(text, |w| out.push(parallax_text::word_hash(w)));
-        out
-    };
-    let title = title.map(words_of);
+    let title = title.map(|t| {
+        let mut words = Vec::new();
+        parallax_text::push_word_hashes(t, &mut words);
+        words
+    });
     let mut kept: Vec<String> = Vec::new();
     // where each kept paragraph's words start in `all_words`
     let mut starts: Vec<usize> = Vec::new();
@@ -141,7 +140,7 @@ fn drop_repeats_of(paragraphs: impl Iterator<Item = String>, title: Option<&str>
     let mut words: Vec<u64> = Vec::new();
     for p in paragraphs {
         words.clear();
-        parallax_text::for_each_word(&p, |w| words.push(parallax_text::word_hash(w)));
+        parallax_text::push_word_hashes(&p, &mut words);
         if title.as_deref() == Some(&words[..]) {
             continue;
         }
@@ -248,7 +247,7 @@ mod tests {
         };
         let (article, words) = extract_with_words(&doc).unwrap();
         let mut expected = Vec::new();
-        parallax_text::for_each_word(&article.text(), |w| expected.push(parallax_text::word_hash(w)));
+        parallax_text::push_word_hashes(&article.text(), &mut expected);
         assert!(!expected.is_empty());
         assert_eq!(words, expected);
     }

@@ -583,7 +583,8 @@ impl<S: Store> Engine<S> {
         Ok(Some(cur))
     }
 
-    /// The story and origin (`duplicate_of`) of a stored article.
+    /// The story and origin (`duplicate_of`) of a stored article: from memory, or from the store
+    /// for an article from before this run that is not recent.
     pub fn placement(&self, article_id: &str) -> Result<Option<(String, Option<String>)>, EngineError> {
         Ok(match self.known.get(article_id) {
             Some(k) => Some((k.story.clone(), k.duplicate_of.clone())),
@@ -595,12 +596,7 @@ impl<S: Store> Engine<S> {
     pub fn stories_of(&self, article_ids: &[String]) -> Result<Vec<String>, EngineError> {
         let mut out: Vec<String> = Vec::new();
         for id in article_ids {
-            // articles from before this run are in memory only when recent
-            let story = match self.known.get(id) {
-                Some(k) => Some(k.story.clone()),
-                None => self.store.placement(id)?.map(|p| p.story_id),
-            };
-            if let Some(story) = story.filter(|s| !out.contains(s)) {
+            if let Some((story, _)) = self.placement(id)?.filter(|(s, _)| !out.contains(s)) {
                 out.push(story);
             }
         }

@@ -193,8 +193,8 @@ impl SqliteStore {
     }
 }
 
-/// Term counts as bytes: per term its length (u16), its UTF-8 bytes and its count (f32), little
-/// endian. A tenth of the time of JSON to read back, which every engine start does.
+/// Term counts as bytes: [`TERMS_MAGIC`], then per term its key (u64) and its count (f32),
+/// little endian.
 fn encode_terms(terms: &[(u64, f32)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(TERMS_MAGIC.len() + terms.len() * 12);
     out.extend_from_slice(TERMS_MAGIC);

@@ -148,6 +148,11 @@ pub fn word_hash(word: &str) -> u64 {
     h
 }
 
+/// Appends the [`word_hash`] of each word of `text` (see [`words`]), in order.
+pub fn push_word_hashes(text: &str, out: &mut Vec<u64>) {
+    for_each_word(text, |w| out.push(word_hash(w)));
+}
+
 /// The splitmix64 finaliser: spreads any 64-bit hash over all bits (stable across runs).
 pub fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);

@@ -125,9 +125,7 @@ fn word_before(text: &str, at: usize) -> &str {
 mod tests {
     use super::*;
 
-    // The character-array splitter this one replaced, as its oracle.
-    /// Splits one paragraph into sentences. Spans are trimmed of surrounding whitespace and never
-    /// empty; their text is `&text[start..end]`.
+    /// The character-array splitter this one replaced, as its oracle.
     fn reference_split(text: &str) -> Vec<SentenceSpan> {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let mut spans = Vec::new();
@@ -135,10 +133,10 @@ mod tests {
         let mut i = 0usize;
         while i < chars.len() {
             let (_, c) = chars[i];
-            if matches!(c, '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{ff01}' | '\u{ff1f}') {
+            if is_terminator(c) {
                 // swallow runs like "?!" or "..." and closing quotes/brackets
                 let mut j = i + 1;
-                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{ff01}' | '\u{ff1f}') {
+                while j < chars.len() && is_terminator(chars[j].1) {
                     j += 1;
                 }
                 while j < chars.len() && CLOSERS.contains(&chars[j].1) {
@@ -146,7 +144,7 @@ mod tests {
                 }
                 if ref_is_boundary(&chars, i, j) {
                     let end = if j < chars.len() { chars[j].0 } else { text.len() };
-                    ref_push_trimmed(text, start, end, &mut spans);
+                    push_trimmed(text, start, end, &mut spans);
                     start = end;
                 }
                 i = j;
@@ -154,17 +152,8 @@ mod tests {
                 i += 1;
             }
         }
-        ref_push_trimmed(text, start, text.len(), &mut spans);
+        push_trimmed(text, start, text.len(), &mut spans);
         spans
-    }
-
-    fn ref_push_trimmed(text: &str, start: usize, end: usize, spans: &mut Vec<SentenceSpan>) {
-        let piece = &text[start..end];
-        let lead = piece.len() - piece.trim_start().len();
-        let trail = piece.len() - piece.trim_end().len();
-        if lead + trail < piece.len() {
-            spans.push(SentenceSpan { start: start + lead, end: end - trail });
-        }
     }
 
     /// Decides whether the terminator at `chars[at]`, whose trailing punctuation ends before
@@ -210,7 +199,6 @@ mod tests {
         }
         chars[k..at].iter().map(|c| c.1).collect()
     }
-
 
     #[test]
     fn byte_splitter_matches_the_character_array_one() {
