@@ -168,7 +168,12 @@ fn run(cli: Cli) -> Result<()> {
             let mut engine = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
             if let Some(path) = &assignments {
-                let rows = s.inputs.iter().zip(&s.article_ids).map(|(input, id)| Ok((input, id, engine.placement(id)?.unwrap_or_default()))).collect::<Result<Vec<_>>>()?;
+                let rows = s
+                    .inputs
+                    .iter()
+                    .zip(&s.article_ids)
+                    .map(|(input, id)| Ok((input, id, engine.placement(id)?.unwrap_or_default())))
+                    .collect::<Result<Vec<_>>>()?;
                 write_output(Some(path), |out| {
                     for (input, id, (story, dup)) in rows {
                         writeln!(out, "{input}\t{id}\t{story}\t{}", dup.unwrap_or_default())?;

@@ -176,12 +176,8 @@ fn stdin_and_gzip_inputs() {
     use std::io::Write;
     let dir = tmp("stdin");
     let db = dir.join("p.db");
-    let mut child = bin()
-        .args(["analyze", "--db", db.to_str().unwrap(), "--format", "json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        bin().args(["analyze", "--db", db.to_str().unwrap(), "--format", "json", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(std::fs::read("examples/ferry/valley-times.txt").unwrap().as_slice()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -278,7 +274,13 @@ fn seeds_make_one_story_with_the_right_claim_groups() {
     let with = |needle: &str| claims.iter().filter(move |c| claim_mentions(c, needle)).collect::<Vec<_>>();
     // the Belarus deployment: 002 and 004, not 000
     let belarus = with("Belarus");
-    assert!(belarus.iter().any(|c| { let a = claim_articles(c); a.contains(&s002) && a.contains(&s004) }), "Belarus claims: {belarus:#?}");
+    assert!(
+        belarus.iter().any(|c| {
+            let a = claim_articles(c);
+            a.contains(&s002) && a.contains(&s004)
+        }),
+        "Belarus claims: {belarus:#?}"
+    );
     assert!(belarus.iter().all(|c| !claim_articles(c).contains(&s000)));
     // the 2,000 km figure: 000 only
     let range = with("2,000");
@@ -286,7 +288,10 @@ fn seeds_make_one_story_with_the_right_claim_groups() {
     assert!(range.iter().all(|c| claim_articles(c) == vec![s000.clone()]), "{range:#?}");
     // the start of serial production: all three
     assert!(
-        claims.iter().any(|c| { let a = claim_articles(c); [&s000, &s002, &s004].iter().all(|s| a.contains(s)) && claim_mentions(c, "production") }),
+        claims.iter().any(|c| {
+            let a = claim_articles(c);
+            [&s000, &s002, &s004].iter().all(|s| a.contains(s)) && claim_mentions(c, "production")
+        }),
         "no production claim backed by all three"
     );
 }
@@ -318,7 +323,14 @@ fn hostile_pages_are_bounded_and_never_crash() {
     let mut broken = story.as_bytes().to_vec();
     broken.extend_from_slice(b"<p>\xff\xfe\xc3 bytes that are not UTF-8 at all, in a long enough paragraph.</p>");
     std::fs::write(d.join("broken.html"), broken).unwrap();
-    std::fs::write(d.join("lying.html"), format!("<meta charset=\"windows-1251\">{}", story.replace("</article>", "<p>Caf\u{e9} prices rose, the owner said on Tuesday in the old town.</p></article>"))).unwrap();
+    std::fs::write(
+        d.join("lying.html"),
+        format!(
+            "<meta charset=\"windows-1251\">{}",
+            story.replace("</article>", "<p>Caf\u{e9} prices rose, the owner said on Tuesday in the old town.</p></article>")
+        ),
+    )
+    .unwrap();
     let deep = format!("{}{story}{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
     std::fs::write(d.join("deep.html"), deep).unwrap();
     let out = run(&["extract", "--format", "jsonl", d.to_str().unwrap()]);

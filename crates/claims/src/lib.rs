@@ -61,9 +61,7 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
     let mut groups: Vec<Vec<usize>> = group(&all, &originals, &sim, config).into_iter().collect();
     for u in (0..all.len()).filter(|&u| is_copy(&all[u])) {
         let origin = articles[all[u].article].copy_of.and_then(|id| articles.iter().position(|a| a.id == id));
-        let home = groups
-            .iter()
-            .position(|g| g.iter().any(|&o| Some(all[o].article) == origin && sim.get(u, o) >= config.copy_match));
+        let home = groups.iter().position(|g| g.iter().any(|&o| Some(all[o].article) == origin && sim.get(u, o) >= config.copy_match));
         match home {
             Some(g) => groups[g].push(u),
             None => groups.push(vec![u]),
@@ -316,7 +314,11 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
             let score = |x: usize| group.iter().filter(|&&y| units[y].article != units[x].article).map(|&y| sim.get(x, y)).sum::<f32>();
             // equal standing (always so in a pair): the fuller wording says more
             let (sa, sb) = (score(a), score(b));
-            if (sa - sb).abs() > 1e-6 { sa.total_cmp(&sb) } else { units[a].terms.len().cmp(&units[b].terms.len()).then(b.cmp(&a)) }
+            if (sa - sb).abs() > 1e-6 {
+                sa.total_cmp(&sb)
+            } else {
+                units[a].terms.len().cmp(&units[b].terms.len()).then(b.cmp(&a))
+            }
         })
         .expect("groups are not empty");
     let conflict = find_conflict(group, units, articles);
@@ -325,12 +327,7 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
         .map(|&u| {
             let unit = &units[u];
             let values = match &conflict {
-                Some((kind, frame, _)) => unit
-                    .slots
-                    .iter()
-                    .filter(|s| s.frame() == (kind.as_str(), frame.clone()))
-                    .map(slots::Slot::text)
-                    .collect(),
+                Some((kind, frame, _)) => unit.slots.iter().filter(|s| s.frame() == (kind.as_str(), frame.clone())).map(slots::Slot::text).collect(),
                 None => vec![],
             };
             Support {
@@ -403,9 +400,7 @@ fn find_conflict(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> 
         let disjoint = by_source.iter().enumerate().any(|(i, (sa, a))| {
             by_source.iter().skip(i + 1).any(|(sb, b)| {
                 let differ = !a.iter().any(|x| b.iter().any(|y| x.same_value(y)));
-                differ
-                    && (kind != "place"
-                        || (!a.iter().any(|x| text_of(sb).contains(&x.text())) && !b.iter().any(|y| text_of(sa).contains(&y.text()))))
+                differ && (kind != "place" || (!a.iter().any(|x| text_of(sb).contains(&x.text())) && !b.iter().any(|y| text_of(sa).contains(&y.text()))))
             })
         });
         if disjoint {
@@ -449,7 +444,8 @@ mod tests {
 
     fn run(docs: &[(&str, &str, &str)]) -> Vec<Claim> {
         let paras: Vec<Vec<String>> = docs.iter().map(|(_, _, t)| t.split("\n\n").map(str::to_string).collect()).collect();
-        let inputs: Vec<ArticleInput> = docs.iter().zip(&paras).map(|((id, src, _), p)| ArticleInput { id, source: src, paragraphs: p, copy_of: None }).collect();
+        let inputs: Vec<ArticleInput> =
+            docs.iter().zip(&paras).map(|((id, src, _), p)| ArticleInput { id, source: src, paragraphs: p, copy_of: None }).collect();
         compare("s1", &inputs, &ClaimConfig::default())
     }
 

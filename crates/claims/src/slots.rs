@@ -44,9 +44,26 @@ impl Slot {
 
 const MONTHS: &[&str] = &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const NUMBER_WORDS: &[(&str, f64)] = &[
-    ("two", 2.0), ("three", 3.0), ("four", 4.0), ("five", 5.0), ("six", 6.0), ("seven", 7.0), ("eight", 8.0), ("nine", 9.0),
-    ("ten", 10.0), ("eleven", 11.0), ("twelve", 12.0), ("fifteen", 15.0), ("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0),
-    ("fifty", 50.0), ("hundred", 100.0), ("dozens", 24.0), ("hundreds", 200.0), ("thousands", 2000.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("fifteen", 15.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("hundred", 100.0),
+    ("dozens", 24.0),
+    ("hundreds", 200.0),
+    ("thousands", 2000.0),
 ];
 /// Words between a number and the noun it counts that say nothing about the noun.
 const FILLER: &[&str] = &["more", "than", "of", "the", "about", "some", "nearly", "almost", "at", "least", "other", "new", "additional"];
@@ -156,7 +173,13 @@ mod tests {
     #[test]
     fn quantities_with_their_frames() {
         let s = slots("It can reach targets up to 2,000 kilometers away and killed 12 people, while 5% of GDP goes to defense in 2025.");
-        let q: Vec<(String, f64)> = s.iter().filter_map(|s| match s { Slot::Quantity { frame, value, .. } => Some((frame.clone(), *value)), _ => None }).collect();
+        let q: Vec<(String, f64)> = s
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Quantity { frame, value, .. } => Some((frame.clone(), *value)),
+                _ => None,
+            })
+            .collect();
         assert_eq!(q, vec![("kilomet".to_string(), 2000.0), ("peopl".to_string(), 12.0), ("percent".to_string(), 5.0)]);
     }
 

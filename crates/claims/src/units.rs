@@ -35,9 +35,7 @@ fn patterns() -> &'static Patterns {
 }
 
 /// Words that make a sentence a statement of fact or of someone's word.
-const STATING_WORDS: &[&str] = &[
-    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "did", "does", "been", "be",
-];
+const STATING_WORDS: &[&str] = &["is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "did", "does", "been", "be"];
 
 /// A sentence that says something checkable: long enough, not a question, and holding a number,
 /// a date, a name, an attribution or a finite verb.
@@ -192,10 +190,13 @@ mod tests {
     #[test]
     fn coordinated_statements_split() {
         let s = "Putin said Aug. 1 that Moscow has begun production of its latest missile, named \"Oreshnik,\" and confirmed plans to deploy the weapon to Belarus later this year.";
-        assert_eq!(pieces(s), vec![
-            "Putin said Aug. 1 that Moscow has begun production of its latest missile, named \"Oreshnik,\"",
-            "confirmed plans to deploy the weapon to Belarus later this year."
-        ]);
+        assert_eq!(
+            pieces(s),
+            vec![
+                "Putin said Aug. 1 that Moscow has begun production of its latest missile, named \"Oreshnik,\"",
+                "confirmed plans to deploy the weapon to Belarus later this year."
+            ]
+        );
     }
 
     #[test]

@@ -422,7 +422,20 @@ impl Clusterer {
                 return None;
             }
             c.by_id.insert(id.clone(), slot);
-            c.stories.push(Some(StoryState { id, serial, centroid, norm, first_day, last_day, size, posted: Default::default(), embedding, joined_sim, outlets, touched }));
+            c.stories.push(Some(StoryState {
+                id,
+                serial,
+                centroid,
+                norm,
+                first_day,
+                last_day,
+                size,
+                posted: Default::default(),
+                embedding,
+                joined_sim,
+                outlets,
+                touched,
+            }));
             c.live += 1;
         }
         c.free = (0..d.len(4)?).map(|_| usize::try_from(d.u32()?).ok()).collect::<Option<Vec<_>>>()?;
@@ -478,10 +491,8 @@ impl Clusterer {
 
     fn vector(&self, ids: &[(u32, f32)]) -> Vec<(u32, f32)> {
         let total = self.docs as f32 + self.config.idf_prior_docs;
-        let mut v: Vec<(u32, f32)> = ids
-            .iter()
-            .map(|&(t, c)| (t, (1.0 + c.ln().max(0.0)) * (total / (self.df[t as usize] as f32 + 1.0)).ln().max(0.0)))
-            .collect();
+        let mut v: Vec<(u32, f32)> =
+            ids.iter().map(|&(t, c)| (t, (1.0 + c.ln().max(0.0)) * (total / (self.df[t as usize] as f32 + 1.0)).ln().max(0.0))).collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
             v.iter_mut().for_each(|(_, w)| *w /= norm);
@@ -536,7 +547,20 @@ impl Clusterer {
     }
 
     fn new_story(&mut self, id: String) -> usize {
-        let state = StoryState { id: id.clone(), serial: self.next_serial, centroid: Vec::new(), norm: 0.0, first_day: None, last_day: None, size: 0, posted: Default::default(), embedding: Vec::new(), joined_sim: 0.0, outlets: Vec::new(), touched: 0 };
+        let state = StoryState {
+            id: id.clone(),
+            serial: self.next_serial,
+            centroid: Vec::new(),
+            norm: 0.0,
+            first_day: None,
+            last_day: None,
+            size: 0,
+            posted: Default::default(),
+            embedding: Vec::new(),
+            joined_sim: 0.0,
+            outlets: Vec::new(),
+            touched: 0,
+        };
         self.next_serial = self.next_serial.wrapping_add(1);
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -609,7 +633,6 @@ impl Clusterer {
             _ => base,
         }
     }
-
 
     fn best_story(&mut self, v: &[(u32, f32)], embedding: Option<&[f32]>, day: Option<f64>, outlet: Option<u64>) -> Option<(usize, f32)> {
         // Candidates share one of the article's strongest terms: a story that shares none of
@@ -769,9 +792,20 @@ mod tests {
     #[test]
     fn same_event_joins_and_other_event_starts_a_story() {
         let mut c = Clusterer::new(ClusterConfig::default());
-        let a = add(&mut c, "Harbor bridge in Port Vell reopens", "The harbor bridge in Port Vell reopened on Monday after repairs, mayor Ilse Brandt said.", Some("2024-03-04"));
-        let b = add(&mut c, "Port Vell bridge open again after two weeks", "Mayor Ilse Brandt reopened the Port Vell harbor bridge on Monday.", Some("2024-03-05"));
-        let d = add(&mut c, "Wildfire forces evacuations in Casterra", "Firefighters in Casterra battled a wildfire that forced 300 residents to leave.", Some("2024-03-05"));
+        let a = add(
+            &mut c,
+            "Harbor bridge in Port Vell reopens",
+            "The harbor bridge in Port Vell reopened on Monday after repairs, mayor Ilse Brandt said.",
+            Some("2024-03-04"),
+        );
+        let b =
+            add(&mut c, "Port Vell bridge open again after two weeks", "Mayor Ilse Brandt reopened the Port Vell harbor bridge on Monday.", Some("2024-03-05"));
+        let d = add(
+            &mut c,
+            "Wildfire forces evacuations in Casterra",
+            "Firefighters in Casterra battled a wildfire that forced 300 residents to leave.",
+            Some("2024-03-05"),
+        );
         assert!(a.created);
         assert_eq!(b.story, a.story, "similarity {}", b.similarity);
         assert!(d.created);
@@ -781,8 +815,18 @@ mod tests {
     #[test]
     fn time_window_separates_the_same_words_months_apart() {
         let mut c = Clusterer::new(ClusterConfig::default());
-        let a = add(&mut c, "Port Vell bridge closes for repairs", "The harbor bridge in Port Vell closed for repairs, mayor Ilse Brandt said.", Some("2024-01-01"));
-        let b = add(&mut c, "Port Vell bridge closes for repairs", "The harbor bridge in Port Vell closed for repairs, mayor Ilse Brandt said.", Some("2024-06-01"));
+        let a = add(
+            &mut c,
+            "Port Vell bridge closes for repairs",
+            "The harbor bridge in Port Vell closed for repairs, mayor Ilse Brandt said.",
+            Some("2024-01-01"),
+        );
+        let b = add(
+            &mut c,
+            "Port Vell bridge closes for repairs",
+            "The harbor bridge in Port Vell closed for repairs, mayor Ilse Brandt said.",
+            Some("2024-06-01"),
+        );
         assert_ne!(a.story, b.story);
     }
 
@@ -823,7 +867,8 @@ mod tests {
     fn a_saved_state_continues_like_the_clusterer_it_came_from() {
         let config = ClusterConfig { live_stories: 6, ..ClusterConfig::default() };
         let places = ["Port Vell", "Casterra", "Dunmore", "Ilsefjord", "Marrow Bay", "Kestrel Point", "Ashby"];
-        let events = ["bridge reopens after repairs", "wildfire forces evacuations", "flood closes schools", "ferry strike ends", "harbor fire destroys warehouse"];
+        let events =
+            ["bridge reopens after repairs", "wildfire forces evacuations", "flood closes schools", "ferry strike ends", "harbor fire destroys warehouse"];
         let articles: Vec<(TermCounts, String, String)> = (0..80)
             .map(|i: usize| {
                 let (place, event) = (places[(i * 7 + i / 9) % places.len()], events[(i * 3 + i / 11) % events.len()]);
@@ -899,10 +944,17 @@ mod tests {
     #[test]
     fn a_tight_story_is_not_joined_by_a_report_that_only_shares_its_topic() {
         let hearing = [
-            ("Senate panel questions Ilse Brandt over harbor contract", "Senators questioned harbor chief Ilse Brandt on Tuesday about the Port Vell dredging contract and its missing invoices."),
-            ("Ilse Brandt grilled by senators on dredging contract", "Harbor chief Ilse Brandt faced senators on Tuesday over missing invoices in the Port Vell dredging contract."),
+            (
+                "Senate panel questions Ilse Brandt over harbor contract",
+                "Senators questioned harbor chief Ilse Brandt on Tuesday about the Port Vell dredging contract and its missing invoices.",
+            ),
+            (
+                "Ilse Brandt grilled by senators on dredging contract",
+                "Harbor chief Ilse Brandt faced senators on Tuesday over missing invoices in the Port Vell dredging contract.",
+            ),
         ];
-        let resignation = ("Ilse Brandt resigns", "Ilse Brandt stepped down on Friday, citing family reasons; her deputy takes over the Port Vell office next month.");
+        let resignation =
+            ("Ilse Brandt resigns", "Ilse Brandt stepped down on Friday, citing family reasons; her deputy takes over the Port Vell office next month.");
         let run = |cohesion: f32| {
             let mut c = Clusterer::new(ClusterConfig { cohesion, window_days: None, ..ClusterConfig::default() });
             let first = add(&mut c, hearing[0].0, hearing[0].1, None);
@@ -919,7 +971,10 @@ mod tests {
     fn an_outlets_second_report_on_the_topic_needs_to_be_closer() {
         // Two events with the same harbor chief, days apart.
         let first = ("Ilse Brandt defends Port Vell dredging award", "Harbor chief Ilse Brandt told councillors on Monday that the tender was fair, that three bidders competed openly, and that auditors had already signed the paperwork.");
-        let next = ("Sewage plant opens", "Ilse Brandt cut a ribbon at the new sewage works on Thursday; engineers expect cleaner beaches by summer and fewer closures after storms.");
+        let next = (
+            "Sewage plant opens",
+            "Ilse Brandt cut a ribbon at the new sewage works on Thursday; engineers expect cleaner beaches by summer and fewer closures after storms.",
+        );
         let run = |same_outlet: f32, outlets: [&str; 2]| {
             let mut c = Clusterer::new(ClusterConfig { same_outlet, window_days: None, ..ClusterConfig::default() });
             let a = TermCounts::from_article(first.0, first.1, c.config());
@@ -951,7 +1006,11 @@ mod tests {
         // a strict threshold, which the shared word alone does not reach
         let config = ClusterConfig { window_days: None, threshold: 0.45, ..ClusterConfig::default() };
         let a = TermCounts::from_article("Harbor bridge reopens", "The council reopened the harbor bridge on Monday.", &config);
-        let b = TermCounts::from_article("Harbor crossing back in service", "Traffic flows again over the repaired span, a harbor pilot noted among many other remarks on tides and weather.", &config);
+        let b = TermCounts::from_article(
+            "Harbor crossing back in service",
+            "Traffic flows again over the repaired span, a harbor pilot noted among many other remarks on tides and weather.",
+            &config,
+        );
         let near = [0.8f32, 0.6, 0.0];
         let close = [0.7f32, 0.7, 0.1];
         let mut lexical = Clusterer::new(config.clone());

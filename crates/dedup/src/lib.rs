@@ -458,7 +458,13 @@ The council said the work on the western span had been planned since last year a
     fn a_saved_index_matches_what_it_matched() {
         let config = DedupConfig { capacity: 3, ..DedupConfig::default() };
         let mut index = DupIndex::new(config.clone());
-        let texts: Vec<String> = (0..5).map(|i| format!("Report {i}: the council of Dunmore met on Tuesday to discuss the budget for the coming year, item {i}, and parking fees in the old town.")).collect();
+        let texts: Vec<String> = (0..5)
+            .map(|i| {
+                format!(
+                    "Report {i}: the council of Dunmore met on Tuesday to discuss the budget for the coming year, item {i}, and parking fees in the old town."
+                )
+            })
+            .collect();
         for (i, t) in texts.iter().enumerate() {
             index.insert(format!("t{i}"), fingerprint(t, &config));
         }

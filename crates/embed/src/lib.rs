@@ -62,28 +62,15 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 #[cfg_attr(not(feature = "candle"), allow(dead_code))]
 fn check_dir(dir: &Path) -> Result<(), EmbedError> {
     if !dir.exists() {
-        return Err(EmbedError::Dir {
-            dir: dir.to_path_buf(),
-            reason: "does not exist (scripts/fetch-model.sh fetches all-MiniLM-L6-v2 into it)"
-                .into(),
-        });
+        return Err(EmbedError::Dir { dir: dir.to_path_buf(), reason: "does not exist (scripts/fetch-model.sh fetches all-MiniLM-L6-v2 into it)".into() });
     }
     if !dir.is_dir() {
-        return Err(EmbedError::Dir {
-            dir: dir.to_path_buf(),
-            reason: "is not a directory".into(),
-        });
+        return Err(EmbedError::Dir { dir: dir.to_path_buf(), reason: "is not a directory".into() });
     }
     for name in MODEL_FILES {
         let path = dir.join(name);
         if !path.is_file() {
-            return Err(EmbedError::File {
-                path,
-                reason: format!(
-                    "missing (the directory must hold {})",
-                    MODEL_FILES.join(", ")
-                ),
-            });
+            return Err(EmbedError::File { path, reason: format!("missing (the directory must hold {})", MODEL_FILES.join(", ")) });
         }
     }
     Ok(())
@@ -177,8 +164,7 @@ mod tests {
 
     #[test]
     fn missing_file_names_the_file() {
-        let dir =
-            std::env::temp_dir().join(format!("parallax-embed-partial-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("parallax-embed-partial-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.json"), "{}").unwrap();
         let err = check_dir(&dir).unwrap_err();
@@ -193,9 +179,6 @@ mod tests {
     fn without_the_feature_load_says_so() {
         let err = Embedder::load(&test_model_dir()).unwrap_err();
         assert!(matches!(err, EmbedError::NotBuilt));
-        assert_eq!(
-            err.to_string(),
-            "parallax was built without embedding support; rebuild with --features embed"
-        );
+        assert_eq!(err.to_string(), "parallax was built without embedding support; rebuild with --features embed");
     }
 }

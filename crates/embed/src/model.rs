@@ -26,18 +26,12 @@ pub struct Embedder {
 
 impl std::fmt::Debug for Embedder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Embedder")
-            .field("dim", &self.dim)
-            .field("max_tokens", &self.max_tokens)
-            .finish_non_exhaustive()
+        f.debug_struct("Embedder").field("dim", &self.dim).field("max_tokens", &self.max_tokens).finish_non_exhaustive()
     }
 }
 
 fn file_err(path: &Path, reason: impl std::fmt::Display) -> EmbedError {
-    EmbedError::File {
-        path: path.to_path_buf(),
-        reason: reason.to_string(),
-    }
+    EmbedError::File { path: path.to_path_buf(), reason: reason.to_string() }
 }
 
 fn infer_err(e: impl std::fmt::Display) -> EmbedError {
@@ -52,71 +46,39 @@ impl Embedder {
         let device = Device::Cpu;
 
         let config_path = dir.join("config.json");
-        let config_text =
-            std::fs::read_to_string(&config_path).map_err(|e| file_err(&config_path, e))?;
-        let config: Config = serde_json::from_str(&config_text)
-            .map_err(|e| file_err(&config_path, format!("not a BERT config: {e}")))?;
-        if config.hidden_size == 0
-            || config.num_attention_heads == 0
-            || !config
-                .hidden_size
-                .is_multiple_of(config.num_attention_heads)
-        {
+        let config_text = std::fs::read_to_string(&config_path).map_err(|e| file_err(&config_path, e))?;
+        let config: Config = serde_json::from_str(&config_text).map_err(|e| file_err(&config_path, format!("not a BERT config: {e}")))?;
+        if config.hidden_size == 0 || config.num_attention_heads == 0 || !config.hidden_size.is_multiple_of(config.num_attention_heads) {
             return Err(file_err(
                 &config_path,
-                format!(
-                    "hidden_size {} is not a multiple of num_attention_heads {}",
-                    config.hidden_size, config.num_attention_heads
-                ),
+                format!("hidden_size {} is not a multiple of num_attention_heads {}", config.hidden_size, config.num_attention_heads),
             ));
         }
         if config.hidden_act != HiddenAct::Gelu {
-            return Err(file_err(
-                &config_path,
-                "hidden_act must be \"gelu\" (all-MiniLM-L6-v2)",
-            ));
+            return Err(file_err(&config_path, "hidden_act must be \"gelu\" (all-MiniLM-L6-v2)"));
         }
 
         let tokenizer_path = dir.join("tokenizer.json");
-        let mut tokenizer =
-            Tokenizer::from_file(&tokenizer_path).map_err(|e| file_err(&tokenizer_path, e))?;
+        let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| file_err(&tokenizer_path, e))?;
         // tokenizer.json pads every text to a fixed 128; chunks are padded here instead.
         tokenizer.with_padding(None);
 
         let weights_path = dir.join("model.safetensors");
         let bytes = std::fs::read(&weights_path).map_err(|e| file_err(&weights_path, e))?;
         let model = {
-            let vb = VarBuilder::from_slice_safetensors(&bytes, DTYPE, &device)
-                .map_err(|e| file_err(&weights_path, format!("not a safetensors file: {e}")))?;
-            BertModel::load(vb, &config).map_err(|e| {
-                file_err(
-                    &weights_path,
-                    format!("weights do not fit config.json: {e}"),
-                )
-            })?
+            let vb = VarBuilder::from_slice_safetensors(&bytes, DTYPE, &device).map_err(|e| file_err(&weights_path, format!("not a safetensors file: {e}")))?;
+            BertModel::load(vb, &config).map_err(|e| file_err(&weights_path, format!("weights do not fit config.json: {e}")))?
         };
         drop(bytes);
 
-        let embedder = Embedder {
-            model,
-            tokenizer,
-            dim: config.hidden_size,
-            max_tokens: 0,
-            max_positions: config.max_position_embeddings,
-            device,
-        };
-        embedder
-            .set_max_tokens(DEFAULT_MAX_TOKENS)
-            .map_err(|e| file_err(&tokenizer_path, e))
+        let embedder = Embedder { model, tokenizer, dim: config.hidden_size, max_tokens: 0, max_positions: config.max_position_embeddings, device };
+        embedder.set_max_tokens(DEFAULT_MAX_TOKENS).map_err(|e| file_err(&tokenizer_path, e))
     }
 
     fn set_max_tokens(mut self, n: usize) -> Result<Embedder, String> {
         let n = n.clamp(3, self.max_positions.max(3));
         self.tokenizer
-            .with_truncation(Some(TruncationParams {
-                max_length: n,
-                ..Default::default()
-            }))
+            .with_truncation(Some(TruncationParams { max_length: n, ..Default::default() }))
             .map_err(|e| format!("cannot truncate to {n} word pieces: {e}"))?;
         self.max_tokens = n;
         Ok(self)
@@ -146,10 +108,7 @@ impl Embedder {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let encodings = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(infer_err)?;
+        let encodings = self.tokenizer.encode_batch(texts.to_vec(), true).map_err(infer_err)?;
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| encodings[i].get_ids().len());
 
@@ -183,11 +142,7 @@ impl Embedder {
         let summed = hidden.broadcast_mul(&maskf)?.sum(1)?; // (batch, dim)
         let counts = maskf.sum(1)?.clamp(1e-9f32, f32::MAX)?; // (batch, 1)
         let mean = summed.broadcast_div(&counts)?;
-        let norms = mean
-            .sqr()?
-            .sum_keepdim(D::Minus1)?
-            .sqrt()?
-            .clamp(1e-12f32, f32::MAX)?;
+        let norms = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?.clamp(1e-12f32, f32::MAX)?;
         mean.broadcast_div(&norms)?.to_vec2::<f32>()
     }
 }
@@ -209,16 +164,9 @@ mod tests {
     fn embedder() -> Option<&'static Embedder> {
         static MODEL: OnceLock<Option<Embedder>> = OnceLock::new();
         let dir = test_model_dir();
-        let model = MODEL.get_or_init(|| {
-            dir.join("model.safetensors")
-                .is_file()
-                .then(|| Embedder::load(&dir).expect("model directory loads"))
-        });
+        let model = MODEL.get_or_init(|| dir.join("model.safetensors").is_file().then(|| Embedder::load(&dir).expect("model directory loads")));
         if model.is_none() {
-            eprintln!(
-                "skipping: no model at {} (run scripts/fetch-model.sh or set PARALLAX_EMBED_MODEL)",
-                dir.display()
-            );
+            eprintln!("skipping: no model at {} (run scripts/fetch-model.sh or set PARALLAX_EMBED_MODEL)", dir.display());
         }
         model.as_ref()
     }
@@ -234,8 +182,7 @@ mod tests {
 
     #[test]
     fn bad_config_names_the_file() {
-        let dir =
-            std::env::temp_dir().join(format!("parallax-embed-badcfg-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("parallax-embed-badcfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.json"), r#"{"model_type": "bert"}"#).unwrap();
         for f in ["model.safetensors", "tokenizer.json"] {
@@ -244,10 +191,7 @@ mod tests {
         let err = Embedder::load(&dir).unwrap_err();
         std::fs::remove_dir_all(&dir).ok();
         let msg = err.to_string();
-        assert!(
-            msg.contains("config.json") && msg.contains("not a BERT config"),
-            "{msg}"
-        );
+        assert!(msg.contains("config.json") && msg.contains("not a BERT config"), "{msg}");
     }
 
     #[derive(serde::Deserialize)]
@@ -269,10 +213,7 @@ mod tests {
 
     fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
         assert_eq!(a.len(), b.len());
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f32::max)
+        a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
     }
 
     #[test]
@@ -283,12 +224,7 @@ mod tests {
         let texts: Vec<&str> = r.sentences.iter().map(|s| s.text.as_str()).collect();
         for s in &r.sentences {
             let enc = e.tokenizer.encode(s.text.as_str(), true).unwrap();
-            assert_eq!(
-                enc.get_ids(),
-                s.ids.as_slice(),
-                "word pieces of {:?}",
-                s.text
-            );
+            assert_eq!(enc.get_ids(), s.ids.as_slice(), "word pieces of {:?}", s.text);
         }
         // Together (padded to the longest) and one at a time (no padding).
         let together = e.embed(&texts).unwrap();
@@ -318,22 +254,14 @@ mod tests {
         let para = cosine(&v[0], &v[1]);
         let unrelated = cosine(&v[0], &v[2]);
         eprintln!("cosine: paraphrase {para:.4}, unrelated {unrelated:.4}");
-        assert!(
-            para > unrelated + 0.3,
-            "paraphrase {para} vs unrelated {unrelated}"
-        );
+        assert!(para > unrelated + 0.3, "paraphrase {para} vs unrelated {unrelated}");
     }
 
     #[test]
     fn truncation_and_order() {
         let Some(e) = embedder() else { return };
         let long = "word ".repeat(400);
-        let texts = [
-            "short one",
-            long.as_str(),
-            "",
-            "a medium length sentence about ferries",
-        ];
+        let texts = ["short one", long.as_str(), "", "a medium length sentence about ferries"];
         let v = e.embed(&texts).unwrap();
         assert_eq!(v.len(), 4);
         for (t, x) in texts.iter().zip(&v) {
@@ -353,9 +281,7 @@ mod tests {
     #[test]
     fn max_tokens_is_settable() {
         let Some(_) = embedder() else { return };
-        let e = Embedder::load(&test_model_dir())
-            .unwrap()
-            .with_max_tokens(16);
+        let e = Embedder::load(&test_model_dir()).unwrap().with_max_tokens(16);
         assert_eq!(e.max_tokens(), 16);
         let a = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen";
         let b = format!("{a} fifteen sixteen seventeen");
@@ -364,9 +290,7 @@ mod tests {
         assert!(max_abs_diff(&v[0], &v[1]) < 1e-5, "cut at 16 word pieces");
         assert!(max_abs_diff(&v[0], &v[2]) > 1e-2);
         assert_eq!(e.with_max_tokens(1).max_tokens(), 3);
-        let e = Embedder::load(&test_model_dir())
-            .unwrap()
-            .with_max_tokens(100_000);
+        let e = Embedder::load(&test_model_dir()).unwrap().with_max_tokens(100_000);
         assert_eq!(e.max_tokens(), 512);
     }
 
@@ -392,10 +316,6 @@ mod tests {
             e.embed(&refs).unwrap();
         }
         let secs = t.elapsed().as_secs_f64();
-        eprintln!(
-            "{} texts of {pieces} word pieces: {:.1} sentences/s",
-            refs.len(),
-            (runs * refs.len()) as f64 / secs
-        );
+        eprintln!("{} texts of {pieces} word pieces: {:.1} sentences/s", refs.len(), (runs * refs.len()) as f64 / secs);
     }
 }

@@ -138,7 +138,9 @@ fn class_weight(dom: &Dom, id: NodeId) -> i32 {
     if tokens.iter().any(|t| t == "articlebody" || positive.matches(t)) {
         return 1;
     }
-    if tokens.iter().any(|t| negative.matches(t)) || dom.attr(id, "role").is_some_and(|r| matches!(r, "navigation" | "complementary" | "banner" | "contentinfo")) {
+    if tokens.iter().any(|t| negative.matches(t))
+        || dom.attr(id, "role").is_some_and(|r| matches!(r, "navigation" | "complementary" | "banner" | "contentinfo"))
+    {
         return -1;
     }
     0
@@ -358,9 +360,11 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
         }
     }
     loop {
-        let wider = dom.ancestors(top).take(rules::EXPAND_LEVELS).take_while(|&a| a != Dom::ROOT).find(|&a| {
-            prose[a] >= prose[top] * rules::EXPAND_PROSE_RATIO && linked_headings[a] < linked_headings[top] + rules::LISTING_LINKED_HEADINGS
-        });
+        let wider = dom
+            .ancestors(top)
+            .take(rules::EXPAND_LEVELS)
+            .take_while(|&a| a != Dom::ROOT)
+            .find(|&a| prose[a] >= prose[top] * rules::EXPAND_PROSE_RATIO && linked_headings[a] < linked_headings[top] + rules::LISTING_LINKED_HEADINGS);
         match wider {
             Some(a) => top = a,
             None => break,
@@ -377,10 +381,8 @@ fn main_paragraphs(dom: &Dom, blocks: &[Block]) -> Vec<String> {
         }
     }
     let p = patterns::get();
-    let inside: Vec<&Block> = blocks
-        .iter()
-        .filter(|b| b.element == top || keep_roots.iter().any(|&r| b.element == r || dom.ancestors(b.element).any(|a| a == r)))
-        .collect();
+    let inside: Vec<&Block> =
+        blocks.iter().filter(|b| b.element == top || keep_roots.iter().any(|&r| b.element == r || dom.ancestors(b.element).any(|a| a == r))).collect();
     // Excerpts next to excerpts, before or after all the prose, are a list of other pages; a
     // run of them amid the prose is the article's own summary list (a round-up, a review).
     let prose_at = |i: usize| is_prose(inside[i]) && !is_truncated(&inside[i].text);
@@ -445,12 +447,15 @@ mod tests {
         let a = extract(PAGE);
         assert_eq!(a.title.as_deref(), Some("Harbor bridge reopens"));
         assert_eq!(a.outlet.as_deref(), Some("Port Daily"));
-        assert_eq!(a.paragraphs, vec![
-            "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.",
-            "Traffic was light in the morning, and officials said buses would return to the route on Wednesday.",
-            "What comes next",
-            "Engineers will inspect the eastern span again in the spring, according to the council's schedule.",
-        ]);
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.",
+                "Traffic was light in the morning, and officials said buses would return to the route on Wednesday.",
+                "What comes next",
+                "Engineers will inspect the eastern span again in the spring, according to the council's schedule.",
+            ]
+        );
     }
 
     #[test]
@@ -487,7 +492,14 @@ mod tests {
 
     #[test]
     fn a_body_split_into_chunks_is_joined() {
-        let chunk = |from: usize| format!("<div class=\"grid\"><div class=\"body__container\">{}{}{}</div></div>", para(from, "the story"), para(from + 1, "the story"), para(from + 2, "the story"));
+        let chunk = |from: usize| {
+            format!(
+                "<div class=\"grid\"><div class=\"body__container\">{}{}{}</div></div>",
+                para(from, "the story"),
+                para(from + 1, "the story"),
+                para(from + 2, "the story")
+            )
+        };
         let page = format!("<article><div class=\"chunks\">{}{}{}</div></article>", chunk(1), chunk(4), chunk(7));
         assert_eq!(extract(&page).paragraphs.len(), 9);
     }
@@ -497,8 +509,14 @@ mod tests {
         let teaser = |n: usize| format!("<div class=\"card\"><h3><a href=\"/s{n}\">Another story number {n}</a></h3>{}</div>", para(n, "something else"));
         let page = format!(
             "<div class=\"page\"><div class=\"story\"><div class=\"text\">{}{}{}{}</div></div><div class=\"more\">{}{}{}{}</div></div>",
-            para(1, "the story"), para(2, "the story"), para(3, "the story"), para(4, "the story"),
-            teaser(10), teaser(11), teaser(12), teaser(13)
+            para(1, "the story"),
+            para(2, "the story"),
+            para(3, "the story"),
+            para(4, "the story"),
+            teaser(10),
+            teaser(11),
+            teaser(12),
+            teaser(13)
         );
         let a = extract(&page);
         assert!(a.paragraphs.iter().all(|p| p.contains("the story")), "{:?}", a.paragraphs);
@@ -509,7 +527,14 @@ mod tests {
         // a listicle: every item its own box, so no container holds a third of the prose
         // each item sits deeper than widening looks, so only the page-wide comparison joins them
         let item = |n: usize| {
-            format!("{}<section><h2>Tip number {n}</h2>{}{}{}</section>{}", "<div>".repeat(8), para(n, "tips"), para(n, "more tips"), para(n, "even more tips"), "</div>".repeat(8))
+            format!(
+                "{}<section><h2>Tip number {n}</h2>{}{}{}</section>{}",
+                "<div>".repeat(8),
+                para(n, "tips"),
+                para(n, "more tips"),
+                para(n, "even more tips"),
+                "</div>".repeat(8)
+            )
         };
         let page: String = (1..=8).map(item).collect();
         let a = extract(&format!("<body>{page}</body>"));
@@ -529,9 +554,13 @@ mod tests {
         // unclosed <article> teasers nest inside one another, so their common ancestor holds
         // more prose than the one real post beside them
         let post = "<p>The one real post is a single long paragraph, with commas, clauses, and more clauses, which goes on about the harbor, the bridge, the repairs, the council, the buses, the detours and the spring inspection, for quite a while, and then it goes on some more about the ferries, the tides, the fishermen, the market, the festival and the weather, because that is what posts on this site do.</p>";
-        let teaser = |n: usize| format!("<p>Other post {n} opens with a long excerpt, with commas, clauses, more clauses, names, places, dates, quotes, asides, lists, and more, cut off where the site stops, so readers click through to it, or not, as they like …</p>");
+        let teaser = |n: usize| {
+            format!("<p>Other post {n} opens with a long excerpt, with commas, clauses, more clauses, names, places, dates, quotes, asides, lists, and more, cut off where the site stops, so readers click through to it, or not, as they like …</p>")
+        };
         let teasers: String = (1..=3).map(|n| format!("<article class=\"postbox\"><h2><a href=\"/p{n}\">Other post {n}</a></h2>{}", teaser(n))).collect();
-        let page = format!("<div id=\"primary\"><article class=\"articlebox\">{post}</article><article class=\"postbox\">{teasers}</article></div><footer>Footer</footer>");
+        let page = format!(
+            "<div id=\"primary\"><article class=\"articlebox\">{post}</article><article class=\"postbox\">{teasers}</article></div><footer>Footer</footer>"
+        );
         let a = extract(&page);
         assert_eq!(a.paragraphs.len(), 1, "{:?}", a.paragraphs);
         assert!(a.paragraphs[0].starts_with("The one real post"));
@@ -539,7 +568,9 @@ mod tests {
 
     #[test]
     fn excerpts_before_the_article_go_but_a_summary_list_amid_it_stays() {
-        let excerpt = |n: usize| format!("<p>Headline {n} of another story WASHINGTON: Officials said on Tuesday that the plan would be reviewed again, and that ...</p>");
+        let excerpt = |n: usize| {
+            format!("<p>Headline {n} of another story WASHINGTON: Officials said on Tuesday that the plan would be reviewed again, and that ...</p>")
+        };
         let body = |from: usize| (from..from + 3).map(|n| para(n, "the story")).collect::<String>();
         let page = format!("<article>{}{}{}{}</article>", excerpt(1), excerpt(2), excerpt(3), body(1));
         let a = extract(&page);
@@ -550,15 +581,27 @@ mod tests {
 
     #[test]
     fn streamed_react_segments_are_not_hidden() {
-        let page = format!("<main><div id=\"B:0\"></div></main><div hidden id=\"S:0\"><article>{}{}</article></div><div hidden>{}</div>", para(1, "the story"), para(2, "the story"), para(3, "a hidden aside"));
+        let page = format!(
+            "<main><div id=\"B:0\"></div></main><div hidden id=\"S:0\"><article>{}{}</article></div><div hidden>{}</div>",
+            para(1, "the story"),
+            para(2, "the story"),
+            para(3, "a hidden aside")
+        );
         let a = extract(&page);
         assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
     }
 
     #[test]
     fn a_table_row_is_one_line() {
-        let rows: String = [("1", "Ilse Brandt", "5040"), ("2", "Tomas Reed", "5035")].iter().map(|(p, n, s)| format!("<tr><td>{p}</td><td>{n}</td><td>{s}</td></tr>")).collect();
-        let page = format!("<article>{}<table><tr><th>Pos.</th><th>Driver</th><th>Points</th></tr>{rows}</table>{}</article>", para(1, "the standings"), para(2, "the standings"));
+        let rows: String = [("1", "Ilse Brandt", "5040"), ("2", "Tomas Reed", "5035")]
+            .iter()
+            .map(|(p, n, s)| format!("<tr><td>{p}</td><td>{n}</td><td>{s}</td></tr>"))
+            .collect();
+        let page = format!(
+            "<article>{}<table><tr><th>Pos.</th><th>Driver</th><th>Points</th></tr>{rows}</table>{}</article>",
+            para(1, "the standings"),
+            para(2, "the standings")
+        );
         let a = extract(&page);
         assert!(a.paragraphs.contains(&"1 Ilse Brandt 5040".to_string()), "{:?}", a.paragraphs);
     }

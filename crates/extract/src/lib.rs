@@ -264,7 +264,12 @@ mod tests {
             input: "line-7".into(),
             kind: Some(DocumentKind::CleanText),
             body: "Harbor Bridge Reopens\n\nThe harbor bridge reopened on Monday after two weeks of repairs, the city said.".into(),
-            hints: Hints { title: Some("Harbor Bridge Reopens".into()), outlet: Some("Daily Test".into()), published: Some("2024-03-05T10:00:00Z".into()), ..Default::default() },
+            hints: Hints {
+                title: Some("Harbor Bridge Reopens".into()),
+                outlet: Some("Daily Test".into()),
+                published: Some("2024-03-05T10:00:00Z".into()),
+                ..Default::default()
+            },
         };
         let a = extract(&doc).unwrap();
         assert_eq!(a.paragraphs.len(), 1);
@@ -297,10 +302,45 @@ mod robustness {
     use super::*;
 
     const PIECES: &[&str] = &[
-        "<", ">", "</", "<p>", "</p>", "<div class=\"a\">", "</div>", "<script>", "</script>", "<!--", "-->", "&amp;",
-        "&#", "&#x1F600;", "\u{4e2d}\u{6587}", "\u{0416}", "\u{1F600}", "\"", "'", "=", " ", "\n", "\n\n", "a", "Word.",
-        "<br>", "<li>", "<table><tr><td>", "<meta charset=\"x\">", "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",",
-        "Related Articles", "By Jane Roe", "2 days ago", "\u{feff}", "\r\n", "<html lang=", "<title>", "</title>", "<!doctype html>",
+        "<",
+        ">",
+        "</",
+        "<p>",
+        "</p>",
+        "<div class=\"a\">",
+        "</div>",
+        "<script>",
+        "</script>",
+        "<!--",
+        "-->",
+        "&amp;",
+        "&#",
+        "&#x1F600;",
+        "\u{4e2d}\u{6587}",
+        "\u{0416}",
+        "\u{1F600}",
+        "\"",
+        "'",
+        "=",
+        " ",
+        "\n",
+        "\n\n",
+        "a",
+        "Word.",
+        "<br>",
+        "<li>",
+        "<table><tr><td>",
+        "<meta charset=\"x\">",
+        "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",",
+        "Related Articles",
+        "By Jane Roe",
+        "2 days ago",
+        "\u{feff}",
+        "\r\n",
+        "<html lang=",
+        "<title>",
+        "</title>",
+        "<!doctype html>",
     ];
 
     #[test]

@@ -52,8 +52,16 @@ pub fn read(dom: &Dom) -> PageMeta {
                         }
                         &mut m.byline
                     }
-                    "article:published_time" | "datepublished" | "pubdate" | "publishdate" | "date" | "dc.date"
-                    | "dc.date.issued" | "parsely-pub-date" | "sailthru.date" | "og:published_time" => &mut m.published,
+                    "article:published_time"
+                    | "datepublished"
+                    | "pubdate"
+                    | "publishdate"
+                    | "date"
+                    | "dc.date"
+                    | "dc.date.issued"
+                    | "parsely-pub-date"
+                    | "sailthru.date"
+                    | "og:published_time" => &mut m.published,
                     "og:site_name" | "application-name" => &mut m.outlet,
                     "og:url" => &mut m.url,
                     _ => continue,
@@ -214,7 +222,11 @@ fn date_in_url(url: &str) -> Option<String> {
     let parts: Vec<&str> = path.split(['/', '-', '_', '.']).collect();
     parts.windows(3).find_map(|w| {
         let ok = w[0].len() == 4 && w[1].len() == 2 && w[2].len() == 2 && w.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
-        if ok { normalize_date(&format!("{}-{}-{}", w[0], w[1], w[2])) } else { None }
+        if ok {
+            normalize_date(&format!("{}-{}-{}", w[0], w[1], w[2]))
+        } else {
+            None
+        }
     })
 }
 
@@ -313,11 +325,8 @@ pub fn normalize_date(raw: &str) -> Option<String> {
         return None;
     }
     // Words: "March 5, 2024", "5 March 2024", "Mar. 5 2024", "Tuesday, March 5, 2024 10:00"
-    let tokens: Vec<String> = s
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '/')
-        .filter(|t| !t.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let tokens: Vec<String> =
+        s.split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '/').filter(|t| !t.is_empty()).map(str::to_lowercase).collect();
     let mut year = None;
     let mut month = None;
     let mut day = None;

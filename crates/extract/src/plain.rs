@@ -207,7 +207,9 @@ The mayor of another town said Dec. 29 that a new library will open next spring,
 
     #[test]
     fn aggregator_source_line_names_the_outlet() {
-        let a = extract("logo\nSome headline about a thing\n\nWire Service Daily2 days ago\nThe first paragraph of the article says what happened in the city today.");
+        let a = extract(
+            "logo\nSome headline about a thing\n\nWire Service Daily2 days ago\nThe first paragraph of the article says what happened in the city today.",
+        );
         assert_eq!(a.outlet.as_deref(), Some("Wire Service Daily"));
         assert_eq!(a.paragraphs.len(), 1);
     }

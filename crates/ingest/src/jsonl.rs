@@ -3,9 +3,9 @@
 //! point back at the caller's own record ids.
 
 use crate::{decode_bytes, IngestError, Item, MAX_LINE_BYTES};
-use std::io::{BufRead, Read};
 use parallax_model::{DocumentKind, Hints, RawDocument};
 use serde_json::Value;
+use std::io::{BufRead, Read};
 
 /// The records of a JSONL stream, read one line at a time.
 pub struct Lines<R> {

@@ -328,7 +328,8 @@ impl<S: Store> Engine<S> {
         };
         // the id filter saved with the frequencies is topped up with the ids stored since, in the
         // same pass as the replay; without one (or once outgrown) it is rebuilt from all ids
-        let saved_ids = store.load_state(IDS_STATE)?.filter(|(position, _)| *position == df_position).and_then(|(_, b)| IdFilter::from_bytes(&b)).filter(|f| !f.is_full());
+        let saved_ids =
+            store.load_state(IDS_STATE)?.filter(|(position, _)| *position == df_position).and_then(|(_, b)| IdFilter::from_bytes(&b)).filter(|f| !f.is_full());
         let top_up = saved_ids.is_some();
         let mut stored_ids = match saved_ids {
             Some(filter) => filter,
@@ -354,7 +355,11 @@ impl<S: Store> Engine<S> {
             } else {
                 let counts = TermCounts(rec.terms);
                 let outlet = rec.article.outlet_or_host();
-                clusterer.restore(&rec.story_id, &Features { counts: &counts, embedding: rec.embedding.as_deref(), day: rec.day, outlet: Some(&outlet) }, learn);
+                clusterer.restore(
+                    &rec.story_id,
+                    &Features { counts: &counts, embedding: rec.embedding.as_deref(), day: rec.day, outlet: Some(&outlet) },
+                    learn,
+                );
             }
             if rec.article.duplicate_of.is_none() {
                 if let Some(fp) = Fingerprint::from_bytes(&rec.sketch, &config.dedup) {
@@ -424,40 +429,46 @@ impl<S: Store> Engine<S> {
         std::thread::scope(|scope| {
             let named = |name: &str| std::thread::Builder::new().name(name.to_string());
             // (thread names show in profilers and `top -H`)
-            named("parallax-read").spawn_scoped(scope, move || {
-                let mut chunk = Vec::with_capacity(PREPARE_CHUNK);
-                let mut seq = 0;
-                for item in docs {
-                    chunk.push(item);
-                    if chunk.len() == PREPARE_CHUNK {
-                        if abandoned.load(std::sync::atomic::Ordering::Relaxed) || work_tx.send((seq, std::mem::replace(&mut chunk, Vec::with_capacity(PREPARE_CHUNK)))).is_err() {
-                            return;
+            named("parallax-read")
+                .spawn_scoped(scope, move || {
+                    let mut chunk = Vec::with_capacity(PREPARE_CHUNK);
+                    let mut seq = 0;
+                    for item in docs {
+                        chunk.push(item);
+                        if chunk.len() == PREPARE_CHUNK {
+                            if abandoned.load(std::sync::atomic::Ordering::Relaxed)
+                                || work_tx.send((seq, std::mem::replace(&mut chunk, Vec::with_capacity(PREPARE_CHUNK)))).is_err()
+                            {
+                                return;
+                            }
+                            seq += 1;
                         }
-                        seq += 1;
                     }
-                }
-                if !chunk.is_empty() {
-                    let _ = work_tx.send((seq, chunk));
-                }
-            }).expect("spawn a reader thread");
+                    if !chunk.is_empty() {
+                        let _ = work_tx.send((seq, chunk));
+                    }
+                })
+                .expect("spawn a reader thread");
             for _ in 0..workers {
                 let done_tx = done_tx.clone();
                 let work_rx = &work_rx;
-                named("parallax-prepare").spawn_scoped(scope, move || loop {
-                    let next = work_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok((seq, chunk))) = next else { return };
-                    if abandoned.load(std::sync::atomic::Ordering::Relaxed) {
-                        // keep draining so the reader is never stuck on a full queue
-                        continue;
-                    }
-                    let mut out: Vec<Prepared> = chunk.into_iter().map(|item| prepare_guarded(item, dedup, cluster)).collect();
-                    if let Some(model) = embedder {
-                        embed_ledes(model, &mut out);
-                    }
-                    if done_tx.send((seq, out)).is_err() {
-                        abandoned.store(true, std::sync::atomic::Ordering::Relaxed);
-                    }
-                }).expect("spawn a worker thread");
+                named("parallax-prepare")
+                    .spawn_scoped(scope, move || loop {
+                        let next = work_rx.lock().map(|rx| rx.recv());
+                        let Ok(Ok((seq, chunk))) = next else { return };
+                        if abandoned.load(std::sync::atomic::Ordering::Relaxed) {
+                            // keep draining so the reader is never stuck on a full queue
+                            continue;
+                        }
+                        let mut out: Vec<Prepared> = chunk.into_iter().map(|item| prepare_guarded(item, dedup, cluster)).collect();
+                        if let Some(model) = embedder {
+                            embed_ledes(model, &mut out);
+                        }
+                        if done_tx.send((seq, out)).is_err() {
+                            abandoned.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    })
+                    .expect("spawn a worker thread");
             }
             drop(done_tx);
             self.place_all(in_order(done_rx.into_iter()).flatten(), sink)
@@ -559,7 +570,11 @@ impl<S: Store> Engine<S> {
                 let candidate = story_id(&article.id);
                 let a = self.clusterer.assign(&features, || candidate.clone());
                 if a.created {
-                    new_stories.push(Story { id: a.story.clone(), title: article.title.clone().unwrap_or_else(|| first_words(article.paragraphs.first().map_or("", String::as_str), 12)), article_ids: vec![article.id.clone()] });
+                    new_stories.push(Story {
+                        id: a.story.clone(),
+                        title: article.title.clone().unwrap_or_else(|| first_words(article.paragraphs.first().map_or("", String::as_str), 12)),
+                        article_ids: vec![article.id.clone()],
+                    });
                 }
                 a.story
             }
@@ -625,7 +640,12 @@ impl<S: Store> Engine<S> {
         let inputs: Vec<ArticleInput> = articles
             .iter()
             .zip(&sources)
-            .map(|(a, s)| ArticleInput { id: &a.id, source: s, paragraphs: &a.paragraphs, copy_of: a.duplicate_of.as_deref().filter(|d| by_id.contains_key(d)) })
+            .map(|(a, s)| ArticleInput {
+                id: &a.id,
+                source: s,
+                paragraphs: &a.paragraphs,
+                copy_of: a.duplicate_of.as_deref().filter(|d| by_id.contains_key(d)),
+            })
             .collect();
         let claims = parallax_claims::compare(story_id, &inputs, &self.config.claims);
         Ok(StoryReport { story, articles, claims })
@@ -659,7 +679,12 @@ mod tests {
         let mut e = Engine::open(SqliteStore::in_memory().unwrap(), EngineConfig::new()).unwrap();
         let mut events = Vec::new();
         let mut sink = |ev: Event<'_>| events.push(format!("{ev:?}").split_whitespace().next().unwrap_or("").to_string());
-        let s = e.ingest(vec![doc("w", "Wire", "2024-03-04", WIRE), doc("r", "Repost Daily", "2024-03-05", WIRE), doc("bad", "X", "2024-03-05", " ")].into_iter(), &mut sink).unwrap();
+        let s = e
+            .ingest(
+                vec![doc("w", "Wire", "2024-03-04", WIRE), doc("r", "Repost Daily", "2024-03-05", WIRE), doc("bad", "X", "2024-03-05", " ")].into_iter(),
+                &mut sink,
+            )
+            .unwrap();
         assert_eq!((s.stored, s.duplicates, s.failed), (2, 1, 1));
         let again = e.ingest(vec![doc("w2", "Wire", "2024-03-04", WIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap();
         assert_eq!((again.stored, again.unchanged), (0, 1));
@@ -693,7 +718,8 @@ mod tests {
             e.ingest(vec![doc("w", "Wire", "2024-03-04", WIRE)].into_iter(), &mut |_: Event<'_>| {}).unwrap()
         };
         let mut e = Engine::open(SqliteStore::open(&path).unwrap(), EngineConfig::new()).unwrap();
-        let s = e.ingest(vec![doc("r", "Repost", "2024-03-05", &format!("{WIRE}\n\nRead more on our app today."))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        let s =
+            e.ingest(vec![doc("r", "Repost", "2024-03-05", &format!("{WIRE}\n\nRead more on our app today."))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
         assert_eq!(s.duplicates, 1);
         assert_eq!(e.stories_of(&s.article_ids).unwrap(), e.stories_of(&first.article_ids).unwrap());
     }
@@ -710,7 +736,18 @@ mod tests {
         // distinct texts: every few words differ from town to town
         let body = |town: &str| {
             let n = town.bytes().map(usize::from).sum::<usize>();
-            (0..12).map(|j| format!("In {town} the {} council met {} times about road {} and the {} budget.", ["north", "south", "east", "west", "old"][(n + j) % 5], n * 7 + j, n * 13 + j * 3, ["school", "harbor", "park", "water"][(n * j) % 4])).collect::<Vec<_>>().join(" ")
+            (0..12)
+                .map(|j| {
+                    format!(
+                        "In {town} the {} council met {} times about road {} and the {} budget.",
+                        ["north", "south", "east", "west", "old"][(n + j) % 5],
+                        n * 7 + j,
+                        n * 13 + j * 3,
+                        ["school", "harbor", "park", "water"][(n * j) % 4]
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
         };
         let first = {
             let mut e = Engine::open(SqliteStore::open(&path).unwrap(), config.clone()).unwrap();
@@ -764,7 +801,9 @@ mod tests {
         store.save_state(ENGINE_STATE, stale.0, &stale.1).unwrap();
         let mut e = Engine::open(store, EngineConfig::new()).unwrap();
         assert_eq!((e.clusterer.documents(), e.dups.len(), e.known.len()), (2, 2, 1), "the fire report was replayed");
-        let repost = e.ingest(vec![doc("r", "Aggregator", "2024-03-05", &format!("{FIRE}\n\nRead more on our app today."))].into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        let repost = e
+            .ingest(vec![doc("r", "Aggregator", "2024-03-05", &format!("{FIRE}\n\nRead more on our app today."))].into_iter(), &mut |_: Event<'_>| {})
+            .unwrap();
         assert_eq!(repost.duplicates, 1);
         assert_eq!(e.stories_of(&repost.article_ids).unwrap(), e.stories_of(&fire.article_ids).unwrap());
     }

@@ -73,7 +73,14 @@ pub(crate) mod fixture {
             paragraphs: vec!["The bridge reopened on Monday, the council said.".into(), "It cost 2 million euros.".into()],
             ..Default::default()
         };
-        let b = Article { id: "a2".into(), input: "two.txt".into(), outlet: Some("Harbor News".into()), title: Some("Bridge open".into()), paragraphs: vec!["The bridge reopened Monday.".into(), "It cost 3 million euros, officials said.".into()], ..Default::default() };
+        let b = Article {
+            id: "a2".into(),
+            input: "two.txt".into(),
+            outlet: Some("Harbor News".into()),
+            title: Some("Bridge open".into()),
+            paragraphs: vec!["The bridge reopened Monday.".into(), "It cost 3 million euros, officials said.".into()],
+            ..Default::default()
+        };
         let sup = |article: &str, sentence: &str, attribution: Option<&str>, values: Vec<String>| Support {
             article: article.into(),
             sentence: sentence.into(),
@@ -90,7 +97,10 @@ pub(crate) mod fixture {
                     text: "It cost 2 million euros.".into(),
                     status: ClaimStatus::Contradicted,
                     outlets: vec!["Port Daily".into(), "Harbor News".into()],
-                    support: vec![sup("a1", "It cost 2 million euros.", None, vec!["2 million euros".into()]), sup("a2", "It cost 3 million euros, officials said.", Some("officials"), vec!["3 million euros".into()])],
+                    support: vec![
+                        sup("a1", "It cost 2 million euros.", None, vec!["2 million euros".into()]),
+                        sup("a2", "It cost 3 million euros, officials said.", Some("officials"), vec!["3 million euros".into()]),
+                    ],
                     conflict: Some(Conflict { kind: "number".into(), frame: "euro".into(), values: vec!["2 million euros".into(), "3 million euros".into()] }),
                 },
                 Claim {
@@ -98,7 +108,10 @@ pub(crate) mod fixture {
                     text: "The bridge reopened on Monday, the council said.".into(),
                     status: ClaimStatus::Corroborated,
                     outlets: vec!["Port Daily".into(), "Harbor News".into()],
-                    support: vec![sup("a1", "The bridge reopened on Monday, the council said.", Some("council"), vec![]), sup("a2", "The bridge reopened Monday.", None, vec![])],
+                    support: vec![
+                        sup("a1", "The bridge reopened on Monday, the council said.", Some("council"), vec![]),
+                        sup("a2", "The bridge reopened Monday.", None, vec![]),
+                    ],
                     conflict: None,
                 },
             ],

@@ -50,14 +50,37 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "| | outlet | title | byline | published | input |\n|---|---|---|---|---|---|")?;
     }
     for (i, a) in r.articles.iter().enumerate() {
-        let copy = a.duplicate_of.as_ref().and_then(|d| r.articles.iter().position(|x| &x.id == d)).map(|p| format!(" (copy of {})", label(p))).unwrap_or_default();
+        let copy =
+            a.duplicate_of.as_ref().and_then(|d| r.articles.iter().position(|x| &x.id == d)).map(|p| format!(" (copy of {})", label(p))).unwrap_or_default();
         let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
         if md {
-            writeln!(out, "| {} | {}{} | {} | {} | {} | `{}` |", label(i), md_cell(&a.outlet_or_host()), copy, md_cell(&dash(&a.title)), md_cell(&dash(&a.byline)), dash(&a.published), a.input)?;
+            writeln!(
+                out,
+                "| {} | {}{} | {} | {} | {} | `{}` |",
+                label(i),
+                md_cell(&a.outlet_or_host()),
+                copy,
+                md_cell(&dash(&a.title)),
+                md_cell(&dash(&a.byline)),
+                dash(&a.published),
+                a.input
+            )?;
         } else {
             let outlet = a.outlet_or_host();
             let outlet = if outlet == a.input { "(outlet not named)".to_string() } else { outlet };
-            writeln!(out, "{} {}{}\n    {}\n    by {} | published {} | {} | {} paragraphs | {}", label(i), outlet, copy, dash(&a.title), dash(&a.byline), dash(&a.published), dash(&a.language), a.paragraphs.len(), a.input)?;
+            writeln!(
+                out,
+                "{} {}{}\n    {}\n    by {} | published {} | {} | {} paragraphs | {}",
+                label(i),
+                outlet,
+                copy,
+                dash(&a.title),
+                dash(&a.byline),
+                dash(&a.published),
+                dash(&a.language),
+                a.paragraphs.len(),
+                a.input
+            )?;
         }
     }
     writeln!(out)?;
@@ -78,7 +101,11 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
             .map(|(a, col)| {
                 let has = c.support.iter().any(|s| s.article == a.id);
                 let m = if has { "x" } else { "." };
-                if md { m.to_string() } else { format!("{m:^w$}", w = col.len()) }
+                if md {
+                    m.to_string()
+                } else {
+                    format!("{m:^w$}", w = col.len())
+                }
             })
             .collect();
         let short = short_id(&c.id);
@@ -94,10 +121,18 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
     for c in &r.claims {
         let who = if c.outlets.len() == 1 { "1 outlet".to_string() } else { format!("{} outlets", c.outlets.len()) };
         let line = format!("{} {} ({}): {}", short_id(&c.id), c.status.as_str(), who, c.text);
-        if md { writeln!(out, "- **{}**", md_cell(&line))?; } else { writeln!(out, "{line}")?; }
+        if md {
+            writeln!(out, "- **{}**", md_cell(&line))?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
         if let Some(conf) = &c.conflict {
             let t = format!("conflict on {} ({}): {}", conf.kind, conf.frame, conf.values.join(" vs "));
-            if md { writeln!(out, "  - _{}_", md_cell(&t))?; } else { writeln!(out, "    ! {t}")?; }
+            if md {
+                writeln!(out, "  - _{}_", md_cell(&t))?;
+            } else {
+                writeln!(out, "    ! {t}")?;
+            }
         }
         for s in &c.support {
             let idx = r.articles.iter().position(|a| a.id == s.article).map(label).unwrap_or_else(|| s.article.clone());
@@ -133,10 +168,18 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
         arts.sort_unstable();
         let labels: Vec<String> = arts.into_iter().map(label).collect();
         let line = format!("{who}: {n} sentence{} in {}", if n == 1 { "" } else { "s" }, labels.join(" "));
-        if md { writeln!(out, "- {}", md_cell(&line))?; } else { writeln!(out, "  {line}")?; }
+        if md {
+            writeln!(out, "- {}", md_cell(&line))?;
+        } else {
+            writeln!(out, "  {line}")?;
+        }
     }
     let line = format!("the outlets' own voice: {unattributed} sentence{}", if unattributed == 1 { "" } else { "s" });
-    if md { writeln!(out, "- {line}")?; } else { writeln!(out, "  {line}")?; }
+    if md {
+        writeln!(out, "- {line}")?;
+    } else {
+        writeln!(out, "  {line}")?;
+    }
     Ok(())
 }
 

@@ -155,7 +155,8 @@ impl SqliteStore {
             conn.pragma_update(None, "foreign_keys", "ON")?;
             conn.execute_batch(SCHEMA)?;
             // stores made before embeddings existed lack the column
-            let has_embedding: bool = conn.query_row("SELECT COUNT(*) FROM pragma_table_info('articles') WHERE name = 'embedding'", [], |r| r.get::<_, i64>(0))? > 0;
+            let has_embedding: bool =
+                conn.query_row("SELECT COUNT(*) FROM pragma_table_info('articles') WHERE name = 'embedding'", [], |r| r.get::<_, i64>(0))? > 0;
             if !has_embedding {
                 conn.execute_batch("ALTER TABLE articles ADD COLUMN embedding BLOB")?;
             }
@@ -229,7 +230,9 @@ fn decode_terms(value: rusqlite::types::ValueRef<'_>) -> Result<Vec<(u64, f32)>,
                     return Err("truncated terms".into());
                 }
                 let pairs = pairs.chunks_exact(12);
-                return Ok(pairs.map(|p| (u64::from_le_bytes(p[..8].try_into().expect("8 bytes")), f32::from_le_bytes(p[8..].try_into().expect("4 bytes")))).collect());
+                return Ok(pairs
+                    .map(|p| (u64::from_le_bytes(p[..8].try_into().expect("8 bytes")), f32::from_le_bytes(p[8..].try_into().expect("4 bytes"))))
+                    .collect());
             }
             let mut out = Vec::new();
             let mut at = 0;
@@ -282,8 +285,21 @@ impl Store for SqliteStore {
             for s in batch {
                 let a = &s.article;
                 stmt.execute(params![
-                    a.id, a.input, a.url, a.outlet, a.title, a.byline, a.published, a.language, a.text(), a.duplicate_of,
-                    s.story_id, s.sketch, encode_terms(&s.terms), s.day, s.embedding.as_deref().map(encode_floats)
+                    a.id,
+                    a.input,
+                    a.url,
+                    a.outlet,
+                    a.title,
+                    a.byline,
+                    a.published,
+                    a.language,
+                    a.text(),
+                    a.duplicate_of,
+                    s.story_id,
+                    s.sketch,
+                    encode_terms(&s.terms),
+                    s.day,
+                    s.embedding.as_deref().map(encode_floats)
                 ])?;
             }
             let mut re = tx.prepare_cached("UPDATE articles SET duplicate_of = ?2 WHERE id = ?1")?;
@@ -356,7 +372,8 @@ impl Store for SqliteStore {
     }
 
     fn load_state(&self, key: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
-        let row: Option<(i64, Vec<u8>)> = self.conn.query_row("SELECT position, value FROM stage_state WHERE key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let row: Option<(i64, Vec<u8>)> =
+            self.conn.query_row("SELECT position, value FROM stage_state WHERE key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         match row {
             Some((position, value)) if value == STATE_IN_FILE => {
                 // a file that is missing, from another store or from another save is no state
@@ -400,7 +417,9 @@ impl Store for SqliteStore {
              FROM stories s JOIN articles a ON a.story_id = s.id
              GROUP BY s.id ORDER BY COUNT(a.id) DESC, MIN(a.seq) LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: r.get::<_, i64>(3)? as usize }))?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: r.get::<_, i64>(3)? as usize })
+        })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 

@@ -282,9 +282,10 @@ fn is_squashed(text: &str) -> bool {
     if first == b' ' || last == b' ' || (9..=13).contains(&last) {
         return false;
     }
-    let (dirty, wide) = b.iter().zip(&b[1..]).fold((false, false), |(dirty, wide), (&c, &next)| {
-        (dirty | (c.wrapping_sub(9) < 5) | ((c == b' ') & (next == b' ')), wide | (c >= 0x80))
-    });
+    let (dirty, wide) = b
+        .iter()
+        .zip(&b[1..])
+        .fold((false, false), |(dirty, wide), (&c, &next)| (dirty | (c.wrapping_sub(9) < 5) | ((c == b' ') & (next == b' ')), wide | (c >= 0x80)));
     if dirty {
         return false;
     }
@@ -299,9 +300,7 @@ fn is_space(c: char) -> bool {
 
 /// Whether a line ends the way sentences end, in Latin or CJK punctuation, quotes allowed.
 pub fn ends_like_sentence(line: &str) -> bool {
-    line.trim_end().ends_with([
-        '.', '!', '?', '\u{2026}', '"', '\u{201d}', '\'', '\u{2019}', ')', '\u{3002}', '\u{ff01}', '\u{ff1f}', '\u{300d}', '\u{300f}',
-    ])
+    line.trim_end().ends_with(['.', '!', '?', '\u{2026}', '"', '\u{201d}', '\'', '\u{2019}', ')', '\u{3002}', '\u{ff01}', '\u{ff1f}', '\u{300d}', '\u{300f}'])
 }
 
 /// Words in a text, where scripts written without spaces (Chinese, Japanese) count one word per
@@ -343,9 +342,7 @@ mod tests {
 
     #[test]
     fn words_keep_numbers_and_inner_punctuation() {
-        assert_eq!(words("Up to 2,000 km, a nuclear-capable system; don't."), vec![
-            "up", "to", "2000", "km", "a", "nuclear-capable", "system", "don't"
-        ]);
+        assert_eq!(words("Up to 2,000 km, a nuclear-capable system; don't."), vec!["up", "to", "2000", "km", "a", "nuclear-capable", "system", "don't"]);
     }
 
     /// `count` texts of up to `max_pieces` pieces each, drawn by a fixed xorshift sequence: inputs
@@ -406,7 +403,10 @@ mod tests {
 
     #[test]
     fn fast_tokeniser_matches_the_plain_one() {
-        let pieces = ["a", "Z", "7", "0", " ", "  ", ",", ".", "'", "-", "\u{2019}", "\u{2010}", "é", "É", "ß", "İ", "д", "Ж", "日", "\n", "\t", ";", "\"", "\u{a0}", "(", "2,000", "U.S.", "don't", "Kyiv's", "x-ray", "3.5"];
+        let pieces = [
+            "a", "Z", "7", "0", " ", "  ", ",", ".", "'", "-", "\u{2019}", "\u{2010}", "é", "É", "ß", "İ", "д", "Ж", "日", "\n", "\t", ";", "\"", "\u{a0}",
+            "(", "2,000", "U.S.", "don't", "Kyiv's", "x-ray", "3.5",
+        ];
         for text in random_texts(&pieces, 12, 20_000, 0x2545f4914f6cdd1d) {
             assert_eq!(words(&text), reference_words(&text), "{text:?}");
         }
@@ -425,7 +425,10 @@ mod tests {
 
     #[test]
     fn detects_english_and_russian() {
-        assert_eq!(detect_language("The president said on Friday that the first batch had been produced and delivered to the armed forces.").as_deref(), Some("en"));
+        assert_eq!(
+            detect_language("The president said on Friday that the first batch had been produced and delivered to the armed forces.").as_deref(),
+            Some("en")
+        );
         assert_eq!(detect_language("Президент России заявил в пятницу, что первая серийная партия уже произведена и передана в войска. Он также сообщил, что вопрос о поставках будет решён до конца года, и что специалисты обеих стран сейчас готовят позиции.").as_deref(), Some("ru"));
     }
 
