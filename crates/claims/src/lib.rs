@@ -336,7 +336,9 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
                 sentence_index: unit.sentence_index,
                 span: Span { start: unit.start, end: unit.end },
                 attribution: unit.attribution.clone(),
+                speaker: None,
                 values,
+                details: vec![],
             }
         })
         .collect();
@@ -354,7 +356,15 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
         status,
         outlets,
         support,
-        conflict: conflict.map(|(kind, frame, values)| Conflict { kind, frame, values }),
+        conflict: conflict.map(|(kind, frame, values)| Conflict { kind: conflict_kind(&kind), frame, values, sides: vec![] }),
+    }
+}
+
+fn conflict_kind(kind: &str) -> parallax_model::ConflictKind {
+    match kind {
+        "date" => parallax_model::ConflictKind::Date,
+        "place" => parallax_model::ConflictKind::Place,
+        _ => parallax_model::ConflictKind::Number,
     }
 }
 
@@ -482,7 +492,7 @@ mod tests {
         assert_eq!(articles_of(cost), vec!["a", "b"]);
         assert_eq!(cost.status, ClaimStatus::Contradicted);
         let conflict = cost.conflict.as_ref().unwrap();
-        assert_eq!(conflict.kind, "number");
+        assert_eq!(conflict.kind, parallax_model::ConflictKind::Number);
         assert_eq!(conflict.values, vec!["2 million euros", "3 million euros"]);
         assert_eq!(cost.support[0].attribution.as_deref(), Some("Ilse Brandt"));
         // "the council" takes the fuller name another article used

@@ -131,7 +131,7 @@ pub struct Span {
 }
 
 /// One sentence (or the clause of a sentence that states the claim) backing a claim.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Support {
     /// Article id.
     pub article: String,
@@ -142,26 +142,173 @@ pub struct Support {
     /// Byte offsets of `sentence` in the article's `text()`.
     pub span: Span,
     /// On whose word it rests: "Vladimir Putin", "Interfax", or `None` when the outlet says it in
-    /// its own voice.
+    /// its own voice. The speaker's name of [`Support::speaker`], kept as a plain string for
+    /// readers of the JSON contract.
     pub attribution: Option<String>,
+    /// Who says it, with the cue and the kind of attribution, when someone does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<Attribution>,
     /// The conflicting values this support carries, when the claim is contradicted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// Every checkable value this support states (numbers, dates, places), with spans inside
+    /// `sentence`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<Value>,
+}
+
+/// How a statement is attributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributionKind {
+    /// A quotation: the speaker's own words in quotation marks.
+    Direct,
+    /// Reported speech: "X said that ...", "according to X".
+    Reported,
+    /// A hedge that names no firm source or signals belief: "is believed to", "analysts suggest".
+    Hedged,
+    /// A source that is not named: "officials said", "a source told".
+    Unnamed,
+}
+
+impl AttributionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttributionKind::Direct => "direct",
+            AttributionKind::Reported => "reported",
+            AttributionKind::Hedged => "hedged",
+            AttributionKind::Unnamed => "unnamed",
+        }
+    }
+}
+
+/// On whose word a sentence rests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// The speaker as the story names them at fullest ("Vladimir Putin", "Russian defense
+    /// officials"). For a pronoun or role noun ("she", "the president") it is the person it
+    /// resolves to.
+    pub speaker: String,
+    /// The words that attribute: "said", "according to", "told reporters".
+    pub cue: Option<String>,
+    pub kind: AttributionKind,
+    /// Byte offsets of the speaker's mention in the article's `text()`, when the mention is in
+    /// this sentence (a quote continued from an earlier sentence has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_span: Option<Span>,
+    /// Byte offsets of the cue in the article's `text()`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cue_span: Option<Span>,
+}
+
+/// What kind of checkable detail a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Number,
+    Date,
+    Place,
+}
+
+/// A number as stated, read as the interval of values it allows: "12" is 12..12, "more than 10"
+/// is 10..inf (exclusive low), "about 40" is a band around 40, "some 16" likewise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    pub low: f64,
+    pub high: f64,
+    /// The value as stated ("about 40" gives 40).
+    pub stated: f64,
+    /// An approximation or a bound rather than an exact count.
+    pub approximate: bool,
+}
+
+/// A calendar date resolved against the article's publication date, or as far as it could be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "precision", rename_all = "snake_case")]
+pub enum CalendarDate {
+    Day {
+        year: i32,
+        month: u32,
+        day: u32,
+    },
+    Month {
+        year: i32,
+        month: u32,
+    },
+    Year {
+        year: i32,
+    },
+    /// Stated, but not resolvable to a calendar date (no publication date, or too vague):
+    /// never guessed.
+    Unresolved,
+}
+
+/// One checkable detail of a statement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Value {
+    pub kind: ValueKind,
+    /// As stated: "a dozen passengers", "on Wednesday", "in Kherson".
+    pub text: String,
+    /// Byte offsets of `text` inside the supporting sentence.
+    pub span: Span,
+    /// What it is about: the normalised counted noun for numbers ("people" for passengers),
+    /// `date` or `place`.
+    pub frame: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Quantity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<CalendarDate>,
+}
+
+/// What a contradiction is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    Number,
+    Date,
+    Place,
+    /// Who did it, or to whom: the actor or target differs.
+    Actor,
+    /// One side states it, the other denies or negates it.
+    Negation,
+}
+
+impl ConflictKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictKind::Number => "number",
+            ConflictKind::Date => "date",
+            ConflictKind::Place => "place",
+            ConflictKind::Actor => "actor",
+            ConflictKind::Negation => "negation",
+        }
+    }
+}
+
+/// One side of a contradiction: a sentence and the values it states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictSide {
+    pub article: String,
+    pub sentence_index: usize,
+    pub sentence: String,
     pub values: Vec<String>,
 }
 
 /// What a contradiction is about.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
-    /// `number`, `date` or `place`.
-    pub kind: String,
-    /// What the numbers count ("kilometers", "people") or the date/place slot.
+    pub kind: ConflictKind,
+    /// What the numbers count ("people"), or `date`, `place`, `actor`, `polarity`.
     pub frame: String,
     /// Distinct values as stated, in order of first appearance.
     pub values: Vec<String>,
+    /// The two sentences that cannot both be true, with their values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sides: Vec<ConflictSide>,
 }
 
 /// A group of sentences from one or more articles that state the same thing.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     pub id: String,
     /// A representative wording: the member most similar to the others.

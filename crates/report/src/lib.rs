@@ -87,7 +87,9 @@ pub(crate) mod fixture {
             sentence_index: 0,
             span: Span { start: 0, end: sentence.len() },
             attribution: attribution.map(str::to_string),
+            speaker: None,
             values,
+            details: vec![],
         };
         StoryReport {
             story: Story { id: "s1".into(), title: "Bridge <reopens>".into(), article_ids: vec!["a1".into(), "a2".into()] },
@@ -101,7 +103,12 @@ pub(crate) mod fixture {
                         sup("a1", "It cost 2 million euros.", None, vec!["2 million euros".into()]),
                         sup("a2", "It cost 3 million euros, officials said.", Some("officials"), vec!["3 million euros".into()]),
                     ],
-                    conflict: Some(Conflict { kind: "number".into(), frame: "euro".into(), values: vec!["2 million euros".into(), "3 million euros".into()] }),
+                    conflict: Some(Conflict {
+                        kind: ConflictKind::Number,
+                        frame: "euro".into(),
+                        values: vec!["2 million euros".into(), "3 million euros".into()],
+                        sides: vec![],
+                    }),
                 },
                 Claim {
                     id: "s1-c2".into(),

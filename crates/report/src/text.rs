@@ -127,7 +127,7 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "{line}")?;
         }
         if let Some(conf) = &c.conflict {
-            let t = format!("conflict on {} ({}): {}", conf.kind, conf.frame, conf.values.join(" vs "));
+            let t = format!("conflict on {} ({}): {}", conf.kind.as_str(), conf.frame, conf.values.join(" vs "));
             if md {
                 writeln!(out, "  - _{}_", md_cell(&t))?;
             } else {
