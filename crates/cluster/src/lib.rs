@@ -99,21 +99,8 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 /// Days since 1970-01-01 of an ISO date or timestamp (`YYYY-MM-DD...`); time of day is
 /// ignored.
 pub fn day_number(iso: &str) -> Option<f64> {
-    let b = iso.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: i64 = iso[..4].parse().ok()?;
-    let m: i64 = iso[5..7].parse().ok()?;
-    let d: i64 = iso[8..10].parse().ok()?;
-    // days_from_civil (H. Hinnant)
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146097 + doe - 719468) as f64)
+    let (y, m, d) = parallax_text::calendar::parse_iso_date(iso)?;
+    Some(parallax_text::calendar::days_from_civil(y, m, d) as f64)
 }
 
 #[derive(Debug)]

@@ -306,8 +306,6 @@ fn strip_site_suffix(title: &str, outlet: Option<&str>) -> String {
     title.trim().to_string()
 }
 
-const MONTHS: &[&str] = &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
 /// Normalises a date as found on pages to ISO 8601: full timestamps stay as given (trimmed),
 /// dates become `YYYY-MM-DD`. Returns `None` for anything that is not recognisably a date.
 pub fn normalize_date(raw: &str) -> Option<String> {
@@ -331,8 +329,8 @@ pub fn normalize_date(raw: &str) -> Option<String> {
     let mut month = None;
     let mut day = None;
     for t in &tokens {
-        if let Some(m) = MONTHS.iter().position(|m| t.starts_with(m) && t.len() <= 9 && t.chars().all(char::is_alphabetic)) {
-            month.get_or_insert(m as u32 + 1);
+        if let Some(m) = parallax_text::calendar::month_number(t).filter(|_| t.chars().all(char::is_alphabetic)) {
+            month.get_or_insert(m);
         } else if let Ok(n) = t.trim_end_matches(|c: char| c.is_alphabetic()).parse::<u32>() {
             if t.len() == 4 && (1900..=2100).contains(&n) {
                 year.get_or_insert(n as i32);

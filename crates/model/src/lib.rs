@@ -238,6 +238,11 @@ pub enum CalendarDate {
     Year {
         year: i32,
     },
+    /// A day of a month whose year is not known (the article has no publication date).
+    MonthDay {
+        month: u32,
+        day: u32,
+    },
     /// Stated, but not resolvable to a calendar date (no publication date, or too vague):
     /// never guessed.
     Unresolved,
@@ -258,6 +263,13 @@ pub struct Value {
     pub quantity: Option<Quantity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<CalendarDate>,
+    /// A vote or score tally ("396-9"): both sides, as stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<[u32; 2]>,
+    /// What happened to what is counted, normalised ("killed" for died/dead/drowned, "rescued"),
+    /// when the sentence says: 12 killed and 87 rescued are different counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 /// What a contradiction is about.

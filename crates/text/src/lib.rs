@@ -3,6 +3,7 @@
 //!
 //! Dedup, clustering and claim grouping must agree on what a "word" is, so they all come here.
 
+pub mod calendar;
 mod language;
 mod sentences;
 mod stopwords;

@@ -5,10 +5,10 @@
 //! ("briefing.He also noted"). The rules below are ordered by how often they matter.
 
 /// Abbreviations that end with a period but rarely end a sentence (lowercase, without the dot).
+/// Month and weekday abbreviations come from [`crate::calendar::abbreviations`].
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "cpl", "pvt", "gov", "sen", "rep",
-    "rev", "hon", "pres", "supt", "insp", "amb", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues",
-    "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "no", "nos", "vol", "vs", "v", "etc", "e.g", "i.e", "approx", "est", "dept", "univ", "inc", "ltd",
+    "rev", "hon", "pres", "supt", "insp", "amb", "no", "nos", "vol", "vs", "v", "etc", "e.g", "i.e", "approx", "est", "dept", "univ", "inc", "ltd",
     "co", "corp", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "d.c", "n.y", "l.a", "ave", "blvd", "fig", "al",
 ];
 
@@ -102,7 +102,8 @@ fn is_boundary(text: &str, at: usize, term: char, after: usize) -> bool {
 /// Smith" being rarer than "on Jan. The") or a single capital, an initial ("John F. Kennedy").
 fn abbreviation_or_initial(word: &str) -> bool {
     let lower = word.to_lowercase();
-    ABBREVIATIONS.contains(&lower.trim_end_matches('.')) || (word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()))
+    let w = lower.trim_end_matches('.');
+    ABBREVIATIONS.contains(&w) || crate::calendar::abbreviations().any(|a| a == w) || (word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()))
 }
 
 /// The run of letters and inner dots just before byte `at`.
