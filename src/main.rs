@@ -6,7 +6,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use parallax_pipeline::{Engine, EngineConfig, Event, IngestSummary};
-use parallax_report::Format;
+use parallax_report::{json, Format};
 use parallax_store::{SqliteStore, Store};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -121,6 +121,46 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare the inputs as one story, claim by claim, without storing anything.
+    ///
+    /// For articles you already know report one event: no story clustering, so every input is
+    /// compared with every other. Copies (the same text) count as one source.
+    Compare {
+        #[arg(long, short, default_value = "text", value_parser = parse_format)]
+        format: Format,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+    },
+    /// Judge sentence pairs: same claim, contradicting, related or unrelated.
+    ///
+    /// FILE holds JSON Lines {"id", "a", "b"} (- for stdin); each prints
+    /// {"id", "relation", "same", "score", "reasons"}: relation is same|contradicts|related|unrelated,
+    /// same the paraphrase decision, score P(same). Word weights come from the whole file, so
+    /// judge a batch together.
+    ///
+    /// Example: parallax pairs pairs.jsonl > verdicts.jsonl
+    Pairs {
+        /// Output format (JSON Lines is the only one).
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl"])]
+        format: String,
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
+    /// Stance of a text towards a claim: agree, disagree, discuss or unrelated.
+    ///
+    /// FILE holds JSON Lines {"id", "claim", "text"} (- for stdin); each prints
+    /// {"id", "label", "score"}, score being the probability of the label.
+    ///
+    /// Example: parallax stance headline-body.jsonl
+    Stance {
+        /// Output format (JSON Lines is the only one).
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl"])]
+        format: String,
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
     /// Print the report of stored stories by id (see `parallax stories`).
     Show {
         #[command(flatten)]
@@ -164,6 +204,13 @@ fn run(cli: Cli) -> Result<()> {
             write_output(output.as_ref(), |out| parallax_report::render(&reports, format, out))
         }
         Command::Extract { format, inputs } => extract(format, &inputs),
+        Command::Compare { format, output, inputs } => {
+            let articles = extract_all(&inputs)?;
+            let report = parallax_pipeline::compare_articles(articles, &parallax_claims::ClaimConfig::default());
+            write_output(output.as_ref(), |out| parallax_report::render(&[report], format, out))
+        }
+        Command::Pairs { file, .. } => pairs(&file),
+        Command::Stance { file, .. } => stance(&file),
         Command::Ingest { store, json, assignments, inputs } => {
             let mut engine = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
@@ -183,11 +230,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             let stats = engine.store().stats()?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"stored": s.stored, "unchanged": s.unchanged, "failed": s.failed, "duplicates": s.duplicates,
-                        "new_stories": s.new_stories, "store": {"articles": stats.articles, "stories": stats.stories}})
-                );
+                println!("{}", json::ingest_json(s.stored, s.unchanged, s.failed, s.duplicates, s.new_stories, stats.articles, stats.stories));
             } else {
                 println!(
                     "stored {} articles ({} copies of earlier ones), {} already stored, {} failed; {} new stories. Store: {} articles in {} stories.",
@@ -200,7 +243,7 @@ fn run(cli: Cli) -> Result<()> {
             let st = open_store(&store)?;
             let list = st.stories(limit)?;
             if json {
-                let v: Vec<_> = list.iter().map(|s| serde_json::json!({"id": s.id, "title": s.title, "articles": s.articles, "outlets": s.outlets})).collect();
+                let v: Vec<_> = list.iter().map(|s| json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else if list.is_empty() {
                 println!("The store is empty. Add articles with `parallax analyze INPUT...` or `parallax ingest INPUT...`.");
@@ -322,7 +365,8 @@ impl Warnings {
     }
 }
 
-fn extract(format: ExtractFormat, inputs: &[String]) -> Result<()> {
+/// Every input extracted, with per-input errors as warnings; fails when none could be read.
+fn extract_all(inputs: &[String]) -> Result<Vec<parallax_model::Article>> {
     let mut rows = Vec::new();
     let mut report = Warnings::default();
     for item in parallax_ingest::documents(inputs) {
@@ -338,13 +382,15 @@ fn extract(format: ExtractFormat, inputs: &[String]) -> Result<()> {
     if rows.is_empty() {
         bail!("{}", report.all_failed(inputs));
     }
+    Ok(rows)
+}
+
+fn extract(format: ExtractFormat, inputs: &[String]) -> Result<()> {
+    let rows = extract_all(inputs)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for a in &rows {
-        let v = serde_json::json!({
-            "input": a.input, "title": a.title, "byline": a.byline, "published": a.published,
-            "language": a.language, "outlet": a.outlet, "url": a.url, "text": a.text(),
-        });
+        let v = json::extracted_json(a);
         match format {
             ExtractFormat::Json if rows.len() == 1 => writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?,
             ExtractFormat::Json | ExtractFormat::Jsonl => writeln!(out, "{v}")?,
@@ -379,4 +425,76 @@ fn write_output(path: Option<&PathBuf>, f: impl FnOnce(&mut dyn Write) -> std::i
         }
     }
     Ok(())
+}
+
+/// The lines of a JSON Lines file (or stdin for `-`), parsed; a bad line is a warning naming
+/// `file:line` and is skipped.
+fn jsonl_objects(file: &str) -> Result<Vec<(usize, serde_json::Map<String, serde_json::Value>)>> {
+    let text = if file == "-" {
+        std::io::read_to_string(std::io::stdin()).context("stdin: cannot read")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("{file}: cannot read"))?
+    };
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(serde_json::Value::Object(m)) => out.push((n + 1, m)),
+            Ok(_) => eprintln!("warning: {file}:{}: not a JSON object, skipped", n + 1),
+            Err(e) => eprintln!("warning: {file}:{}: {e}, skipped", n + 1),
+        }
+    }
+    Ok(out)
+}
+
+fn text_field<'a>(file: &str, line: usize, m: &'a serde_json::Map<String, serde_json::Value>, key: &str) -> Option<&'a str> {
+    let v = m.get(key).and_then(|v| v.as_str());
+    if v.is_none() {
+        eprintln!("warning: {file}:{line}: no string \"{key}\", skipped");
+    }
+    v
+}
+
+fn pairs(file: &str) -> Result<()> {
+    let rows = jsonl_objects(file)?;
+    let items: Vec<(&serde_json::Value, &str, &str)> = rows
+        .iter()
+        .filter_map(|(n, m)| Some((m.get("id").unwrap_or(&serde_json::Value::Null), text_field(file, *n, m, "a")?, text_field(file, *n, m, "b")?)))
+        .collect();
+    if items.is_empty() {
+        bail!("{file}: no pairs (lines of {{\"id\", \"a\", \"b\"}})");
+    }
+    let ctx = parallax_judge::Context::from_texts(items.iter().flat_map(|(_, a, b)| [*a, *b]));
+    let judge = parallax_judge::Judge::bundled();
+    write_output(None, |out| {
+        for (id, a, b) in &items {
+            let v = judge.judge(a, b, &ctx);
+            let relation = serde_json::to_value(v.relation).ok().and_then(|r| r.as_str().map(str::to_string)).unwrap_or_default();
+            let reasons: Vec<String> = v.reasons.iter().map(|r| r.to_string()).collect();
+            writeln!(out, "{}", json::pair_json(id, &relation, v.same, v.score, &reasons))?;
+        }
+        Ok(())
+    })
+}
+
+fn stance(file: &str) -> Result<()> {
+    let rows = jsonl_objects(file)?;
+    let items: Vec<(&serde_json::Value, &str, &str)> = rows
+        .iter()
+        .filter_map(|(n, m)| Some((m.get("id").unwrap_or(&serde_json::Value::Null), text_field(file, *n, m, "claim")?, text_field(file, *n, m, "text")?)))
+        .collect();
+    if items.is_empty() {
+        bail!("{file}: no pairs (lines of {{\"id\", \"claim\", \"text\"}})");
+    }
+    let model = parallax_stance::StanceModel::bundled();
+    let pairs: Vec<(&str, &str)> = items.iter().map(|(_, c, t)| (*c, *t)).collect();
+    let predictions = model.predict_batch(&pairs);
+    write_output(None, |out| {
+        for ((id, _, _), p) in items.iter().zip(&predictions) {
+            writeln!(out, "{}", json::stance_json(id, p.label.name(), p.score))?;
+        }
+        Ok(())
+    })
 }

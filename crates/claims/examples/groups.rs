@@ -7,7 +7,7 @@ fn main() {
     let paras: Vec<Vec<String>> = rows.iter().map(|r| r["text"].as_str().unwrap().split("\n\n").map(str::to_string).collect()).collect();
     let ids: Vec<String> = rows.iter().enumerate().map(|(i, _)| i.to_string()).collect();
     let inputs: Vec<parallax_claims::ArticleInput> =
-        ids.iter().zip(&paras).map(|(i, p)| parallax_claims::ArticleInput { id: i, source: i, paragraphs: p, copy_of: None }).collect();
+        ids.iter().zip(&paras).map(|(i, p)| parallax_claims::ArticleInput { id: i, source: i, paragraphs: p, copy_of: None, published: None }).collect();
     let config = parallax_claims::ClaimConfig { threshold, ..Default::default() };
     for c in parallax_claims::compare("s", &inputs, &config) {
         if c.support.len() < 2 {

@@ -1,21 +1,32 @@
 //! Claims: what each article of a story states, grouped across articles.
 //!
 //! 1. Each article is split into sentences; sentences that state something become claim units
-//!    (a sentence coordinating two statements gives two units) with their attribution.
-//! 2. Units from different articles are compared by IDF-weighted overlap of their content words,
-//!    with IDF taken over the story itself, so the words every report shares ("missile", the
-//!    story's main name) count little and the distinctive ones ("Belarus", "2,000") decide.
-//! 3. Average-link clustering over cross-article pairs groups units that say the same thing.
-//! 4. Each group gets a status from its independent outlets and its slots: corroborated, single
-//!    source, or contradicted (same frame, conflicting number, date or place).
+//!    (a sentence coordinating two statements gives two units) with their speaker
+//!    ([`attribution`]) and their checkable values (`parallax-values`).
+//! 2. Units of different articles that share distinctive words (story-local IDF, so the words
+//!    every report shares count little) are candidate pairs; the sentence-pair judge
+//!    (`parallax-judge`, fitted on MRPC) scores each candidate. Values that count the same
+//!    thing add evidence that two units state one fact, whether they agree or not.
+//! 3. Each unit keeps its best match in every other article; pairs are merged best first into
+//!    groups of at most one unit per article while the average link holds.
+//! 4. Each group gets a status from its independent outlets and its values: corroborated,
+//!    single source, or contradicted (comparable values that cannot both be true, or one side
+//!    denying what the other states).
+//!
+//! Claim ids derive from the claim's first supporting sentence, so a link to a claim stays valid
+//! as later articles join the story.
 
 pub mod attribution;
+mod boilerplate;
 mod lexicon;
-pub mod slots;
 pub mod units;
 
-use parallax_model::{Claim, ClaimStatus, Conflict, Span, Support};
+pub use boilerplate::is_boilerplate;
+
+use parallax_judge::{Context, Judge, Prepared, Relation};
+use parallax_model::{Claim, ClaimStatus, Conflict, ConflictKind, ConflictSide, Span, Support, Value, ValueKind};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use units::Unit;
 
 /// One article of a story, as the claim stage sees it.
@@ -29,39 +40,59 @@ pub struct ArticleInput<'a> {
     /// Id of the article in the same story this one copies, if any. Copies are not grouped on
     /// their own: each of their units joins the group of the origin's matching unit.
     pub copy_of: Option<&'a str>,
+    /// Publication date (ISO 8601): relative dates in the text resolve against it.
+    pub published: Option<&'a str>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ClaimConfig {
-    /// Average similarity two groups need to merge.
+    /// Score (the judge's P(same), plus value evidence) a pair needs to found or join a group.
     pub threshold: f32,
-    /// A group needs at least one aligned pair this similar: weak links may widen a group but
-    /// never found one.
-    pub core_threshold: f32,
-    /// A copy's unit joins its origin's unit at this similarity or above.
+    /// Average score across two groups' pairs they need to merge (pairs never compared count 0).
+    pub link: f32,
+    /// Story-IDF cosine a pair needs before the judge is asked: below it the two share no
+    /// distinctive word.
+    pub min_overlap: f32,
+    /// A copy's unit joins its origin's unit at this judge score or above.
     pub copy_match: f32,
-    /// Added to the similarity of two units that state the same quantity.
-    pub shared_quantity_bonus: f32,
-    /// Similarity is multiplied by this when one unit states a quantity the other does not.
-    pub quantity_mismatch: f32,
+    /// Added to a pair's score when both state a value about the same thing (same counted noun
+    /// and event, a date, a tally): the strongest sign two sentences report one fact.
+    pub shared_value_bonus: f32,
+    /// A unit left alone joins a group that already holds its article when it matches a member
+    /// this well: an outlet that states a fact twice supports it twice.
+    pub repeat_match: f32,
 }
 
 impl Default for ClaimConfig {
     fn default() -> Self {
-        ClaimConfig { threshold: 0.15, core_threshold: 0.25, copy_match: 0.5, shared_quantity_bonus: 0.1, quantity_mismatch: 0.5 }
+        ClaimConfig { threshold: 0.5, link: 0.3, min_overlap: 0.12, copy_match: 0.5, shared_value_bonus: 0.15, repeat_match: 0.7 }
     }
 }
 
-/// The claims of one story. Ids are `<story_id>-c<n>`.
+fn judge() -> &'static Judge {
+    static J: OnceLock<Judge> = OnceLock::new();
+    J.get_or_init(Judge::bundled)
+}
+
+/// The claims of one story.
 pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) -> Vec<Claim> {
     let all = story_units(articles);
-    let sim = Similarity::new(&all, config);
-    let is_copy = |u: &Unit| articles[u.article].copy_of.is_some();
-    let originals: Vec<usize> = (0..all.len()).filter(|&u| !is_copy(&all[u])).collect();
-    let mut groups: Vec<Vec<usize>> = group(&all, &originals, &sim, config).into_iter().collect();
-    for u in (0..all.len()).filter(|&u| is_copy(&all[u])) {
+    let ctx = Context::from_texts(all.iter().map(|u| u.text.as_str()));
+    let prepared: Vec<Prepared> = all.iter().map(|u| judge().prepare(&u.text, &ctx)).collect();
+    let cosine = Cosine::new(&all);
+    let is_copy = |u: usize| articles[all[u].article].copy_of.is_some();
+    let pairs = candidate_pairs(&all, &cosine, config, |u| !is_copy(u));
+    let mut scores: HashMap<(u32, u32), f32> = HashMap::with_capacity(pairs.len());
+    for &(a, b) in &pairs {
+        scores.insert((a as u32, b as u32), pair_score(&all[a], &all[b], &prepared[a], &prepared[b], config));
+    }
+    let originals: Vec<usize> = (0..all.len()).filter(|&u| !is_copy(u)).collect();
+    let mut groups = group(&all, &originals, &scores, config);
+    for u in (0..all.len()).filter(|&u| is_copy(u)) {
         let origin = articles[all[u].article].copy_of.and_then(|id| articles.iter().position(|a| a.id == id));
-        let home = groups.iter().position(|g| g.iter().any(|&o| Some(all[o].article) == origin && sim.get(u, o) >= config.copy_match));
+        let home = groups
+            .iter()
+            .position(|g| g.iter().any(|&o| Some(all[o].article) == origin && judge().score_prepared(&prepared[u], &prepared[o]) >= config.copy_match));
         match home {
             Some(g) => groups[g].push(u),
             None => groups.push(vec![u]),
@@ -70,17 +101,28 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
     for g in &mut groups {
         g.sort_by_key(|&u| (all[u].article, all[u].start));
     }
-    let mut claims: Vec<Claim> = groups.into_iter().map(|g| build_claim(&g, &all, articles, &sim)).collect();
+    let mut claims: Vec<(usize, Claim)> = groups.iter().map(|g| (g[0], build_claim(story_id, g, &all, articles, &prepared, &scores))).collect();
     let rank = |c: &Claim| match c.status {
         ClaimStatus::Contradicted => 0,
         ClaimStatus::Corroborated => 1,
         ClaimStatus::SingleSource => 2,
     };
-    claims.sort_by(|a, b| rank(a).cmp(&rank(b)).then(b.outlets.len().cmp(&a.outlets.len())));
-    for (n, c) in claims.iter_mut().enumerate() {
-        c.id = format!("{story_id}-c{}", n + 1);
-    }
+    claims.sort_by(|(ua, a), (ub, b)| {
+        rank(a).cmp(&rank(b)).then(b.outlets.len().cmp(&a.outlets.len())).then((all[*ua].article, all[*ua].start).cmp(&(all[*ub].article, all[*ub].start)))
+    });
+    let mut seen: HashMap<String, usize> = HashMap::new();
     claims
+        .into_iter()
+        .map(|(_, mut c)| {
+            // two claims anchored on one sentence (its two clauses) get distinct ids
+            let n = seen.entry(c.id.clone()).or_default();
+            *n += 1;
+            if *n > 1 {
+                c.id = format!("{}-{}", c.id, n);
+            }
+            c
+        })
+        .collect()
 }
 
 /// The claim units of every article of a story, with short names resolved to the fullest form
@@ -88,12 +130,12 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
 fn story_units(articles: &[ArticleInput]) -> Vec<Unit> {
     let mut all: Vec<Unit> = Vec::new();
     for (i, a) in articles.iter().enumerate() {
-        all.extend(units::article_units(i, a.paragraphs, attribution::attribute_article));
+        all.extend(units::article_units(i, a.paragraphs, a.published));
     }
-    let mut names: Vec<Option<String>> = all.iter().map(|u| u.attribution.clone()).collect();
-    attribution::canonicalize(&mut names);
-    for (u, n) in all.iter_mut().zip(names) {
-        u.attribution = n;
+    let mut speakers: Vec<Option<parallax_model::Attribution>> = all.iter().map(|u| u.speaker.clone()).collect();
+    attribution::canonicalize_attributions(&mut speakers);
+    for (u, n) in all.iter_mut().zip(speakers) {
+        u.speaker = n;
     }
     all
 }
@@ -101,205 +143,204 @@ fn story_units(articles: &[ArticleInput]) -> Vec<Unit> {
 /// Weight of a term that appears in only one unit of the story, relative to its IDF.
 const UNIQUE_TERM_WEIGHT: f32 = 0.5;
 
-/// Pairwise unit similarity with story-local IDF.
-struct Similarity {
-    vectors: Vec<HashMap<String, f32>>,
+/// Story-local IDF cosine over claim terms: cheap, and the gate before the judge.
+struct Cosine {
+    vectors: Vec<Vec<(u64, f32)>>,
     norms: Vec<f32>,
-    quantities: Vec<Vec<(String, String)>>,
-    bonus: f32,
-    quantity_mismatch: f32,
+    /// term -> units holding it
+    postings: HashMap<u64, Vec<u32>>,
 }
 
-impl Similarity {
-    fn new(units: &[Unit], config: &ClaimConfig) -> Self {
-        let mut df: HashMap<&str, f32> = HashMap::new();
-        let sets: Vec<Vec<&String>> = units
+impl Cosine {
+    fn new(units: &[Unit]) -> Self {
+        let mut df: HashMap<u64, f32> = HashMap::new();
+        let sets: Vec<Vec<u64>> = units
             .iter()
             .map(|u| {
-                let mut t: Vec<&String> = u.terms.iter().filter(|t| !t.chars().all(|c| c.is_ascii_digit())).collect();
-                t.sort();
+                let mut t: Vec<u64> = u.terms.iter().filter(|t| !t.chars().all(|c| c.is_ascii_digit())).map(|t| parallax_text::term_key(t)).collect();
+                t.sort_unstable();
                 t.dedup();
                 t
             })
             .collect();
-        for s in &sets {
+        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (i, s) in sets.iter().enumerate() {
             for t in s {
-                *df.entry(t.as_str()).or_default() += 1.0;
+                *df.entry(*t).or_default() += 1.0;
+                postings.entry(*t).or_default().push(i as u32);
             }
         }
         let n = units.len().max(1) as f32;
-        let vectors: Vec<HashMap<String, f32>> = sets
+        let vectors: Vec<Vec<(u64, f32)>> = sets
             .iter()
             .map(|s| {
                 s.iter()
                     .map(|t| {
-                        let d = df[t.as_str()];
+                        let d = df[t];
                         // a word no other unit uses cannot show agreement; it only lengthens
                         // the unit, so it weighs less in the norm
-                        let w = (1.0 + n / d).ln() * if d <= 1.0 { UNIQUE_TERM_WEIGHT } else { 1.0 };
-                        ((*t).clone(), w)
+                        (*t, (1.0 + n / d).ln() * if d <= 1.0 { UNIQUE_TERM_WEIGHT } else { 1.0 })
                     })
                     .collect()
             })
             .collect();
-        let norms = vectors.iter().map(|v| v.values().map(|w| w * w).sum::<f32>().sqrt().max(1e-9)).collect();
-        let quantities = units
-            .iter()
-            .map(|u| {
-                u.slots
-                    .iter()
-                    .filter_map(|s| match s {
-                        slots::Slot::Quantity { frame, value, .. } => Some((frame.clone(), value.to_string())),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .collect();
-        Similarity { vectors, norms, quantities, bonus: config.shared_quantity_bonus, quantity_mismatch: config.quantity_mismatch }
+        let norms = vectors.iter().map(|v| v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9)).collect();
+        Cosine { vectors, norms, postings }
     }
 
     fn get(&self, a: usize, b: usize) -> f32 {
         let (va, vb) = (&self.vectors[a], &self.vectors[b]);
-        let (small, large) = if va.len() <= vb.len() { (va, vb) } else { (vb, va) };
-        let dot: f32 = small.iter().filter_map(|(t, w)| large.get(t).map(|w2| w * w2)).sum();
-        let (na, nb) = (self.norms[a], self.norms[b]);
-        let cosine = dot / (na * nb);
-        let mut s = cosine;
-        let (qa, qb) = (&self.quantities[a], &self.quantities[b]);
-        if qa.iter().any(|q| qb.contains(q)) {
-            s += self.bonus;
-        } else if qa.is_empty() != qb.is_empty() || (!qa.is_empty() && !qa.iter().any(|(f, _)| qb.iter().any(|(g, _)| f == g))) {
-            // A number is the heart of the statement that has it: a unit that states none, or
-            // counts something else, is saying something different.
-            s *= self.quantity_mismatch;
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < va.len() && j < vb.len() {
+            match va[i].0.cmp(&vb[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += va[i].1 * vb[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
         }
-        s
+        dot / (self.norms[a] * self.norms[b])
     }
 }
 
-/// Average-link agglomerative clustering of the `members` units in which only pairs from
-/// different articles count (two sentences of one article are never evidence that they say the
-/// same thing), and of those only aligned pairs: a unit and its best match in another article.
-/// A merge also needs a strong core: some aligned pair in the result at `core_threshold`.
-// (pairs are cells of unit-by-unit matrices: indices read better than iterators here)
-#[allow(clippy::needless_range_loop)]
-fn group(units: &[Unit], members: &[usize], sim: &Similarity, config: &ClaimConfig) -> Vec<Vec<usize>> {
-    let n = members.len();
-    let art = |i: usize| units[members[i]].article;
-    let articles = (0..n).map(art).max().map_or(0, |m| m + 1);
-    let mut raw = vec![vec![0f32; n]; n];
-    for i in 0..n {
-        for j in (i + 1)..n {
-            if art(i) != art(j) {
-                let s = sim.get(members[i], members[j]);
-                raw[i][j] = s;
-                raw[j][i] = s;
-            }
+/// Cross-article pairs of grouped units (`keep`) that share a distinctive term and pass the
+/// cosine gate, each once as (lower, higher). Terms held by more than a fifth of a large story's
+/// units say nothing about which units match and are skipped, so a story of hundreds of
+/// articles is not all pairs.
+fn candidate_pairs(units: &[Unit], cosine: &Cosine, config: &ClaimConfig, keep: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+    let common = (units.len() / 5).max(40);
+    let mut out = Vec::new();
+    let mut seen: Vec<u32> = vec![u32::MAX; units.len()];
+    for a in 0..units.len() {
+        if !keep(a) {
+            continue;
         }
-    }
-    // Each unit's best match in every other article: an outlet states a fact once, so the
-    // pairs worth considering are the best-aligned ones. Other pairs count as no evidence.
-    let mut best_in = vec![vec![None::<(usize, f32)>; articles]; n];
-    for i in 0..n {
-        for j in 0..n {
-            let a = art(j);
-            if a != art(i) && best_in[i][a].is_none_or(|(_, s)| raw[i][j] > s) {
-                best_in[i][a] = Some((j, raw[i][j]));
-            }
-        }
-    }
-    let aligned = |i: usize, j: usize| best_in[i][art(j)].is_some_and(|(b, _)| b == j) || best_in[j][art(i)].is_some_and(|(b, _)| b == i);
-    let mut state = Agglomeration {
-        sum: vec![vec![0f32; n]; n],
-        cnt: vec![vec![0u32; n]; n],
-        strongest: vec![vec![0f32; n]; n],
-        core: vec![0f32; n],
-        alive: vec![true; n],
-        core_threshold: config.core_threshold,
-    };
-    for i in 0..n {
-        for j in 0..n {
-            if i != j && art(i) != art(j) {
-                let s = if aligned(i, j) { raw[i][j] } else { 0.0 };
-                state.sum[i][j] = s;
-                state.strongest[i][j] = s;
-                state.cnt[i][j] = 1;
-            }
-        }
-    }
-    let mut clusters: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
-    let mut best: Vec<Option<(usize, f32)>> = (0..n).map(|i| state.row_best(i)).collect();
-    loop {
-        let pick = (0..n).filter(|&i| state.alive[i]).filter_map(|i| best[i].map(|(j, s)| (i, j, s))).max_by(|a, b| a.2.total_cmp(&b.2));
-        let Some((i, j, s)) = pick else { break };
-        if s < config.threshold {
-            break;
-        }
-        let moved = std::mem::take(&mut clusters[j]);
-        clusters[i].extend(moved);
-        state.merge(i, j);
-        best[j] = None;
-        best[i] = state.row_best(i);
-        for k in 0..n {
-            if k == i || !state.alive[k] {
+        for (t, _) in &cosine.vectors[a] {
+            let Some(list) = cosine.postings.get(t) else { continue };
+            if list.len() > common {
                 continue;
             }
-            if matches!(best[k], Some((b, _)) if b == i || b == j) {
-                best[k] = state.row_best(k);
-            } else {
-                let v = state.score(k, i);
-                if best[k].is_none_or(|(_, bs)| v > bs) {
-                    best[k] = Some((i, v));
+            for &b in list {
+                let b = b as usize;
+                if b <= a || seen[b] == a as u32 || units[b].article == units[a].article || !keep(b) {
+                    continue;
+                }
+                seen[b] = a as u32;
+                if cosine.get(a, b) >= config.min_overlap {
+                    out.push((a, b));
                 }
             }
         }
     }
-    clusters.into_iter().filter(|c| !c.is_empty()).map(|c| c.into_iter().map(|i| members[i]).collect()).collect()
+    out
 }
 
-/// Cluster-pair statistics for [`group`], indexed by each cluster's first slot.
-struct Agglomeration {
-    sum: Vec<Vec<f32>>,
-    cnt: Vec<Vec<u32>>,
-    /// Strongest aligned pair between two clusters.
-    strongest: Vec<Vec<f32>>,
-    /// Strongest aligned pair inside a cluster.
-    core: Vec<f32>,
-    alive: Vec<bool>,
-    core_threshold: f32,
+/// Whether two values are about the same thing and worth comparing for a conflict: a date or a
+/// tally, or a number whose counted noun (or event) is known.
+fn same_subject(a: &Value, b: &Value) -> bool {
+    parallax_values::comparable(a, b) && (a.kind != ValueKind::Number || !a.frame.is_empty() || a.role.is_some()) && a.kind != ValueKind::Place
 }
 
-impl Agglomeration {
-    fn score(&self, i: usize, j: usize) -> f32 {
-        if self.cnt[i][j] == 0 {
-            return f32::MIN;
-        }
-        let core = self.core[i].max(self.core[j]).max(self.strongest[i][j]);
-        if core < self.core_threshold {
-            return f32::MIN;
-        }
-        self.sum[i][j] / self.cnt[i][j] as f32
+fn pair_score(a: &Unit, b: &Unit, pa: &Prepared, pb: &Prepared, config: &ClaimConfig) -> f32 {
+    let mut s = judge().score_prepared(pa, pb);
+    if a.values.iter().any(|x| b.values.iter().any(|y| same_subject(x, y))) {
+        s += config.shared_value_bonus;
     }
-
-    fn row_best(&self, i: usize) -> Option<(usize, f32)> {
-        (0..self.alive.len()).filter(|&j| j != i && self.alive[j]).map(|j| (j, self.score(i, j))).max_by(|a, b| a.1.total_cmp(&b.1))
-    }
-
-    fn merge(&mut self, i: usize, j: usize) {
-        self.core[i] = self.core[i].max(self.core[j]).max(self.strongest[i][j]);
-        self.alive[j] = false;
-        for k in 0..self.alive.len() {
-            self.sum[i][k] += self.sum[j][k];
-            self.cnt[i][k] += self.cnt[j][k];
-            self.strongest[i][k] = self.strongest[i][k].max(self.strongest[j][k]);
-            self.sum[k][i] = self.sum[i][k];
-            self.cnt[k][i] = self.cnt[i][k];
-            self.strongest[k][i] = self.strongest[i][k];
-        }
-    }
+    s
 }
 
-fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: &Similarity) -> Claim {
+/// Best-first merging of aligned pairs into groups of at most one unit per article. A pair is
+/// aligned when one of its units is the other's best match in that article: an outlet states a
+/// fact once, so the pairs worth considering are the best-aligned ones.
+fn group(units: &[Unit], members: &[usize], scores: &HashMap<(u32, u32), f32>, config: &ClaimConfig) -> Vec<Vec<usize>> {
+    let score = |a: usize, b: usize| {
+        let key = if a < b { (a as u32, b as u32) } else { (b as u32, a as u32) };
+        scores.get(&key).copied().unwrap_or(0.0)
+    };
+    // best match per (unit, other article)
+    let mut best: HashMap<(u32, usize), (u32, f32)> = HashMap::new();
+    for (&(a, b), &s) in scores {
+        for (x, y) in [(a, b), (b, a)] {
+            let e = best.entry((x, units[y as usize].article)).or_insert((y, f32::MIN));
+            if s > e.1 || (s == e.1 && y < e.0) {
+                *e = (y, s);
+            }
+        }
+    }
+    let aligned = |a: u32, b: u32| {
+        best.get(&(a, units[b as usize].article)).is_some_and(|&(m, _)| m == b) || best.get(&(b, units[a as usize].article)).is_some_and(|&(m, _)| m == a)
+    };
+    let mut edges: Vec<(u32, u32, f32)> = scores.iter().filter(|(&(a, b), &s)| s >= config.threshold && aligned(a, b)).map(|(&(a, b), &s)| (a, b, s)).collect();
+    edges.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    let mut cluster_of: HashMap<usize, usize> = members.iter().enumerate().map(|(i, &u)| (u, i)).collect();
+    let mut clusters: Vec<Vec<usize>> = members.iter().map(|&u| vec![u]).collect();
+    for &(a, b, _) in &edges {
+        let (Some(&ca), Some(&cb)) = (cluster_of.get(&(a as usize)), cluster_of.get(&(b as usize))) else { continue };
+        if ca == cb {
+            continue;
+        }
+        let overlap = clusters[ca].iter().any(|&x| clusters[cb].iter().any(|&y| units[x].article == units[y].article));
+        if overlap {
+            continue;
+        }
+        let mut sum = 0.0;
+        for &x in &clusters[ca] {
+            for &y in &clusters[cb] {
+                sum += score(x, y);
+            }
+        }
+        let avg = sum / (clusters[ca].len() * clusters[cb].len()) as f32;
+        if avg < config.link {
+            continue;
+        }
+        let (keep, gone) = if clusters[ca].len() >= clusters[cb].len() { (ca, cb) } else { (cb, ca) };
+        let moved = std::mem::take(&mut clusters[gone]);
+        for &u in &moved {
+            cluster_of.insert(u, keep);
+        }
+        clusters[keep].extend(moved);
+    }
+    // a unit left alone that restates a fact its article already supports in a group joins it
+    let alone: Vec<usize> = clusters.iter().filter(|c| c.len() == 1).map(|c| c[0]).collect();
+    for u in alone {
+        let target = clusters
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.len() > 1 && c.iter().any(|&x| units[x].article == units[u].article))
+            .filter_map(|(i, c)| {
+                let best = c.iter().filter(|&&x| units[x].article != units[u].article).map(|&x| score(u, x)).fold(0.0f32, f32::max);
+                (best >= config.repeat_match).then_some((i, best))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((i, _)) = target {
+            let from = cluster_of[&u];
+            clusters[from].clear();
+            clusters[i].push(u);
+            cluster_of.insert(u, i);
+        }
+    }
+    clusters.into_iter().filter(|c| !c.is_empty()).collect()
+}
+
+/// A claim's id: its story and a hash of its first supporting sentence (the earliest article's),
+/// which later articles joining the story do not change.
+fn claim_id(story_id: &str, article: &str, sentence: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in article.bytes().chain([0u8]).chain(sentence.trim().bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{story_id}-c{:08x}", (h >> 32) as u32 ^ h as u32)
+}
+
+fn build_claim(story_id: &str, group: &[usize], units: &[Unit], articles: &[ArticleInput], prepared: &[Prepared], scores: &HashMap<(u32, u32), f32>) -> Claim {
+    let score = |a: usize, b: usize| {
+        let key = if a < b { (a as u32, b as u32) } else { (b as u32, a as u32) };
+        scores.get(&key).copied().unwrap_or(0.0)
+    };
     let mut outlets: Vec<String> = Vec::new();
     for &u in group {
         let s = articles[units[u].article].source.to_string();
@@ -311,9 +352,9 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
         .iter()
         .copied()
         .max_by(|&a, &b| {
-            let score = |x: usize| group.iter().filter(|&&y| units[y].article != units[x].article).map(|&y| sim.get(x, y)).sum::<f32>();
+            let total = |x: usize| group.iter().filter(|&&y| units[y].article != units[x].article).map(|&y| score(x, y)).sum::<f32>();
             // equal standing (always so in a pair): the fuller wording says more
-            let (sa, sb) = (score(a), score(b));
+            let (sa, sb) = (total(a), total(b));
             if (sa - sb).abs() > 1e-6 {
                 sa.total_cmp(&sb)
             } else {
@@ -321,13 +362,15 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
             }
         })
         .expect("groups are not empty");
-    let conflict = find_conflict(group, units, articles);
+    let conflict = find_conflict(group, units, articles, prepared);
     let mut support: Vec<Support> = group
         .iter()
         .map(|&u| {
             let unit = &units[u];
             let values = match &conflict {
-                Some((kind, frame, _)) => unit.slots.iter().filter(|s| s.frame() == (kind.as_str(), frame.clone())).map(slots::Slot::text).collect(),
+                Some(c) => {
+                    c.sides.iter().filter(|s| s.article == articles[unit.article].id && s.sentence == unit.text).flat_map(|s| s.values.clone()).collect()
+                }
                 None => vec![],
             };
             Support {
@@ -335,14 +378,14 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
                 sentence: unit.text.clone(),
                 sentence_index: unit.sentence_index,
                 span: Span { start: unit.start, end: unit.end },
-                attribution: unit.attribution.clone(),
-                speaker: None,
+                attribution: unit.speaker.as_ref().map(|a| a.speaker.clone()),
+                speaker: unit.speaker.clone(),
                 values,
-                details: vec![],
+                details: unit.values.clone(),
             }
         })
         .collect();
-    support.sort_by_key(|s| (articles.iter().position(|a| a.id == s.article), s.sentence_index));
+    support.sort_by_key(|s| (articles.iter().position(|a| a.id == s.article), s.sentence_index, s.span.start));
     let status = if conflict.is_some() {
         ClaimStatus::Contradicted
     } else if outlets.len() >= 2 {
@@ -350,81 +393,91 @@ fn build_claim(group: &[usize], units: &[Unit], articles: &[ArticleInput], sim: 
     } else {
         ClaimStatus::SingleSource
     };
-    Claim {
-        id: String::new(),
-        text: units[representative].text.clone(),
-        status,
-        outlets,
-        support,
-        conflict: conflict.map(|(kind, frame, values)| Conflict { kind: conflict_kind(&kind), frame, values, sides: vec![] }),
+    let anchor = &support[0];
+    Claim { id: claim_id(story_id, &anchor.article, &anchor.sentence), text: units[representative].text.clone(), status, outlets, support, conflict }
+}
+
+fn kind_of(v: &Value) -> ConflictKind {
+    match v.kind {
+        ValueKind::Number => ConflictKind::Number,
+        ValueKind::Date => ConflictKind::Date,
+        ValueKind::Place => ConflictKind::Place,
     }
 }
 
-fn conflict_kind(kind: &str) -> parallax_model::ConflictKind {
-    match kind {
-        "date" => parallax_model::ConflictKind::Date,
-        "place" => parallax_model::ConflictKind::Place,
-        _ => parallax_model::ConflictKind::Number,
-    }
-}
-
-/// A slot's kind and what it is about ("date", "strike on the plant"): the frame two reports fill.
-type Frame = (&'static str, String);
-/// A source and the slots it fills one frame with.
-type SourceValues<'a> = (String, Vec<&'a slots::Slot>);
-
-/// A slot frame that two independent sources fill with values the other never states.
-fn find_conflict(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> Option<(String, String, Vec<String>)> {
-    // frame -> source -> values
-    let mut frames: Vec<(Frame, Vec<SourceValues>)> = Vec::new();
-    for &u in group {
-        let source = articles[units[u].article].source.to_string();
-        let places = units[u].slots.iter().filter(|s| matches!(s, slots::Slot::Place { .. })).count();
-        for slot in &units[u].slots {
-            if matches!(slot, slots::Slot::Place { .. }) && places != 1 {
+/// Two sentences of a group, from independent sources, that cannot both be true: comparable
+/// values with no agreeing pair between them, or one denying what the other states. Dates and
+/// places count only when each sentence states one, so "announced on Monday that the vote is
+/// Wednesday" is not read as a second date for one event.
+fn find_conflict(group: &[usize], units: &[Unit], articles: &[ArticleInput], prepared: &[Prepared]) -> Option<Conflict> {
+    let source = |u: usize| articles[units[u].article].source;
+    let side = |u: usize, values: Vec<String>| ConflictSide {
+        article: articles[units[u].article].id.to_string(),
+        sentence_index: units[u].sentence_index,
+        sentence: units[u].text.clone(),
+        values,
+    };
+    let count = |u: usize, k: ValueKind| units[u].values.iter().filter(|v| v.kind == k).count();
+    let group_text = |src: &str| group.iter().filter(|&&u| source(u) == src).map(|&u| units[u].text.to_lowercase()).collect::<Vec<_>>().join(" ");
+    for (i, &a) in group.iter().enumerate() {
+        for &b in &group[i + 1..] {
+            if source(a) == source(b) {
                 continue;
             }
-            let key = slot.frame();
-            let entry = match frames.iter_mut().find(|(k, _)| *k == key) {
-                Some(e) => e,
-                None => {
-                    frames.push((key, vec![]));
-                    frames.last_mut().expect("just pushed")
+            for x in &units[a].values {
+                let single = |u: usize| x.kind == ValueKind::Number || count(u, x.kind) == 1;
+                if !single(a) || !single(b) {
+                    continue;
                 }
-            };
-            match entry.1.iter_mut().find(|(s, _)| *s == source) {
-                Some((_, v)) => v.push(slot),
-                None => entry.1.push((source.clone(), vec![slot])),
-            }
-        }
-    }
-    for ((kind, frame), by_source) in frames {
-        if by_source.len() < 2 {
-            continue;
-        }
-        // Places conflict only when neither side mentions the other's place at all: "in Kyiv"
-        // against a sentence that names Kyiv elsewhere is a different detail, not a dispute.
-        let text_of = |source: &str| -> String {
-            group.iter().filter(|&&u| articles[units[u].article].source == source).map(|&u| units[u].text.as_str()).collect::<Vec<_>>().join(" ")
-        };
-        let disjoint = by_source.iter().enumerate().any(|(i, (sa, a))| {
-            by_source.iter().skip(i + 1).any(|(sb, b)| {
-                let differ = !a.iter().any(|x| b.iter().any(|y| x.same_value(y)));
-                differ && (kind != "place" || (!a.iter().any(|x| text_of(sb).contains(&x.text())) && !b.iter().any(|y| text_of(sa).contains(&y.text()))))
-            })
-        });
-        if disjoint {
-            // one wording per distinct value: "12 people" and "Twelve people" are one value
-            let mut distinct: Vec<&slots::Slot> = Vec::new();
-            for (_, v) in &by_source {
-                for s in v {
-                    if !distinct.iter().any(|d| d.same_value(s)) {
-                        distinct.push(s);
+                let comparable: Vec<&Value> =
+                    units[b].values.iter().filter(|y| same_subject(x, y) || (x.kind == ValueKind::Place && y.kind == ValueKind::Place)).collect();
+                if comparable.is_empty() {
+                    continue;
+                }
+                let agrees = |v: &Value, others: &[&Value]| others.iter().any(|y| !parallax_values::incompatible(v, y));
+                // the same value anywhere on the other side settles it: "12 dead" against
+                // "12 dead and 15 missing" is no conflict
+                let others_a: Vec<&Value> = units[a].values.iter().filter(|v| v.kind == x.kind).collect();
+                let Some(y) = comparable.iter().find(|y| parallax_values::incompatible(x, y) && !agrees(x, &comparable) && !agrees(y, &others_a)) else {
+                    continue;
+                };
+                if x.kind == ValueKind::Place {
+                    // a place the other side names anywhere is a detail, not a dispute
+                    let (ta, tb) = (group_text(source(a)), group_text(source(b)));
+                    if tb.contains(&x.text.to_lowercase()) || ta.contains(&y.text.to_lowercase()) {
+                        continue;
                     }
                 }
+                let frame = if x.kind == ValueKind::Number {
+                    [x.frame.as_str(), x.role.as_deref().unwrap_or("")].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+                } else {
+                    x.frame.clone()
+                };
+                return Some(Conflict {
+                    kind: kind_of(x),
+                    frame,
+                    values: vec![x.text.clone(), y.text.clone()],
+                    sides: vec![side(a, vec![x.text.clone()]), side(b, vec![y.text.clone()])],
+                });
             }
-            let values = distinct.iter().map(|s| s.text()).collect();
-            return Some((kind.to_string(), frame, values));
+            let v = judge().judge_prepared(&prepared[a], &prepared[b]);
+            if v.relation == Relation::Contradicts {
+                let cues: Vec<String> = v
+                    .reasons
+                    .iter()
+                    .filter_map(|r| match r {
+                        parallax_judge::Reason::NegationOnOneSide { cues, .. } => Some(cues.join(", ")),
+                        _ => None,
+                    })
+                    .collect();
+                let what = if cues.is_empty() { "negated".to_string() } else { cues.join("; ") };
+                return Some(Conflict {
+                    kind: ConflictKind::Negation,
+                    frame: "polarity".into(),
+                    values: vec!["asserted".into(), what.clone()],
+                    sides: vec![side(a, vec![]), side(b, vec![what])],
+                });
+            }
         }
     }
     None
@@ -433,15 +486,14 @@ fn find_conflict(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> 
 /// The `n` most similar cross-article unit pairs of a story, for tuning and debugging.
 pub fn debug_pairs(articles: &[ArticleInput], n: usize) -> Vec<(String, String, f32)> {
     let all = story_units(articles);
-    let sim = Similarity::new(&all, &ClaimConfig::default());
-    let mut pairs = Vec::new();
-    for i in 0..all.len() {
-        for j in (i + 1)..all.len() {
-            if all[i].article != all[j].article {
-                pairs.push((i, j, sim.get(i, j)));
-            }
-        }
-    }
+    let ctx = Context::from_texts(all.iter().map(|u| u.text.as_str()));
+    let prepared: Vec<Prepared> = all.iter().map(|u| judge().prepare(&u.text, &ctx)).collect();
+    let cosine = Cosine::new(&all);
+    let config = ClaimConfig::default();
+    let mut pairs: Vec<(usize, usize, f32)> = candidate_pairs(&all, &cosine, &config, |_| true)
+        .into_iter()
+        .map(|(a, b)| (a, b, pair_score(&all[a], &all[b], &prepared[a], &prepared[b], &config)))
+        .collect();
     pairs.sort_by(|a, b| b.2.total_cmp(&a.2));
     pairs.truncate(n);
     let short = |u: &Unit| format!("[{}] {}", u.article, u.text.chars().take(110).collect::<String>());
@@ -455,7 +507,7 @@ mod tests {
     fn run(docs: &[(&str, &str, &str)]) -> Vec<Claim> {
         let paras: Vec<Vec<String>> = docs.iter().map(|(_, _, t)| t.split("\n\n").map(str::to_string).collect()).collect();
         let inputs: Vec<ArticleInput> =
-            docs.iter().zip(&paras).map(|((id, src, _), p)| ArticleInput { id, source: src, paragraphs: p, copy_of: None }).collect();
+            docs.iter().zip(&paras).map(|((id, src, _), p)| ArticleInput { id, source: src, paragraphs: p, copy_of: None, published: None }).collect();
         compare("s1", &inputs, &ClaimConfig::default())
     }
 
@@ -494,6 +546,7 @@ mod tests {
         let conflict = cost.conflict.as_ref().unwrap();
         assert_eq!(conflict.kind, parallax_model::ConflictKind::Number);
         assert_eq!(conflict.values, vec!["2 million euros", "3 million euros"]);
+        assert_eq!(conflict.sides.len(), 2);
         assert_eq!(cost.support[0].attribution.as_deref(), Some("Ilse Brandt"));
         // "the council" takes the fuller name another article used
         assert_eq!(cost.support[1].attribution.as_deref(), Some("city council"));
@@ -503,8 +556,8 @@ mod tests {
     fn a_copy_does_not_corroborate_its_origin() {
         let paras: Vec<String> = A.split("\n\n").map(str::to_string).collect();
         let inputs = [
-            ArticleInput { id: "a", source: "Port Daily", paragraphs: &paras, copy_of: None },
-            ArticleInput { id: "a2", source: "Port Daily", paragraphs: &paras, copy_of: Some("a") },
+            ArticleInput { id: "a", source: "Port Daily", paragraphs: &paras, copy_of: None, published: None },
+            ArticleInput { id: "a2", source: "Port Daily", paragraphs: &paras, copy_of: Some("a"), published: None },
         ];
         let claims = compare("s1", &inputs, &ClaimConfig::default());
         let reopened = claim_with(&claims, "reopened");

@@ -2,7 +2,7 @@
 //! sentence coordinates two statements ("said X, and confirmed Y"; "..., adding that Z"), since
 //! outlets often report only one of them.
 
-use crate::slots::{self, Slot};
+use parallax_model::{Attribution, Value};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -15,14 +15,14 @@ pub struct Unit {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    pub attribution: Option<String>,
+    pub speaker: Option<Attribution>,
     pub terms: Vec<String>,
-    pub slots: Vec<Slot>,
+    /// Checkable values, with spans inside `text`.
+    pub values: Vec<Value>,
 }
 
 struct Patterns {
     clause_break: Regex,
-    month_or_weekday: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -30,27 +30,20 @@ fn patterns() -> &'static Patterns {
     P.get_or_init(|| Patterns {
         // ", and confirmed", ",\" and said", "; ", ", adding that", ", while"
         clause_break: Regex::new(r#"(?:,["”’']?\s+and\s+(?:also\s+)?(?:confirmed|said|announced|added|noted|warned|stressed|claimed|plans|planned|pledged|vowed|promised|denied|insisted|called|urged)\b|;\s+|,\s+(?:adding|noting|stressing|warning|saying|claiming)\s+(?:that\s+)?)"#).unwrap(),
-        month_or_weekday: Regex::new(r"(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b").unwrap(),
     })
 }
 
-/// Words that make a sentence a statement of fact or of someone's word.
-const STATING_WORDS: &[&str] = &["is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "did", "does", "been", "be"];
-
-/// A sentence that says something checkable: long enough, not a question, and holding a number,
-/// a date, a name, an attribution or a finite verb.
+/// A sentence that states something checkable: long enough, not a question or a lead-in to a
+/// list, and not page furniture (bylines, bios, newsletter and correction lines, see
+/// [`crate::boilerplate`]). Any statement of five words or more counts: "The exercise includes
+/// surface ships and bombers." holds no number or name and is still a fact an outlet reports.
 pub fn is_candidate(sentence: &str, attributed: bool) -> bool {
-    let words: Vec<&str> = sentence.split_whitespace().collect();
-    if words.len() < 6 || sentence.trim_end().ends_with('?') || sentence.trim_end().ends_with(':') {
+    let words = sentence.split_whitespace().count();
+    let end = sentence.trim_end();
+    if (words < 5 && !attributed) || words < 3 || end.ends_with('?') || end.ends_with(':') {
         return false;
     }
-    let has_digit = sentence.chars().any(|c| c.is_ascii_digit());
-    let has_name = words.iter().skip(1).any(|w| w.chars().next().is_some_and(char::is_uppercase));
-    let has_verb = words.iter().any(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
-        STATING_WORDS.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed"))
-    });
-    attributed || has_digit || has_name || has_verb || patterns().month_or_weekday.is_match(sentence)
+    !crate::boilerplate::is_boilerplate(sentence)
 }
 
 /// Splits a sentence (at `offset` in the article text) into claim units' byte ranges.
@@ -134,9 +127,9 @@ fn fold(stem: &str) -> String {
     base
 }
 
-/// Builds the units of one article from its paragraphs. `attributions` gives each sentence's
-/// source (see `attribution`).
-pub fn article_units(article: usize, paragraphs: &[String], attribute: impl Fn(&[&str]) -> Vec<Option<String>>) -> Vec<Unit> {
+/// Builds the units of one article from its paragraphs, with each sentence's speaker (see
+/// [`crate::attribution`]) and values (`published` resolves relative dates).
+pub fn article_units(article: usize, paragraphs: &[String], published: Option<&str>) -> Vec<Unit> {
     let mut sentences: Vec<(usize, usize)> = Vec::new();
     let mut offset = 0;
     let mut text = String::new();
@@ -151,16 +144,16 @@ pub fn article_units(article: usize, paragraphs: &[String], attribute: impl Fn(&
         text.push_str(p);
         offset += p.len();
     }
-    let sentence_texts: Vec<&str> = sentences.iter().map(|&(s, e)| &text[s..e]).collect();
-    let attributions = attribute(&sentence_texts);
+    let attributions = crate::attribution::attribute(&text, &sentences);
     let mut units = Vec::new();
-    for (idx, (&(s, _), sentence)) in sentences.iter().zip(&sentence_texts).enumerate() {
-        let attribution = attributions.get(idx).cloned().flatten();
-        if !is_candidate(sentence, attribution.is_some()) {
+    for (idx, &(s, e)) in sentences.iter().enumerate() {
+        let sentence = &text[s..e];
+        let speaker = attributions.get(idx).cloned().flatten();
+        if !is_candidate(sentence, speaker.is_some()) {
             continue;
         }
         // Who says it is not what is said: the source's name does not make two claims alike.
-        let source_terms: Vec<String> = attribution.as_deref().map(|a| parallax_text::terms(a).into_iter().map(|t| fold(&t)).collect()).unwrap_or_default();
+        let source_terms: Vec<String> = speaker.as_ref().map(|a| parallax_text::terms(&a.speaker).into_iter().map(|t| fold(&t)).collect()).unwrap_or_default();
         for (cs, ce) in clauses(sentence, s) {
             let t = &text[cs..ce];
             let terms: Vec<String> = claim_terms(t).into_iter().filter(|term| !term.split(' ').any(|w| source_terms.iter().any(|s| s == w))).collect();
@@ -170,9 +163,9 @@ pub fn article_units(article: usize, paragraphs: &[String], attribute: impl Fn(&
                 start: cs,
                 end: ce,
                 text: t.to_string(),
-                attribution: attribution.clone(),
+                speaker: speaker.clone(),
                 terms,
-                slots: slots::slots(t),
+                values: parallax_values::values(t, published),
             });
         }
     }
@@ -219,12 +212,15 @@ mod tests {
         assert!(!is_candidate("Why does this matter so much to us?", false));
         assert!(!is_candidate("Explore what the app can do for you:", false));
         assert!(!is_candidate("Thanks for reading.", false));
+        assert!(is_candidate("The exercise includes surface ships, aircraft and bombers.", false));
+        assert!(!is_candidate("Brooke Singman is a reporter for Fox News.", false));
+        assert!(!is_candidate("This story was first published by Meridian Wire.", false));
     }
 
     #[test]
     fn units_carry_offsets_into_the_article_text() {
         let paragraphs = vec!["First paragraph is short.".to_string(), "The mayor said the bridge reopened on Monday. Traffic was light.".to_string()];
-        let units = article_units(0, &paragraphs, |s| vec![None; s.len()]);
+        let units = article_units(0, &paragraphs, None);
         let text = paragraphs.join("\n\n");
         assert_eq!(units.len(), 1);
         assert_eq!(&text[units[0].start..units[0].end], "The mayor said the bridge reopened on Monday.");

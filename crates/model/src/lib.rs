@@ -69,17 +69,50 @@ impl Article {
         self.paragraphs.join("\n\n")
     }
 
-    /// The outlet this article counts as for independence: a copy counts as its origin's outlet,
-    /// so the caller resolves `duplicate_of` first and passes the origin.
-    pub fn outlet_or_host(&self) -> String {
-        if let Some(o) = self.outlet.as_deref().filter(|o| !o.trim().is_empty()) {
-            return o.trim().to_string();
-        }
-        if let Some(host) = self.url.as_deref().and_then(url_host) {
-            return host;
-        }
-        self.input.clone()
+    /// The outlet that published this article (see [`Outlet`]).
+    pub fn outlet(&self) -> Outlet {
+        Outlet::of(self.outlet.as_deref(), self.url.as_deref(), &self.input)
     }
+
+    /// The outlet's name (see [`Article::outlet`]).
+    pub fn outlet_or_host(&self) -> String {
+        self.outlet().name
+    }
+}
+
+/// The one definition of an outlet, used by the store, the claims and the reports: the name the
+/// article's source gives, else its URL's host, else (unnamed) where it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Outlet {
+    pub name: String,
+    /// False when nothing names the outlet and `name` is only the input it was read from.
+    pub named: bool,
+}
+
+impl Outlet {
+    pub fn of(outlet: Option<&str>, url: Option<&str>, input: &str) -> Outlet {
+        if let Some(o) = outlet.map(str::trim).filter(|o| !o.is_empty()) {
+            return Outlet { name: o.to_string(), named: true };
+        }
+        if let Some(host) = url.and_then(url_host) {
+            return Outlet { name: host, named: true };
+        }
+        Outlet { name: input.to_string(), named: false }
+    }
+}
+
+/// The outlet an article counts as for independence: a copy counts as its origin's outlet.
+/// `origin` looks up an article by id (origins outside the set end the chain).
+pub fn independent_outlet<'a>(article: &'a Article, origin: impl Fn(&str) -> Option<&'a Article>) -> Outlet {
+    let mut root = article;
+    // a bounded walk: a damaged store could hold a cycle of copies
+    for _ in 0..16 {
+        match root.duplicate_of.as_deref().and_then(&origin) {
+            Some(next) => root = next,
+            None => break,
+        }
+    }
+    root.outlet()
 }
 
 /// The host of a URL without a `www.` prefix; `None` for anything that is not `scheme://host...`.

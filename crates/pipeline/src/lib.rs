@@ -622,34 +622,49 @@ impl<S: Store> Engine<S> {
     pub fn report(&self, story_id: &str) -> Result<StoryReport, EngineError> {
         let story = self.store.story(story_id)?.ok_or_else(|| EngineError::NoStory(story_id.to_string()))?;
         let articles = self.store.story_articles(story_id)?;
-        let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
-        let sources: Vec<String> = articles
-            .iter()
-            .map(|a| {
-                // the source of a copy is its origin's outlet
-                let mut root = a;
-                for _ in 0..16 {
-                    match root.duplicate_of.as_deref().and_then(|d| by_id.get(d)) {
-                        Some(next) => root = next,
-                        None => break,
-                    }
-                }
-                root.outlet_or_host()
-            })
-            .collect();
-        let inputs: Vec<ArticleInput> = articles
-            .iter()
-            .zip(&sources)
-            .map(|(a, s)| ArticleInput {
-                id: &a.id,
-                source: s,
-                paragraphs: &a.paragraphs,
-                copy_of: a.duplicate_of.as_deref().filter(|d| by_id.contains_key(d)),
-            })
-            .collect();
-        let claims = parallax_claims::compare(story_id, &inputs, &self.config.claims);
-        Ok(StoryReport { story, articles, claims })
+        Ok(story_report(story, articles, &self.config.claims))
     }
+}
+
+/// The report of one story: its articles side by side and the claims they make. Used for stored
+/// stories and for articles compared as one story without a store.
+pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) -> StoryReport {
+    let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
+    // the source of a copy is its origin's outlet
+    let sources: Vec<String> = articles.iter().map(|a| parallax_model::independent_outlet(a, |id| by_id.get(id).copied()).name).collect();
+    let inputs: Vec<ArticleInput> = articles
+        .iter()
+        .zip(&sources)
+        .map(|(a, s)| ArticleInput {
+            id: &a.id,
+            source: s,
+            paragraphs: &a.paragraphs,
+            copy_of: a.duplicate_of.as_deref().filter(|d| by_id.contains_key(d)),
+            published: a.published.as_deref(),
+        })
+        .collect();
+    let claims = parallax_claims::compare(&story.id, &inputs, config);
+    StoryReport { story, articles, claims }
+}
+
+/// Articles compared as one story, with nothing stored: ids are derived as on ingest, a copy
+/// of an earlier article of the set (the same text) is marked as such, and the story takes the
+/// first title.
+pub fn compare_articles(mut articles: Vec<Article>, config: &ClaimConfig) -> StoryReport {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for a in &mut articles {
+        if a.id.is_empty() {
+            a.id = article_id(a);
+        }
+        let fp = parallax_text::fingerprint(&a.text());
+        match seen.iter().find(|(f, _)| *f == fp) {
+            Some((_, origin)) => a.duplicate_of = Some(origin.clone()),
+            None => seen.push((fp, a.id.clone())),
+        }
+    }
+    let title = articles.iter().find_map(|a| a.title.clone()).unwrap_or_default();
+    let story = Story { id: "compared".into(), title, article_ids: articles.iter().map(|a| a.id.clone()).collect() };
+    story_report(story, articles, config)
 }
 
 fn first_words(text: &str, n: usize) -> String {

@@ -1,5 +1,5 @@
-//! The JSON contract (docs/json-schema.md). Field names here are relied on by other tools:
-//! add fields, never rename.
+//! The JSON contract (docs/json-schema.md), every shape the CLI prints in one place. Field names
+//! here are relied on by other tools: add fields, never rename.
 
 use parallax_model::{Article, StoryReport};
 use serde_json::{json, Value};
@@ -27,6 +27,36 @@ pub fn story_json(r: &StoryReport) -> Value {
         "articles": r.articles.iter().map(article_json).collect::<Vec<_>>(),
         "claims": r.claims,
     })
+}
+
+/// `parallax extract`: the article and its metadata, without an id (nothing is stored).
+pub fn extracted_json(a: &Article) -> Value {
+    json!({
+        "input": a.input, "title": a.title, "byline": a.byline, "published": a.published,
+        "language": a.language, "outlet": a.outlet, "url": a.url, "text": a.text(),
+    })
+}
+
+/// `parallax ingest --json`: what one run stored, and what the store holds.
+#[allow(clippy::too_many_arguments)]
+pub fn ingest_json(stored: usize, unchanged: usize, failed: usize, duplicates: usize, new_stories: usize, articles: usize, stories: usize) -> Value {
+    json!({"stored": stored, "unchanged": unchanged, "failed": failed, "duplicates": duplicates,
+        "new_stories": new_stories, "store": {"articles": articles, "stories": stories}})
+}
+
+/// `parallax stories --json`: one listed story.
+pub fn story_summary_json(id: &str, title: &str, articles: usize, outlets: usize) -> Value {
+    json!({"id": id, "title": title, "articles": articles, "outlets": outlets})
+}
+
+/// `parallax pairs`: one judged pair.
+pub fn pair_json(id: &Value, relation: &str, same: bool, score: f32, reasons: &[String]) -> Value {
+    json!({"id": id, "relation": relation, "same": same, "score": (score * 10000.0).round() / 10000.0, "reasons": reasons})
+}
+
+/// `parallax stance`: one claim-and-text pair.
+pub fn stance_json(id: &Value, label: &str, score: f32) -> Value {
+    json!({"id": id, "label": label, "score": (score * 10000.0).round() / 10000.0})
 }
 
 pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {

@@ -5,7 +5,7 @@
 //! Renderers are sinks: they take finished [`StoryReport`]s and write them; they never compute.
 
 mod html;
-mod json;
+pub mod json;
 mod text;
 
 use parallax_model::StoryReport;

@@ -66,8 +66,8 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
                 a.input
             )?;
         } else {
-            let outlet = a.outlet_or_host();
-            let outlet = if outlet == a.input { "(outlet not named)".to_string() } else { outlet };
+            let outlet = a.outlet();
+            let outlet = if outlet.named { outlet.name } else { "(outlet not named)".to_string() };
             writeln!(
                 out,
                 "{} {}{}\n    {}\n    by {} | published {} | {} | {} paragraphs | {}",

@@ -1,7 +1,7 @@
 //! The embedded default: one SQLite file in WAL mode.
 
 use crate::{Placement, Store, StoreError, StoreStats, StoredArticle, StorySummary};
-use parallax_model::{Article, Story};
+use parallax_model::{Article, Outlet, Story};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::io::Write;
 use std::path::Path;
@@ -413,14 +413,23 @@ impl Store for SqliteStore {
 
     fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT s.id, s.title, COUNT(a.id), COUNT(DISTINCT COALESCE(a.outlet, a.input))
+            "SELECT s.id, s.title, COUNT(a.id)
              FROM stories s JOIN articles a ON a.story_id = s.id
              GROUP BY s.id ORDER BY COUNT(a.id) DESC, MIN(a.seq) LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: r.get::<_, i64>(3)? as usize })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        let mut list = stmt
+            .query_map([limit as i64], |r| Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: 0 }))?
+            .collect::<Result<Vec<_>, _>>()?;
+        // outlets are counted by the model's one definition (name, else URL host, else input),
+        // which SQL cannot express
+        let mut outlets = self.conn.prepare_cached("SELECT outlet, url, input FROM articles WHERE story_id = ?1")?;
+        for s in &mut list {
+            let names = outlets
+                .query_map([&s.id], |r| Ok(Outlet::of(r.get::<_, Option<String>>(0)?.as_deref(), r.get::<_, Option<String>>(1)?.as_deref(), &r.get::<_, String>(2)?).name))?
+                .collect::<Result<std::collections::HashSet<String>, _>>()?;
+            s.outlets = names.len();
+        }
+        Ok(list)
     }
 
     fn stats(&self) -> Result<StoreStats, StoreError> {
