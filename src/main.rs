@@ -255,7 +255,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Show { store, format, stories } => {
-            let engine = open_engine(&store)?;
+            let mut engine = open_engine(&store)?;
             let reports = stories.iter().map(|s| engine.report(s).with_context(|| "see `parallax stories` for the ids")).collect::<Result<Vec<_>>>()?;
             write_output(None, |out| parallax_report::render(&reports, format, out))
         }

@@ -51,9 +51,20 @@ fn claim_mentions(c: &Value, needle: &str) -> bool {
 
 #[test]
 fn example_corpus_analysis_finds_copy_contradiction_and_corroboration() {
-    let dir = tmp("example");
+    check_ferry("examples/ferry");
+}
+
+/// The same findings from a copy whose key sentences are worded differently ("a dozen
+/// passengers drowned", "brought 87 people to safety"): the rules must not fit one wording.
+#[test]
+fn reworded_example_keeps_the_same_findings() {
+    check_ferry("examples/ferry-reworded");
+}
+
+fn check_ferry(example: &str) {
+    let dir = tmp(&example.replace('/', "-"));
     let db = dir.join("p.db");
-    let v = ok_json(&["analyze", "--db", db.to_str().unwrap(), "--format", "json", "examples/ferry"]);
+    let v = ok_json(&["analyze", "--db", db.to_str().unwrap(), "--format", "json", example]);
     let st = stories(&v);
     assert_eq!(st.len(), 1, "one story expected: {v:#}");
     let story = &st[0];
@@ -66,13 +77,15 @@ fn example_corpus_analysis_finds_copy_contradiction_and_corroboration() {
     assert_eq!(copy["duplicate_of"], wire["id"]);
     assert!(wire["duplicate_of"].is_null());
     let id_of = |input: &str| by_input(input)["id"].as_str().unwrap().to_string();
-    let herald = id_of("examples/ferry/coastal-herald.html");
-    let valley = id_of("examples/ferry/valley-times.txt");
+    let herald = id_of(&format!("{example}/coastal-herald.html"));
+    let valley = id_of(&format!("{example}/valley-times.txt"));
 
     let claims = story["claims"].as_array().unwrap();
     let toll = claims.iter().find(|c| c["status"] == "contradicted").expect("a contradicted claim");
     let values: Vec<&str> = toll["conflict"]["values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert!(values.iter().any(|v| v.contains("12")) && values.iter().any(|v| v.contains("15")), "{values:?}");
+    assert!(values.iter().any(|v| v.contains("12") || v.to_lowercase().contains("dozen")) && values.iter().any(|v| v.contains("15")), "{values:?}");
+    assert_eq!(toll["conflict"]["kind"], "number");
+    assert_eq!(toll["conflict"]["sides"].as_array().unwrap().len(), 2);
 
     let rescued = claims.iter().find(|c| claim_mentions(c, "87")).expect("a claim about 87 rescued");
     assert_eq!(rescued["status"], "corroborated");
@@ -81,6 +94,8 @@ fn example_corpus_analysis_finds_copy_contradiction_and_corroboration() {
     for a in [&herald, &valley] {
         assert!(claim_articles(rescued).contains(a));
     }
+    let investigation = claims.iter().find(|c| claim_mentions(c, "Lena Varga") && (claim_mentions(c, "investigation") || claim_mentions(c, "inquiry"))).expect("the governor's investigation");
+    assert_eq!(investigation["outlets"].as_array().unwrap().len(), 3, "{investigation:#}");
 
     let passengers = claims.iter().find(|c| claim_mentions(c, "140 passengers")).expect("140 passengers claim");
     assert_eq!(passengers["status"], "single_source");
@@ -343,4 +358,65 @@ fn hostile_pages_are_bounded_and_never_crash() {
     }
     let lying = articles.iter().find(|a| a["input"].as_str().unwrap().ends_with("lying.html")).unwrap();
     assert!(lying["text"].as_str().unwrap().contains("Caf\u{e9}"), "{lying}");
+}
+
+#[test]
+fn pairs_judges_each_line_and_names_bad_ones() {
+    let dir = tmp("pairs");
+    let f = dir.join("pairs.jsonl");
+    std::fs::write(
+        &f,
+        concat!(
+            r#"{"id": "p1", "a": "The council approved the new harbor budget on Monday.", "b": "On Monday the council approved the harbor's new budget."}"#,
+            "\n",
+            "not json\n",
+            r#"{"id": "p2", "a": "The council approved the new harbor budget on Monday.", "b": "Heavy snow closed mountain roads across the north."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = run(&["pairs", "--format", "jsonl", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pairs.jsonl:2"), "bad line named");
+    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!((lines[0]["id"].as_str(), lines[0]["relation"].as_str(), lines[0]["same"].as_bool()), (Some("p1"), Some("same"), Some(true)), "{lines:?}");
+    assert_eq!(lines[1]["relation"], "unrelated", "{lines:?}");
+    assert!(lines[0]["score"].as_f64().unwrap() > lines[1]["score"].as_f64().unwrap());
+}
+
+#[test]
+fn stance_labels_claim_and_text_pairs() {
+    let dir = tmp("stance");
+    let f = dir.join("stance.jsonl");
+    std::fs::write(
+        &f,
+        concat!(
+            r#"{"id": 1, "claim": "Mayor resigns after budget scandal", "text": "Heavy snow closed mountain roads across the north on Sunday. Drivers were told to stay home while crews cleared the passes, and schools in three valleys shut for the day."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = run(&["stance", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["id"].as_i64(), v["label"].as_str()), (Some(1), Some("unrelated")), "{v}");
+    let empty = dir.join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let out = run(&["stance", empty.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty.jsonl: no pairs"));
+}
+
+#[test]
+fn compare_treats_the_inputs_as_one_story_and_stores_nothing() {
+    let dir = tmp("compare");
+    let out = bin().args(["compare", "--format", "json", "examples/ferry"]).env("XDG_DATA_HOME", &dir).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let st = stories(&v);
+    assert_eq!(st.len(), 1);
+    assert_eq!(st[0]["articles"].as_array().unwrap().len(), 5);
+    assert!(st[0]["claims"].as_array().unwrap().iter().any(|c| c["status"] == "contradicted"));
+    assert!(!dir.join("parallax").exists(), "compare must not create a store");
 }

@@ -140,7 +140,8 @@ fn main() {
     let dir = Path::new(&root).join(&split);
     let mut texts: Vec<_> = std::fs::read_dir(dir.join("text")).expect("text dir").flatten().map(|e| e.path()).collect();
     texts.sort();
-    let mut anns: Vec<String> = std::fs::read_dir(dir.join("attributions")).expect("attributions dir").flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut anns: Vec<String> =
+        std::fs::read_dir(dir.join("attributions")).expect("attributions dir").flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     anns.sort();
     let (mut source, mut cue) = (Score::default(), Score::default());
     let mut articles = 0;

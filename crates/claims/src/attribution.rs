@@ -164,14 +164,14 @@ const NAME_PARTICLES: &[&str] = &["de", "la", "le", "van", "von", "der", "den", 
 
 /// Determiners and quantifiers that open a common noun phrase: "a source", "some officials".
 const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "another", "some", "several", "many", "most", "other", "few", "numerous", "two", "three", "four", "five", "one", "his", "her", "their",
-    "its", "our", "those", "these", "this", "that", "both", "all", "senior", "top",
+    "a", "an", "the", "another", "some", "several", "many", "most", "other", "few", "numerous", "two", "three", "four", "five", "one", "both", "all", "senior",
+    "top",
 ];
 
 /// Capitalised words that never start a name: sentence openers, function words.
 #[rustfmt::skip]
 const CAPITALISED_STOPS: &[&str] = &[
-    "but", "and", "or", "so", "yet", "still", "however", "meanwhile", "then", "now", "also", "when", "while", "after", "before", "if", "as", "for", "with",
+    "having", "being", "following", "but", "and", "or", "so", "yet", "still", "however", "meanwhile", "then", "now", "also", "when", "while", "after", "before", "if", "as", "for", "with",
     "in", "on", "at", "by", "from", "to", "of", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "you", "his", "her", "their", "its",
     "our", "my", "there", "here", "last", "next", "some", "many", "most", "according", "asked", "speaking", "since", "because", "although", "though",
     "during", "until", "once", "even", "indeed", "instead", "later", "earlier", "today", "yesterday", "tonight", "tomorrow", "a", "an", "what", "why", "how",
@@ -329,7 +329,14 @@ fn tokens<'a>(text: &'a str, start: usize, end: usize, quotes: &[(usize, usize)]
                     j += 1;
                 }
             }
-            out.push(Tok { start: start + b, end: start + e, text: &text[start + b..start + e], word: true, quoted: false, low: text[start + b..start + e].to_lowercase() });
+            out.push(Tok {
+                start: start + b,
+                end: start + e,
+                text: &text[start + b..start + e],
+                word: true,
+                quoted: false,
+                low: text[start + b..start + e].to_lowercase(),
+            });
             i = j;
         } else {
             // two apostrophes are a straight double quote (some wires write quotes so)
@@ -453,7 +460,9 @@ fn is_time_word(t: &Tok) -> bool {
     // "May" and three-letter forms without a period are names too often.
     let full = parallax_text::calendar::MONTHS.contains(&l.as_str()) && l != "may";
     let day = parallax_text::calendar::WEEKDAYS.contains(&l.as_str());
-    let abbr = l.ends_with('.') && parallax_text::calendar::abbreviations().any(|a| a == l.trim_end_matches('.'));
+    let bare = l.trim_end_matches('.');
+    let abbr = (l.ends_with('.') || matches!(bare, "aug" | "sept" | "sep" | "oct" | "nov" | "dec" | "feb" | "tues" | "thurs" | "thu" | "fri"))
+        && parallax_text::calendar::abbreviations().any(|a| a == bare);
     full || day || abbr
 }
 
@@ -521,6 +530,10 @@ fn np_left(t: &[Tok], j: usize) -> Option<Np> {
                 }
             }
         }
+        // "a spokesman for Trump said", "Some Republicans in Congress said"
+        if before >= 1 && t[before - 1].is(OBJECT_MARKERS) {
+            return np_left_common(t, j);
+        }
         if run_is_place && !(k..=j).any(|i| is_place(&t[i])) {
             return None; // a party label or a date alone
         }
@@ -552,11 +565,66 @@ fn np_left(t: &[Tok], j: usize) -> Option<Np> {
         if role && starts_with_the && matches!(l.as_str(), "spokesman" | "spokeswoman" | "spokesperson" | "official") && j == k + 1 {
             return Some(Np { first: k, last: j, name_first: k + 1, head: Head::Role });
         }
+        if k > 0 && t[k - 1].is(OBJECT_MARKERS) {
+            // "a spokesman for the ministry": the phrase goes on to the left
+            if let Some(np) = np_left_common(t, j) {
+                return Some(np);
+            }
+        }
         let name_first = if t[k].is(&["a", "an", "the"]) { k + 1 } else { k };
         return Some(Np { first: k, last: j, name_first, head: Head::Common });
     }
-    None
+    np_left_common(t, j)
 }
+
+/// Words a common noun phrase never runs across, read leftwards.
+#[rustfmt::skip]
+const PHRASE_BREAKS: &[&str] = &[
+    "that", "which", "who", "whom", "whose", "and", "or", "but", "is", "are", "was", "were", "has", "have", "had", "be", "been", "will", "would", "not", "if",
+    "because", "when", "while", "as", "than", "it", "he", "she", "they", "we", "i", "you", "him", "her", "them", "us", "me", "what", "there",
+    "why", "how", "where", "whether", "could", "should", "can", "may", "might", "must", "do", "does", "did",
+];
+
+/// A common noun phrase ending at `j` that opens with a determiner or number at a clause start:
+/// "Several supporters of reform said", "21 percent said", "a spokesman for committee Democrats
+/// said".
+fn np_left_common(t: &[Tok], j: usize) -> Option<Np> {
+    let head = t.get(j)?;
+    if !head.word || head.quoted || head.is(PHRASE_BREAKS) || head.is(CAPITALISED_STOPS) && !head.capitalised() {
+        return None;
+    }
+    let opener = |x: &Tok| x.is(DETERMINERS) || x.text.chars().all(|c| c.is_ascii_digit() || c == ',');
+    let boundary = |m: usize| {
+        m == 0
+            || !t[m - 1].word
+            || t[m - 1].is(&["and", "but", "that", "while", "as", "because", "so", "though", "although", "least", "than", "nearly", "almost"])
+    };
+    let mut k = j;
+    let mut start: Option<usize> = None;
+    while k > 0 && j - k < 8 {
+        let p = &t[k - 1];
+        if !p.word || p.quoted || p.is(PHRASE_BREAKS) || p.is(STRONG_CUES) || p.is(WEAK_CUES) {
+            break;
+        }
+        k -= 1;
+        if opener(&t[k]) && boundary(k) {
+            start = Some(k);
+        }
+    }
+    if opener(&t[j]) {
+        return None;
+    }
+    let m = start?;
+    let name_first = if t[m].is(&["a", "an", "the"]) { m + 1 } else { m };
+    Some(Np { first: m, last: j, name_first, head: Head::Common })
+}
+
+/// Words that end a noun phrase read rightwards.
+#[rustfmt::skip]
+const PHRASE_ENDS: &[&str] = &[
+    "who", "which", "that", "in", "on", "at", "to", "and", "as", "with", "during", "when", "after", "before", "about", "while", "from", "because", "but", "is",
+    "are", "was", "were", "has", "had", "have", "will", "would", "said", "says", "told",
+];
 
 /// The noun phrase starting at token `i`, read rightwards (after an inverted cue or "according
 /// to").
@@ -568,75 +636,100 @@ fn np_right(t: &[Tok], i: usize) -> Option<Np> {
     if ti.is(PRONOUNS) {
         return Some(Np { first: i, last: i, name_first: i, head: Head::Pronoun });
     }
-    let mut k = i;
-    let det = ti.is(DETERMINERS) && !ti.capitalised() || ti.is(&["the", "a", "an"]);
-    if det {
-        k += 1;
+    let det = ti.is(DETERMINERS) || ti.text.chars().all(|c| c.is_ascii_digit());
+    let k = if det { i + 1 } else { i };
+    // titles, then a capitalised name
+    let mut x = k;
+    while x < t.len() && x < k + 4 && t[x].word && !t[x].quoted && !t[x].capitalised() && (is_title(&t[x]) || t[x].is(LOWER_NAME_LEADS)) {
+        x += 1;
     }
-    let mut last: Option<usize> = None;
-    let mut end = k;
-    while end < t.len() && end < i + 10 {
-        let w = &t[end];
-        if !w.word || w.quoted || is_time_word(w) {
+    if x < t.len() && name_word(&t[x]) && t[x].capitalised() && !is_time_word(&t[x]) {
+        let mut e = x;
+        loop {
+            while e + 1 < t.len() && name_word(&t[e + 1]) && !is_time_word(&t[e + 1]) {
+                e += 1;
+            }
+            // "the Department of Defense": "of" goes on inside an organisation's name
+            let of = t.get(e + 1).is_some_and(|n| n.is(&["of", "for"]));
+            let skip_the = usize::from(t.get(e + 2).is_some_and(|n| n.is(&["the"])));
+            let next_cap = t.get(e + 2 + skip_the).is_some_and(|n| name_word(n) && n.capitalised());
+            if of && next_cap && name_class(t, x, e) == NameClass::Org {
+                e += 2 + skip_the;
+                continue;
+            }
+            break;
+        }
+        let possessive = t[e].text.ends_with("\u{2019}s") || t[e].text.ends_with("'s");
+        // "the Trump campaign", "Clinton's spokesman": a common phrase with a name inside
+        let tail = (e + 1..(e + 4).min(t.len()))
+            .take_while(|&y| t[y].word && !t[y].quoted && !t[y].capitalised() && !t[y].is(PHRASE_ENDS))
+            .find(|&y| t[y].is(SOURCE_NOUNS) || is_role(&t[y]));
+        if let Some(h) = tail {
+            return Some(Np { first: i, last: h, name_first: if t[i].is(&["a", "an", "the"]) { i + 1 } else { i }, head: Head::Common });
+        }
+        if possessive {
+            return None;
+        }
+        let name_first = trim_titles(t, x, e)?;
+        if (name_first..=e).all(|y| is_party_label(&t[y]) || is_time_word(&t[y])) {
+            return None;
+        }
+        return Some(Np { first: i, last: e, name_first, head: Head::Name });
+    }
+    // a common phrase: up to a source noun, or after a determiner up to the last plain word
+    let mut last = None;
+    let mut e = k;
+    while e < t.len() && e < k + 6 {
+        let w = &t[e];
+        if !w.word || w.quoted || w.is(PHRASE_ENDS) || w.is(STRONG_CUES) || w.is(WEAK_CUES) || is_time_word(w) {
             break;
         }
         if w.is(&["of", "for"]) {
-            // "the Department of Defense", "a spokeswoman for the ministry"
-            let next = t.get(end + 1);
-            let next2 = t.get(end + 2);
-            let ok = next.is_some_and(|n| n.capitalised() && !n.is(CAPITALISED_STOPS))
-                || (next.is_some_and(|n| n.is(&["the"])) && next2.is_some_and(|n| n.word && !n.quoted));
-            if !ok {
+            if last.is_none() && !(det && e == k) {
                 break;
             }
-            end += 1;
+            e += 1;
             continue;
         }
-        if w.is(&[
-            "who", "which", "that", "in", "on", "at", "to", "and", "as", "with", "during", "when", "after", "before", "about", "while", "from", "because",
-        ]) || w.is(BE_FORMS)
-            || w.is(STRONG_CUES)
-            || w.is(WEAK_CUES)
-        {
-            break;
+        if w.is(SOURCE_NOUNS) || is_role(w) || (det && !w.text.ends_with("ly")) {
+            last = Some(e);
         }
-        let ok =
-            w.capitalised() || w.is(SOURCE_NOUNS) || ROLE_NOUNS.iter().any(|(r, _)| w.is(&[r])) || w.is(TITLES) || w.is(NAME_PARTICLES) || !w.capitalised();
-        if !ok {
-            break;
-        }
-        if w.capitalised() || w.is(SOURCE_NOUNS) || ROLE_NOUNS.iter().any(|(r, _)| w.is(&[r])) {
-            last = Some(end);
-        }
-        end += 1;
+        e += 1;
     }
     let last = last?;
-    // a lowercase word between capitalised ones ends the name: "Trump campaign" keeps both.
-    let cap_head = t[last].capitalised() && !t[last].is(SOURCE_NOUNS);
-    if cap_head {
-        let mut first_cap = last;
-        while first_cap > k && name_word(&t[first_cap - 1]) {
-            first_cap -= 1;
-        }
-        let all_lower_before = (k..first_cap).all(|x| !t[x].capitalised());
-        let first = if det && all_lower_before && first_cap == k {
-            i
-        } else if all_lower_before {
-            first_cap.min(if det { i } else { k })
-        } else {
-            i
-        };
-        let first = if first_cap > k && all_lower_before && !det { first_cap } else { first };
-        let name_first = trim_titles(t, first_cap, last)?;
-        if (name_first..=last).all(|x| is_place(&t[x]) || is_party_label(&t[x]) || is_time_word(&t[x])) && !(name_first..=last).any(|x| is_place(&t[x])) {
-            return None;
-        }
-        return Some(Np { first, last, name_first, head: Head::Name });
+    let head = if is_role(&t[last]) && ti.is(&["the"]) && !t[last].is(SOURCE_NOUNS) && last == i + 1 { Head::Role } else { Head::Common };
+    Some(Np { first: i, last, name_first: if t[i].is(&["a", "an", "the"]) { i + 1 } else { i }, head })
+}
+
+fn is_role(t: &Tok) -> bool {
+    t.word && ROLE_NOUNS.iter().any(|(r, _)| *r == t.low)
+}
+
+/// Whether the phrase is followed by what may follow an inverted speaker: the sentence end,
+/// punctuation, a preposition or a relative pronoun ("said Jane Doe, a spokeswoman", "said Doe
+/// in a statement", "said Doe, who").
+fn ends_phrase(t: &[Tok], np: &Np) -> bool {
+    match t.get(np.last + 1) {
+        None => true,
+        Some(n) => !n.word || n.is(PHRASE_ENDS) || n.is(&["of", "for", "on", "in"]) || is_time_word(n),
     }
-    let l = t[last].lower();
-    let role = ROLE_NOUNS.iter().any(|(r, _)| *r == l);
-    let head = if role && ti.is(&["the"]) && !SOURCE_NOUNS.contains(&l.as_str()) { Head::Role } else { Head::Common };
-    Some(Np { first: i, last, name_first: if det && t[i].is(&["a", "an", "the"]) { i + 1 } else { i }, head })
+}
+
+/// The subject that opens a sentence's main clause, for a participle cue ("Trump spoke, saying
+/// ..."): at the start, or after an opening phrase closed by a comma.
+fn main_subject(t: &[Tok], before: usize) -> Option<Np> {
+    let starts = std::iter::once(0).chain((0..before).find(|&c| t[c].punct(',')).map(|c| c + 1));
+    for s in starts {
+        if let Some(np) = np_right(t, s) {
+            let next = t.get(np.last + 1);
+            let verb_next = next.is_some_and(|n| n.word && !n.quoted && !n.is(OBJECT_MARKERS) && !n.is(PHRASE_BREAKS) && !n.capitalised());
+            let person = np.head != Head::Name || name_class(t, np.name_first, np.last) != NameClass::Place;
+            if matches!(np.head, Head::Name | Head::Pronoun | Head::Role) && np.last + 1 < before && verb_next && person {
+                return Some(np);
+            }
+        }
+    }
+    None
 }
 
 /// The first token of a name once leading titles, places, labels and dates are trimmed:
@@ -702,8 +795,8 @@ struct Candidate {
 fn weak_cue_context(t: &[Tok], i: usize, sentence_quoted: bool) -> bool {
     match t.get(i + 1) {
         None => true,
+        Some(n) if t[i].is(NOUN_LIKE_CUES) => n.is(&["that"]) || n.opening_quote(),
         Some(n) if !n.word => true,
-        Some(_) if t[i].is(NOUN_LIKE_CUES) => false,
         Some(n) => {
             n.is(&["that", "in", "on", "to", "during", "after", "before", "when", "reporters"])
                 || sentence_quoted
@@ -736,15 +829,18 @@ fn appositive_subject(t: &[Tok], j: usize) -> Option<Np> {
         let np = np_left(t, k - 1);
         let seg_is_name = (k + 1..j).all(|x| name_word(&t[x])) && name_class(t, k + 1, j - 1) == NameClass::Person;
         match np {
-            Some(np) if np.head == Head::Name && name_class(t, np.name_first, np.last) == NameClass::Person => {
-                if !seg.capitalised() || is_party_label(seg) || is_place(seg) || is_title(seg) {
-                    return Some(np);
-                }
+            Some(np)
+                if np.head == Head::Name
+                    && name_class(t, np.name_first, np.last) == NameClass::Person
+                    && (!seg.capitalised() || is_party_label(seg) || is_place(seg) || is_title(seg)) =>
+            {
+                return Some(np);
             }
-            Some(np) if matches!(np.head, Head::Common | Head::Role) && seg_is_name => {
+            _ if seg_is_name && (np.is_some_and(|np| matches!(np.head, Head::Common | Head::Role)) || j - k > 2) && t[k - 1].word => {
                 let name_first = trim_titles(t, k + 1, j - 1)?;
                 return Some(Np { first: k + 1, last: j - 1, name_first, head: Head::Name });
             }
+            Some(np) if matches!(np.head, Head::Common) && !seg.capitalised() => return Some(np),
             _ => {}
         }
     }
@@ -780,7 +876,7 @@ fn candidates(t: &[Tok], sentence_quoted: bool) -> Vec<Candidate> {
         }
         // ", saying ..." attributes to the subject that opens the sentence
         if PARTICIPLE_CUES.contains(&l.as_str()) && i > 0 && t[i - 1].punct(',') {
-            let np = np_right(t, 0).filter(|np| matches!(np.head, Head::Name | Head::Pronoun | Head::Role) && np.last + 1 < i && t[np.last + 1].word);
+            let np = main_subject(t, i - 1);
             if np.is_some() {
                 out.push(Candidate { np, cue: w.span(), hedge: false, attached: touches_quote(t, i, i), at: i });
             }
@@ -830,7 +926,9 @@ fn candidates(t: &[Tok], sentence_quoted: bool) -> Vec<Candidate> {
         let mut found: Option<Np> = None;
         if j > 0 {
             let p = &t[j - 1];
-            if p.punct(',') {
+            if p.punct(',') && j >= 2 && t[j - 2].punct(')') {
+                found = np_left(t, j - 2); // "Gov. John Kasich (R-Ohio), said"
+            } else if p.punct(',') {
                 found = appositive_subject(t, j - 1);
             } else if p.word || p.punct(')') {
                 found = np_left(t, j - 1).filter(|np| {
@@ -840,6 +938,10 @@ fn candidates(t: &[Tok], sentence_quoted: bool) -> Vec<Candidate> {
                 });
             }
         }
+        let person_like = |np: &Np| np.head != Head::Common || t[np.last].is(SOURCE_NOUNS);
+        if weak && !sentence_quoted {
+            found = found.filter(person_like);
+        }
         if let Some(np) = found {
             let attached = touches_quote(t, np.first, i);
             out.push(Candidate { np: Some(np), cue: w.span(), hedge, attached, at: i });
@@ -847,7 +949,7 @@ fn candidates(t: &[Tok], sentence_quoted: bool) -> Vec<Candidate> {
         }
         // inverted: `"...," said Jane Doe, a spokeswoman`; `..., said the official.`
         if j > 0 && j == i && (t[i - 1].closing_quote() || t[i - 1].punct(',')) && !t.get(i + 1).is_some_and(|n| n.is(&["that"])) {
-            if let Some(np) = np_right(t, i + 1) {
+            if let Some(np) = np_right(t, i + 1).filter(|np| ends_phrase(t, np) && (sentence_quoted || !weak || person_like(np))) {
                 let attached = t[i - 1].closing_quote();
                 out.push(Candidate { np: Some(np), cue: w.span(), hedge, attached, at: i });
             }
@@ -936,7 +1038,7 @@ fn sentence_mentions(text: &str, t: &[Tok], si: usize, people: &mut People) -> V
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
-        if !(name_word(&t[i]) && t[i].capitalised()) && !is_title(&t[i]) {
+        if (!name_word(&t[i]) || !t[i].capitalised()) && !is_title(&t[i]) {
             i += 1;
             continue;
         }
@@ -955,7 +1057,7 @@ fn sentence_mentions(text: &str, t: &[Tok], si: usize, people: &mut People) -> V
             let name = name_text(text, t, f, j);
             let known = people.find(&name).is_some();
             let titled = !roles.is_empty() && !roles.iter().all(|r| r == "the" || PARTY_WORDS.contains(&r.as_str()));
-            if class == NameClass::Person && plain && (titled || words >= 2 || known) && !(i == 0 && words == 1 && !titled && !known) {
+            if class == NameClass::Person && plain && (titled || words >= 2 || known) && (i != 0 || words != 1 || titled || known) {
                 let possessive = t[j].text.ends_with("\u{2019}s") || t[j].text.ends_with("'s");
                 let idx = people.mention(&name, &roles, (si, f));
                 out.push((idx, f, possessive));
@@ -1054,7 +1156,15 @@ pub fn attribute(text: &str, sentences: &[(usize, usize)]) -> Vec<Option<Attribu
         let t = &toks[k];
         let cands = candidates(t, in_quote[k]);
         let hedged_sentence = cands.iter().any(|c| c.hedge && c.np.is_none());
-        let best = cands.iter().filter(|c| c.np.is_some()).min_by_key(|c| (!c.attached, c.at)).or_else(|| cands.first()).cloned();
+        // The outermost source wins: "..., according to CNN." / "..., officials said." after
+        // another attribution reports what that source reported.
+        let last_comma = t.iter().rposition(|x| x.punct(',') && !x.quoted);
+        let tail = last_comma.and_then(|c| cands.iter().filter(|x| x.np.is_some_and(|np| np.first > c) && x.at > c).min_by_key(|x| x.at));
+        let best = tail
+            .filter(|_| cands.iter().filter(|c| c.np.is_some()).count() > 1)
+            .or_else(|| cands.iter().filter(|c| c.np.is_some()).min_by_key(|c| (!c.attached, c.at)))
+            .or_else(|| cands.first())
+            .cloned();
         let mut ms = sentence_mentions(text, t, k, &mut people);
         if let Some(c) = best {
             let (res, speaker_span) = match c.np {
@@ -1088,7 +1198,6 @@ pub fn attribute(text: &str, sentences: &[(usize, usize)]) -> Vec<Option<Attribu
         g.dedup();
         g
     };
-    let mut group_source: Vec<(usize, Option<(Attribution, Option<Resolved>)>)> = Vec::new();
     for g in groups {
         let members: Vec<usize> = (0..n).filter(|&k| group[k] == Some(g)).collect();
         let own = members.iter().find(|&&k| out[k].as_ref().is_some_and(|a| a.speaker_span.is_some() && a.speaker != UNATTRIBUTED)).copied();
@@ -1107,7 +1216,6 @@ pub fn attribute(text: &str, sentences: &[(usize, usize)]) -> Vec<Option<Attribu
                 })
             }
         };
-        group_source.push((g, source.clone()));
         if let Some((src, res)) = source {
             for &k in &members {
                 let has_own = out[k].as_ref().is_some_and(|a| a.speaker_span.is_some() && a.speaker != UNATTRIBUTED);
@@ -1156,11 +1264,11 @@ fn resolve_np(
                 let mut roles = roles;
                 // appositive role words after the name: "Jane Doe, a spokeswoman for Y"
                 if t.get(np.last + 1).is_some_and(|c| c.punct(',')) {
-                    for x in np.last + 2..(np.last + 6).min(t.len()) {
-                        if !t[x].word || t[x].capitalised() {
+                    for w in &t[np.last + 2..(np.last + 6).min(t.len())] {
+                        if !w.word || w.capitalised() {
                             break;
                         }
-                        roles.push(t[x].lower());
+                        roles.push(w.lower());
                     }
                 }
                 let p = people.mention(&name, &roles, (k, np.name_first));

@@ -70,17 +70,28 @@ fn main() {
     if quick {
         candidates = vec![Spec::Logistic { l2: 0.3 }, Spec::Logistic { l2: 3.0 }, Spec::Trees { depth: 3, trees: 200, rate: 0.05 }];
     }
-    let mut best: Option<(f64, f64, Spec)> = None;
+    // (CV accuracy, its F1, threshold, spec) of the best logistic and the best of all
+    let mut best_logistic: Option<(f64, f64, f64, Spec)> = None;
+    let mut best: Option<(f64, f64, f64, Spec)> = None;
     for spec in candidates {
         let oof = out_of_fold(&spec, &x, &y, &folds);
         let (t, acc, f1) = best_threshold(&oof, &y);
         eprintln!("{:<60} CV acc {acc:.4} F1 {f1:.4} at threshold {t:.3}", spec.describe());
+        if matches!(spec, Spec::Logistic { .. }) && best_logistic.as_ref().is_none_or(|b| acc > b.0) {
+            best_logistic = Some((acc, f1, t, spec.clone()));
+        }
         if best.as_ref().is_none_or(|b| acc > b.0) {
-            best = Some((acc, t, spec));
+            best = Some((acc, f1, t, spec));
         }
     }
-    let (acc, threshold, spec) = best.expect("candidates");
-    eprintln!("chosen: {} (CV acc {acc:.4})", spec.describe());
+    // A logistic model is a few kilobytes and readable; trees are hundreds. One standard error
+    // of accuracy on 4,076 pairs is about 0.65 points, so a bigger model has to beat the best
+    // logistic one by more than that to be worth shipping.
+    let (acc, f1, threshold, spec) = match (best_logistic, best) {
+        (Some(l), Some(b)) if b.0 - l.0 <= 0.0065 => l,
+        (_, b) => b.expect("candidates"),
+    };
+    eprintln!("chosen: {} (CV acc {acc:.4} F1 {f1:.4})", spec.describe());
     if cv_only {
         return;
     }
@@ -89,6 +100,7 @@ fn main() {
         "made": "cargo run --release -p parallax-judge --example fit_mrpc -- /work/shared/bench/analysis/mrpc (MRPC train split only; IDF context = every train sentence)",
         "chosen": spec.describe(),
         "cv_accuracy": round(acc),
+        "cv_f1": round(f1),
         "features": FEATURE_NAMES.to_vec(),
         "threshold": round(threshold),
         "model": model.to_json(),

@@ -247,12 +247,41 @@ pub enum ValueKind {
 /// is 10..inf (exclusive low), "about 40" is a band around 40, "some 16" likewise.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Quantity {
+    /// `null` in JSON when unbounded below.
+    #[serde(with = "unbounded_low")]
     pub low: f64,
+    /// `null` in JSON when unbounded ("more than 10").
+    #[serde(with = "unbounded_high")]
     pub high: f64,
     /// The value as stated ("about 40" gives 40).
     pub stated: f64,
     /// An approximation or a bound rather than an exact count.
     pub approximate: bool,
+}
+
+/// JSON has no infinity: an unbounded end of an interval is written as `null` and read back.
+mod unbounded_high {
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() {
+            s.serialize_f64(*v)
+        } else {
+            s.serialize_none()
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
+    }
+}
+
+mod unbounded_low {
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        super::unbounded_high::serialize(v, s)
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NEG_INFINITY))
+    }
 }
 
 /// A calendar date resolved against the article's publication date, or as far as it could be.
@@ -385,6 +414,14 @@ mod tests {
         assert_eq!(a.outlet_or_host(), "daily.test");
         a.outlet = Some(" The Daily ".into());
         assert_eq!(a.outlet_or_host(), "The Daily");
+    }
+
+    #[test]
+    fn unbounded_quantities_round_trip_through_json() {
+        let q = Quantity { low: 10.0, high: f64::INFINITY, stated: 10.0, approximate: true };
+        let j = serde_json::to_string(&q).unwrap();
+        assert_eq!(j, r#"{"low":10.0,"high":null,"stated":10.0,"approximate":true}"#);
+        assert_eq!(serde_json::from_str::<Quantity>(&j).unwrap(), q);
     }
 
     #[test]

@@ -618,12 +618,36 @@ impl<S: Store> Engine<S> {
         Ok(out)
     }
 
-    /// A story with its articles and claims.
-    pub fn report(&self, story_id: &str) -> Result<StoryReport, EngineError> {
+    /// A story with its articles and claims. Claims are saved with the story and computed again
+    /// only when its articles (or the claim stage) changed since.
+    pub fn report(&mut self, story_id: &str) -> Result<StoryReport, EngineError> {
         let story = self.store.story(story_id)?.ok_or_else(|| EngineError::NoStory(story_id.to_string()))?;
         let articles = self.store.story_articles(story_id)?;
-        Ok(story_report(story, articles, &self.config.claims))
+        let fingerprint = claims_fingerprint(&story);
+        if let Some((saved, claims)) = self.store.saved_claims(story_id)? {
+            if saved == fingerprint {
+                return Ok(StoryReport { story, articles, claims });
+            }
+        }
+        let report = story_report(story, articles, &self.config.claims);
+        self.store.save_claims(story_id, &fingerprint, &report.claims)?;
+        Ok(report)
     }
+}
+
+/// Bumped whenever the claim stage would give other claims for the same articles, so saved
+/// claims of an older stage are recomputed.
+const CLAIM_STAGE_VERSION: &str = "claims/2";
+
+/// What a story's claims are computed from: its articles, in order, and the claim stage.
+fn claims_fingerprint(story: &Story) -> String {
+    let mut h = Sha256::new();
+    h.update(CLAIM_STAGE_VERSION.as_bytes());
+    for id in &story.article_ids {
+        h.update([0u8]);
+        h.update(id.as_bytes());
+    }
+    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The report of one story: its articles side by side and the claims they make. Used for stored

@@ -1,7 +1,7 @@
 //! A self-contained HTML page per run: sources side by side, the claim matrix, claims with their
 //! sentences. Every string from an article is escaped: page content is hostile.
 
-use crate::{clip, label};
+use crate::{clip, label, speaker_note, value_note};
 use parallax_model::StoryReport;
 use std::io::{self, Write};
 
@@ -58,11 +58,20 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "</table><h2>Claims</h2>")?;
         for c in &r.claims {
-            writeln!(out, "<div class=\"claim\"><p><b class=\"{}\">{}</b> {}</p>", c.status.as_str(), c.status.as_str(), esc(&c.text))?;
+            writeln!(out, "<div class=\"claim\" id=\"{}\"><p><b class=\"{}\">{}</b> {}</p>", esc(&c.id), c.status.as_str(), c.status.as_str(), esc(&c.text))?;
+            if let Some(conf) = &c.conflict {
+                writeln!(out, "<p class=\"contradicted\">conflict on {} ({}): {}</p>", conf.kind.as_str(), esc(&conf.frame), esc(&conf.values.join(" vs ")))?;
+            }
             for s in &c.support {
                 let idx = r.articles.iter().position(|a| a.id == s.article).map(label).unwrap_or_default();
-                let on = s.attribution.as_deref().map(|a| format!(" <i>on the word of {}</i>", esc(a))).unwrap_or_default();
-                writeln!(out, "<blockquote>{} {}{}</blockquote>", idx, esc(&s.sentence), on)?;
+                let on = match (&s.speaker, &s.attribution) {
+                    (Some(a), _) => format!(" <i>{}</i>", esc(&speaker_note(a))),
+                    (None, Some(a)) => format!(" <i>on the word of {}</i>", esc(a)),
+                    (None, None) => String::new(),
+                };
+                let details: Vec<String> = s.details.iter().filter(|v| v.kind != parallax_model::ValueKind::Place).map(|v| esc(&value_note(v))).collect();
+                let values = if details.is_empty() { String::new() } else { format!(" <small>[{}]</small>", details.join("; ")) };
+                writeln!(out, "<blockquote>{} {}{}{}</blockquote>", idx, esc(&s.sentence), on, values)?;
             }
             writeln!(out, "</div>")?;
         }

@@ -8,7 +8,7 @@ mod html;
 pub mod json;
 mod text;
 
-use parallax_model::StoryReport;
+use parallax_model::{Attribution, CalendarDate, StoryReport, Value, ValueKind};
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,47 @@ pub fn render(reports: &[StoryReport], format: Format, out: &mut dyn Write) -> i
         Format::Markdown => text::render(reports, true, out),
         Format::Json => json::render(reports, out),
         Format::Html => html::render(reports, out),
+    }
+}
+
+/// A value as a reader checks it: the words, and what they were read as when that adds
+/// something ("on Tuesday = 2024-08-20", "a dozen = 12 (people, killed)").
+pub(crate) fn value_note(v: &Value) -> String {
+    let reading = match (v.kind, v.date, v.quantity, v.tally) {
+        (ValueKind::Date, Some(CalendarDate::Day { year, month, day }), _, _) => format!("{year:04}-{month:02}-{day:02}"),
+        (ValueKind::Date, Some(CalendarDate::Month { year, month }), _, _) => format!("{year:04}-{month:02}"),
+        (ValueKind::Date, Some(CalendarDate::Year { year }), _, _) => format!("{year:04}"),
+        (ValueKind::Date, Some(CalendarDate::MonthDay { month, day }), _, _) => format!("{month:02}-{day:02}, year unknown"),
+        (ValueKind::Date, _, _, _) => "unresolved".to_string(),
+        (ValueKind::Number, _, _, Some([a, b])) => format!("tally {a}-{b}"),
+        (ValueKind::Number, _, Some(q), _) => {
+            let n = |x: f64| if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") };
+            let num = if !q.approximate {
+                n(q.stated)
+            } else if q.high.is_infinite() {
+                format!("over {}", n(q.stated))
+            } else if q.high <= q.stated && q.low <= 0.0 {
+                format!("under {}", n(q.stated))
+            } else {
+                format!("about {}", n(q.stated))
+            };
+            let about: Vec<&str> = [Some(v.frame.as_str()).filter(|f| !f.is_empty()), v.role.as_deref()].into_iter().flatten().collect();
+            if about.is_empty() {
+                num
+            } else {
+                format!("{num} ({})", about.join(", "))
+            }
+        }
+        _ => return v.text.clone(),
+    };
+    format!("{} = {}", v.text, reading)
+}
+
+/// "on the word of Tomas Reed (direct, said)".
+pub(crate) fn speaker_note(a: &Attribution) -> String {
+    match &a.cue {
+        Some(cue) => format!("on the word of {} ({}, {})", a.speaker, a.kind.as_str(), cue),
+        None => format!("on the word of {} ({})", a.speaker, a.kind.as_str()),
     }
 }
 

@@ -2,7 +2,7 @@
 //! (claims x sources), each claim with the exact sentences behind it, and on whose word claims
 //! rest.
 
-use crate::{clip, label};
+use crate::{clip, label, speaker_note, value_note};
 use parallax_model::{ClaimStatus, StoryReport};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -133,14 +133,29 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
             } else {
                 writeln!(out, "    ! {t}")?;
             }
+            for side in &conf.sides {
+                let idx = r.articles.iter().position(|a| a.id == side.article).map(label).unwrap_or_else(|| side.article.clone());
+                let t = format!("{idx} states {}: \"{}\"", if side.values.is_empty() { "it".to_string() } else { side.values.join(", ") }, side.sentence);
+                if md {
+                    writeln!(out, "    - {}", md_cell(&t))?;
+                } else {
+                    writeln!(out, "      {t}")?;
+                }
+            }
         }
         for s in &c.support {
             let idx = r.articles.iter().position(|a| a.id == s.article).map(label).unwrap_or_else(|| s.article.clone());
-            let on = s.attribution.as_deref().map(|a| format!(" (on the word of {a})")).unwrap_or_default();
+            let on = match (&s.speaker, &s.attribution) {
+                (Some(a), _) => format!(" ({})", speaker_note(a)),
+                (None, Some(a)) => format!(" (on the word of {a})"),
+                (None, None) => String::new(),
+            };
+            let details: Vec<String> = s.details.iter().filter(|v| v.kind != parallax_model::ValueKind::Place).map(value_note).collect();
+            let values = if details.is_empty() { String::new() } else { format!(" [{}]", details.join("; ")) };
             if md {
-                writeln!(out, "  - {} \"{}\"{}", idx, md_cell(&s.sentence), md_cell(&on))?;
+                writeln!(out, "  - {} \"{}\"{}{}", idx, md_cell(&s.sentence), md_cell(&on), md_cell(&values))?;
             } else {
-                writeln!(out, "    {} \"{}\"{}", idx, s.sentence, on)?;
+                writeln!(out, "    {} \"{}\"{}{}", idx, s.sentence, on, values)?;
             }
         }
     }
@@ -211,6 +226,30 @@ mod tests {
         assert!(t.contains("! conflict on number (euro): 2 million euros vs 3 million euros"));
         assert!(t.contains("[2] \"It cost 3 million euros, officials said.\" (on the word of officials)"));
         assert!(t.contains("council: 1 sentence in [1]"));
+    }
+
+    #[test]
+    fn speakers_values_and_resolved_dates_are_shown() {
+        use parallax_model::*;
+        let mut r = crate::fixture::report();
+        let s = &mut r.claims[1].support[0];
+        s.speaker = Some(Attribution { speaker: "Ilse Brandt".into(), cue: Some("said".into()), kind: AttributionKind::Reported, speaker_span: None, cue_span: None });
+        s.details = vec![Value {
+            kind: ValueKind::Date,
+            text: "on Monday".into(),
+            span: Span { start: 20, end: 29 },
+            frame: "date".into(),
+            quantity: None,
+            date: Some(CalendarDate::Day { year: 2024, month: 8, day: 19 }),
+            tally: None,
+            role: None,
+        }];
+        r.claims[0].conflict.as_mut().unwrap().sides = vec![ConflictSide { article: "a2".into(), sentence_index: 1, sentence: "It cost 3 million euros, officials said.".into(), values: vec!["3 million euros".into()] }];
+        let mut buf = Vec::new();
+        render(&[r], false, &mut buf).unwrap();
+        let t = String::from_utf8(buf).unwrap();
+        assert!(t.contains("(on the word of Ilse Brandt (reported, said)) [on Monday = 2024-08-19]"), "{t}");
+        assert!(t.contains("[2] states 3 million euros: \"It cost 3 million euros, officials said.\""), "{t}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
-use parallax_model::{Article, Story};
+use parallax_model::{Article, Claim, Story};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -90,4 +90,10 @@ pub trait Store {
     fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError>;
     fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError>;
     fn stats(&self) -> Result<StoreStats, StoreError>;
+    /// The claims saved for a story and the fingerprint of what they were computed from (its
+    /// articles and the claim stage's version), or `None` when none were saved.
+    fn saved_claims(&self, story_id: &str) -> Result<Option<(String, Vec<Claim>)>, StoreError>;
+    /// Saves a story's claims with the fingerprint they were computed from, replacing any
+    /// earlier ones.
+    fn save_claims(&mut self, story_id: &str, fingerprint: &str, claims: &[Claim]) -> Result<(), StoreError>;
 }

@@ -1,12 +1,24 @@
 //! The embedded default: one SQLite file in WAL mode.
 
 use crate::{Placement, Store, StoreError, StoreStats, StoredArticle, StorySummary};
-use parallax_model::{Article, Outlet, Story};
+use parallax_model::{Article, Claim, Outlet, Story};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::io::Write;
 use std::path::Path;
 
-const SCHEMA_VERSION: i64 = 2;
+/// The schema this code reads. A store at an older version is brought up by [`MIGRATIONS`].
+const SCHEMA_VERSION: i64 = 3;
+
+/// Ordered, versioned migrations: (the version a step brings a store to, its SQL). A store at
+/// version v runs every step above v in order, each in one transaction with the version bump.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    3,
+    "CREATE TABLE IF NOT EXISTS claims (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id),
+        fingerprint TEXT NOT NULL,
+        claims TEXT NOT NULL
+    );",
+)];
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,6 +51,11 @@ CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
 -- copies only: counting them is then a look at this index, not a scan of every article
 CREATE INDEX IF NOT EXISTS articles_copies ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
 CREATE TABLE IF NOT EXISTS stage_state (key TEXT PRIMARY KEY, position INTEGER NOT NULL, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (
+    story_id TEXT PRIMARY KEY REFERENCES stories(id),
+    fingerprint TEXT NOT NULL,
+    claims TEXT NOT NULL
+);
 ";
 
 /// States this large are kept in a file beside the database rather than in it: SQLite copies a
@@ -174,6 +191,18 @@ impl SqliteStore {
                 conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?1)", [SCHEMA_VERSION.to_string()])?;
             }
             Some(v) if v == SCHEMA_VERSION.to_string() => {}
+            Some(v) if v.parse::<i64>().is_ok_and(|n| n < SCHEMA_VERSION) => {
+                let from: i64 = v.parse().expect("checked");
+                for (to, sql) in MIGRATIONS.iter().filter(|(to, _)| *to > from) {
+                    let step = || -> Result<(), rusqlite::Error> {
+                        conn.execute_batch("BEGIN")?;
+                        conn.execute_batch(sql)?;
+                        conn.execute("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [to.to_string()])?;
+                        conn.execute_batch("COMMIT")
+                    };
+                    step().map_err(|e| StoreError::Schema { path: shown.to_string(), reason: format!("cannot migrate the store to schema version {to}: {e}") })?;
+                }
+            }
             Some(v) => {
                 return Err(StoreError::Schema {
                     path: shown.to_string(),
@@ -432,6 +461,24 @@ impl Store for SqliteStore {
         Ok(list)
     }
 
+    fn saved_claims(&self, story_id: &str) -> Result<Option<(String, Vec<Claim>)>, StoreError> {
+        let row: Option<(String, String)> =
+            self.conn.query_row("SELECT fingerprint, claims FROM claims WHERE story_id = ?1", [story_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let Some((fingerprint, json)) = row else { return Ok(None) };
+        // claims saved by another version of the model types are recomputed, not an error
+        Ok(serde_json::from_str(&json).ok().map(|claims| (fingerprint, claims)))
+    }
+
+    fn save_claims(&mut self, story_id: &str, fingerprint: &str, claims: &[Claim]) -> Result<(), StoreError> {
+        let json = serde_json::to_string(claims).map_err(|e| StoreError::Corrupt { id: story_id.to_string(), reason: e.to_string() })?;
+        self.conn.execute(
+            "INSERT INTO claims (story_id, fingerprint, claims) VALUES (?1, ?2, ?3)
+             ON CONFLICT(story_id) DO UPDATE SET fingerprint = excluded.fingerprint, claims = excluded.claims",
+            params![story_id, fingerprint, json],
+        )?;
+        Ok(())
+    }
+
     fn stats(&self) -> Result<StoreStats, StoreError> {
         Ok(self.conn.query_row(
             "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories), (SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL)",
@@ -458,6 +505,39 @@ mod tests {
 
     fn story(id: &str) -> Story {
         Story { id: id.into(), title: format!("title {id}"), article_ids: vec![] }
+    }
+
+    #[test]
+    fn claims_are_saved_with_their_fingerprint() {
+        use parallax_model::{ClaimStatus, Span, Support};
+        let mut s = SqliteStore::in_memory().unwrap();
+        s.insert_batch(&[rec("a", "s1")], &[story("s1")], &[]).unwrap();
+        assert!(s.saved_claims("s1").unwrap().is_none());
+        let sup = Support { article: "a".into(), sentence: "One.".into(), sentence_index: 0, span: Span { start: 0, end: 4 }, attribution: None, speaker: None, values: vec![], details: vec![] };
+        let c = Claim { id: "s1-c0000abcd".into(), text: "One.".into(), status: ClaimStatus::SingleSource, outlets: vec!["a.txt".into()], support: vec![sup], conflict: None };
+        s.save_claims("s1", "fp1", std::slice::from_ref(&c)).unwrap();
+        s.save_claims("s1", "fp2", std::slice::from_ref(&c)).unwrap();
+        assert_eq!(s.saved_claims("s1").unwrap(), Some(("fp2".to_string(), vec![c])));
+    }
+
+    #[test]
+    fn an_older_store_is_migrated_in_order() {
+        let dir = std::env::temp_dir().join(format!("parallax-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("old.db");
+        {
+            let mut s = SqliteStore::open(&path).unwrap();
+            s.insert_batch(&[rec("a", "s1")], &[story("s1")], &[]).unwrap();
+            // what a version-2 store looked like: no claims table
+            s.conn.execute_batch("DROP TABLE claims; UPDATE meta SET value = '2' WHERE key = 'schema_version';").unwrap();
+        }
+        let mut s = SqliteStore::open(&path).unwrap();
+        let v: String = s.conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, SCHEMA_VERSION.to_string());
+        s.save_claims("s1", "fp", &[]).unwrap();
+        assert_eq!(s.stats().unwrap().articles, 1);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
