@@ -94,7 +94,10 @@ fn check_ferry(example: &str) {
     for a in [&herald, &valley] {
         assert!(claim_articles(rescued).contains(a));
     }
-    let investigation = claims.iter().find(|c| claim_mentions(c, "Lena Varga") && (claim_mentions(c, "investigation") || claim_mentions(c, "inquiry"))).expect("the governor's investigation");
+    let investigation = claims
+        .iter()
+        .find(|c| claim_mentions(c, "Lena Varga") && (claim_mentions(c, "investigation") || claim_mentions(c, "inquiry")))
+        .expect("the governor's investigation");
     assert_eq!(investigation["outlets"].as_array().unwrap().len(), 3, "{investigation:#}");
 
     let passengers = claims.iter().find(|c| claim_mentions(c, "140 passengers")).expect("140 passengers claim");

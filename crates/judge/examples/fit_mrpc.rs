@@ -42,9 +42,8 @@ fn main() {
     let judge_for_prep = parallax_judge::Prepared::new;
     let mut x: Vec<Row> = pairs.iter().map(|(_, a, b)| features(&judge_for_prep(a, &ctx), &judge_for_prep(b, &ctx))).collect();
     let y: Vec<f64> = pairs.iter().map(|p| f64::from(u8::from(p.0))).collect();
-    let dropped: Vec<usize> = (0..FEATURES)
-        .filter(|&i| drop.iter().any(|d| d.strip_suffix('*').map_or(FEATURE_NAMES[i] == d, |p| FEATURE_NAMES[i].starts_with(p))))
-        .collect();
+    let dropped: Vec<usize> =
+        (0..FEATURES).filter(|&i| drop.iter().any(|d| d.strip_suffix('*').map_or(FEATURE_NAMES[i] == d, |p| FEATURE_NAMES[i].starts_with(p)))).collect();
     for row in &mut x {
         for &i in &dropped {
             row[i] = 0.0;
@@ -292,15 +291,12 @@ fn fit_logistic(x: &[Row], y: &[f64], l2: f64) -> Fitted {
             let h = (p * (1.0 - p)).max(1e-9);
             for a in 0..d {
                 grad[a] += (p - yi) * zi[a];
-                for b in 0..=a {
-                    hess[a][b] += h * zi[a] * zi[b];
+                for (cell, &zb) in hess[a].iter_mut().zip(zi) {
+                    *cell += h * zi[a] * zb;
                 }
             }
         }
         for a in 0..d {
-            for b in 0..a {
-                hess[b][a] = hess[a][b];
-            }
             // the bias is not shrunk
             if a < FEATURES {
                 grad[a] += l2 * w[a];
@@ -330,13 +326,16 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
         let p = (c..n).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs())).expect("rows");
         a.swap(c, p);
         b.swap(c, p);
-        for r in c + 1..n {
-            let f = a[r][c] / a[c][c];
+        let (top, bottom) = a.split_at_mut(c + 1);
+        let pivot = &top[c];
+        let (b_top, b_bottom) = b.split_at_mut(c + 1);
+        for (row, br) in bottom.iter_mut().zip(b_bottom) {
+            let f = row[c] / pivot[c];
             if f != 0.0 {
-                for k in c..n {
-                    a[r][k] -= f * a[c][k];
+                for (x, p) in row[c..].iter_mut().zip(&pivot[c..]) {
+                    *x -= f * p;
                 }
-                b[r] -= f * b[c];
+                *br -= f * b_top[c];
             }
         }
     }

@@ -77,9 +77,8 @@ const MAX_N: usize = 4;
 
 /// Words that negate or deny what the sentence around them asserts. A stem set, so "denied",
 /// "denies" and "deny" are one cue; words ending in "n't" are cues too (see [`is_negation`]).
-const NEGATION_STEMS: &[&str] = &[
-    "not", "no", "never", "nobodi", "none", "noth", "neither", "nor", "cannot", "deni", "refut", "fals", "untru", "dismiss", "reject", "rebuf", "unconfirm",
-];
+const NEGATION_STEMS: &[&str] =
+    &["not", "no", "never", "nobodi", "none", "noth", "neither", "nor", "cannot", "deni", "refut", "fals", "untru", "dismiss", "reject", "rebuf", "unconfirm"];
 
 /// One content term of a sentence: a stemmed non-stop word.
 #[derive(Debug, Clone)]
@@ -212,10 +211,7 @@ fn is_negation(word: &str, stem: &str) -> bool {
 fn grams(tokens: &[u64]) -> [Vec<u64>; MAX_N] {
     std::array::from_fn(|k| {
         let n = k + 1;
-        let mut out: Vec<u64> = tokens
-            .windows(n)
-            .map(|w| w.iter().fold(n as u64, |acc, &t| mix(acc.wrapping_mul(0x9e3779b97f4a7c15) ^ t)))
-            .collect();
+        let mut out: Vec<u64> = tokens.windows(n).map(|w| w.iter().fold(n as u64, |acc, &t| mix(acc.wrapping_mul(0x9e3779b97f4a7c15) ^ t))).collect();
         out.sort_unstable();
         out
     })
@@ -359,12 +355,18 @@ pub fn features(a: &Prepared, b: &Prepared) -> [f64; FEATURES] {
     let mut shared = 0.0;
     let mut shared_w2 = 0.0;
     let (mut shared_wa, mut shared_wb) = (0.0, 0.0);
-    for_each_shared(&a.terms, |t| t.key, &b.terms, |t| t.key, |i, j| {
-        shared += 1.0;
-        shared_wa += a.terms[i].weight;
-        shared_wb += b.terms[j].weight;
-        shared_w2 += a.terms[i].weight * b.terms[j].weight;
-    });
+    for_each_shared(
+        &a.terms,
+        |t| t.key,
+        &b.terms,
+        |t| t.key,
+        |i, j| {
+            shared += 1.0;
+            shared_wa += a.terms[i].weight;
+            shared_wb += b.terms[j].weight;
+            shared_w2 += a.terms[i].weight * b.terms[j].weight;
+        },
+    );
     let mass = |p: &Prepared| p.terms.iter().map(|t| t.weight).sum::<f64>();
     let norm = |p: &Prepared| p.terms.iter().map(|t| t.weight * t.weight).sum::<f64>().sqrt();
     let (ma, mb) = (mass(a), mass(b));

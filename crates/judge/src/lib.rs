@@ -278,14 +278,20 @@ fn reasons(a: &Prepared, b: &Prepared, conflicts: &[Conflict]) -> Vec<Reason> {
     let mut names = Vec::new();
     for_each_shared(&a.names, |n| n.0, &b.names, |n| n.0, |i, _| names.push(a.names[i].1.to_string()));
     let mut words: Vec<(f64, &str)> = Vec::new();
-    for_each_shared(&a.terms, |t| t.key, &b.terms, |t| t.key, |i, _| {
-        let t = &a.terms[i];
-        let is_name = a.names.iter().any(|n| n.1.eq_ignore_ascii_case(&t.display));
-        let is_number = t.display.bytes().any(|c| c.is_ascii_digit());
-        if !is_name && !is_number {
-            words.push((t.weight, &t.display));
-        }
-    });
+    for_each_shared(
+        &a.terms,
+        |t| t.key,
+        &b.terms,
+        |t| t.key,
+        |i, _| {
+            let t = &a.terms[i];
+            let is_name = a.names.iter().any(|n| n.1.eq_ignore_ascii_case(&t.display));
+            let is_number = t.display.bytes().any(|c| c.is_ascii_digit());
+            if !is_name && !is_number {
+                words.push((t.weight, &t.display));
+            }
+        },
+    );
     words.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(y.1)));
     let mut numbers = Vec::new();
     for_each_shared(&a.numbers, |n| n.0, &b.numbers, |n| n.0, |i, _| numbers.push(a.numbers[i].1.to_string()));
@@ -339,7 +345,10 @@ mod tests {
 
     #[test]
     fn a_negated_pair_contradicts() {
-        let v = judge("The mayor of Dunmore confirmed that the harbour will reopen on Friday.", "The mayor of Dunmore did not confirm that the harbour will reopen on Friday.");
+        let v = judge(
+            "The mayor of Dunmore confirmed that the harbour will reopen on Friday.",
+            "The mayor of Dunmore did not confirm that the harbour will reopen on Friday.",
+        );
         assert_eq!(v.relation, Relation::Contradicts, "{v:?}");
         assert!(v.reasons.iter().any(|r| matches!(r, Reason::NegationOnOneSide { side: Side::Second, .. })), "{v:?}");
     }
@@ -353,7 +362,10 @@ mod tests {
 
     #[test]
     fn unrelated_sentences_are_unrelated() {
-        let v = judge("Wheat prices rose sharply in Chicago trading after the drought forecast.", "The orchestra will tour four cities next spring with a new conductor.");
+        let v = judge(
+            "Wheat prices rose sharply in Chicago trading after the drought forecast.",
+            "The orchestra will tour four cities next spring with a new conductor.",
+        );
         assert_eq!(v.relation, Relation::Unrelated, "{v:?}");
         assert!(!v.same);
     }

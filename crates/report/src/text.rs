@@ -233,7 +233,8 @@ mod tests {
         use parallax_model::*;
         let mut r = crate::fixture::report();
         let s = &mut r.claims[1].support[0];
-        s.speaker = Some(Attribution { speaker: "Ilse Brandt".into(), cue: Some("said".into()), kind: AttributionKind::Reported, speaker_span: None, cue_span: None });
+        s.speaker =
+            Some(Attribution { speaker: "Ilse Brandt".into(), cue: Some("said".into()), kind: AttributionKind::Reported, speaker_span: None, cue_span: None });
         s.details = vec![Value {
             kind: ValueKind::Date,
             text: "on Monday".into(),
@@ -244,7 +245,12 @@ mod tests {
             tally: None,
             role: None,
         }];
-        r.claims[0].conflict.as_mut().unwrap().sides = vec![ConflictSide { article: "a2".into(), sentence_index: 1, sentence: "It cost 3 million euros, officials said.".into(), values: vec!["3 million euros".into()] }];
+        r.claims[0].conflict.as_mut().unwrap().sides = vec![ConflictSide {
+            article: "a2".into(),
+            sentence_index: 1,
+            sentence: "It cost 3 million euros, officials said.".into(),
+            values: vec!["3 million euros".into()],
+        }];
         let mut buf = Vec::new();
         render(&[r], false, &mut buf).unwrap();
         let t = String::from_utf8(buf).unwrap();

@@ -10,9 +10,9 @@
 //! tuned on them. Then the shipped model is fitted the same way on all training pairs and given
 //! those offsets. The competition test set is never read here.
 //!
-//! Options: --epochs N (40), --hidden N (100), --models N (1; an ensemble of N networks with
+//! Options: --epochs N (30), --hidden N (100), --models N (1; an ensemble of N networks with
 //! consecutive seeds, stored as one network of N*hidden units with averaged outputs), --lr X
-//! (0.001), --l2 X (1e-6), --keep P (0.6), --batch N (500), --bow N (5000), --seed N (20170601),
+//! (0.001), --l2 X (5e-4), --keep P (0.6), --batch N (500), --bow N (5000), --seed N (20170601),
 //! --weights A,D,S,U (class weights on the loss, default 1,1,1,1), --folds N (5), --dev-only
 //! (stop after the dev report, write nothing).
 
@@ -64,8 +64,22 @@ struct Example {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut o =
-        Options { epochs: 40, hidden: 100, models: 1, lr: 0.001, l2: 1e-6, keep: 0.6, batch: 500, bow: 5000, seed: 20170601, class_weights: [1.0; 4], folds: 5, dev_only: false };
+    let mut o = Options {
+        // chosen on the out-of-fold dev figures (see weights/README.md): strong L2 was the one
+        // change that moved both relative score and macro-F1
+        epochs: 30,
+        hidden: 100,
+        models: 1,
+        lr: 0.001,
+        l2: 5e-4,
+        keep: 0.6,
+        batch: 500,
+        bow: 5000,
+        seed: 20170601,
+        class_weights: [1.0; 4],
+        folds: 5,
+        dev_only: false,
+    };
     let mut positional = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -112,7 +126,10 @@ fn main() {
     let gold: Vec<Stance> = train.pairs.iter().map(|p| p.stance).collect();
     for (c, &epoch) in checkpoints.iter().enumerate() {
         let s = Scores::new(&gold, &decide(&oof[c], [0.0; 4]));
-        println!("dev epoch {epoch:>3}: relative {:.2} macro-F1 {:.4} (F1 {:.3} {:.3} {:.3} {:.3})", s.relative, s.macro_f1, s.f1[0], s.f1[1], s.f1[2], s.f1[3]);
+        println!(
+            "dev epoch {epoch:>3}: relative {:.2} macro-F1 {:.4} (F1 {:.3} {:.3} {:.3} {:.3})",
+            s.relative, s.macro_f1, s.f1[0], s.f1[1], s.f1[2], s.f1[3]
+        );
     }
     let base = Scores::new(&gold, &decide(&oof_final, [0.0; 4]));
     println!("dev (out of fold, quantised), no offsets:\n{}", base.report());
@@ -156,7 +173,8 @@ fn folds(data: &Dataset, seed: u64, k: usize) -> Vec<(Vec<usize>, Vec<usize>)> {
             parent.len() - 1
         })
     };
-    let ends: Vec<(usize, usize)> = data.pairs.iter().map(|p| (id((true, p.body_id.to_string()), &mut parent), id((false, p.headline.clone()), &mut parent))).collect();
+    let ends: Vec<(usize, usize)> =
+        data.pairs.iter().map(|p| (id((true, p.body_id.to_string()), &mut parent), id((false, p.headline.clone()), &mut parent))).collect();
     for (p, &(b, h)) in data.pairs.iter().zip(&ends) {
         if p.stance != Stance::Unrelated {
             let (rb, rh) = (find(&mut parent, b), find(&mut parent, h));

@@ -4,7 +4,7 @@
 //! lede, and refuting, hedging and negating words where the claim is discussed).
 
 use parallax_text::{for_each_term, for_each_word, mix, split_sentences, term_key};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// Lexicon groups, in the order of the per-group features.
@@ -17,25 +17,124 @@ const GROUPS: usize = 4;
 /// Words that mark a body rejecting a claim. Each also gets its own feature: "hoax" and "not"
 /// say different things, and the few disagreeing pairs hinge on such single words.
 const REFUTING: &[&str] = &[
-    "fake", "fakes", "faked", "fraud", "fraudulent", "hoax", "hoaxes", "false", "falsely", "deny", "denies", "denied", "denial", "debunk", "debunked",
-    "debunks", "despite", "nope", "doubt", "doubts", "doubtful", "retract", "retracted", "retraction", "bogus", "myth", "untrue", "misleading", "satire",
-    "satirical", "prank", "fabricated", "phony", "refute", "refuted", "refutes", "dismissed", "rejected", "baseless", "unfounded", "incorrect", "wrong",
-    "lie", "lies", "parody", "joke", "scam", "contrary", "insists", "pranksters",
+    "fake",
+    "fakes",
+    "faked",
+    "fraud",
+    "fraudulent",
+    "hoax",
+    "hoaxes",
+    "false",
+    "falsely",
+    "deny",
+    "denies",
+    "denied",
+    "denial",
+    "debunk",
+    "debunked",
+    "debunks",
+    "despite",
+    "nope",
+    "doubt",
+    "doubts",
+    "doubtful",
+    "retract",
+    "retracted",
+    "retraction",
+    "bogus",
+    "myth",
+    "untrue",
+    "misleading",
+    "satire",
+    "satirical",
+    "prank",
+    "fabricated",
+    "phony",
+    "refute",
+    "refuted",
+    "refutes",
+    "dismissed",
+    "rejected",
+    "baseless",
+    "unfounded",
+    "incorrect",
+    "wrong",
+    "lie",
+    "lies",
+    "parody",
+    "joke",
+    "scam",
+    "contrary",
+    "insists",
+    "pranksters",
 ];
 const NEGATING: &[&str] = &[
-    "not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't",
-    "weren't", "won't", "can't", "cannot", "couldn't", "hasn't", "haven't",
+    "not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "weren't",
+    "won't", "can't", "cannot", "couldn't", "hasn't", "haven't",
 ];
 /// Words of reporting at one remove: typical of bodies that discuss a claim without taking sides.
 const HEDGING: &[&str] = &[
-    "reportedly", "allegedly", "alleged", "alleges", "claims", "claimed", "claim", "claiming", "rumour", "rumours", "rumor", "rumors", "rumored", "rumoured",
-    "purportedly", "purported", "apparently", "supposedly", "unconfirmed", "unverified", "may", "might", "could", "possibly", "perhaps", "suggest",
-    "suggests", "suggested", "appears", "seems", "report", "reports", "according", "sources", "speculation", "speculated", "believed", "unclear",
-    "whether", "if",
+    "reportedly",
+    "allegedly",
+    "alleged",
+    "alleges",
+    "claims",
+    "claimed",
+    "claim",
+    "claiming",
+    "rumour",
+    "rumours",
+    "rumor",
+    "rumors",
+    "rumored",
+    "rumoured",
+    "purportedly",
+    "purported",
+    "apparently",
+    "supposedly",
+    "unconfirmed",
+    "unverified",
+    "may",
+    "might",
+    "could",
+    "possibly",
+    "perhaps",
+    "suggest",
+    "suggests",
+    "suggested",
+    "appears",
+    "seems",
+    "report",
+    "reports",
+    "according",
+    "sources",
+    "speculation",
+    "speculated",
+    "believed",
+    "unclear",
+    "whether",
+    "if",
 ];
 const SUPPORTING: &[&str] = &[
-    "confirmed", "confirms", "confirm", "confirmation", "official", "officially", "announced", "announces", "revealed", "reveals", "verified", "true",
-    "indeed", "actually", "proof", "proves", "proved", "shows", "showed",
+    "confirmed",
+    "confirms",
+    "confirm",
+    "confirmation",
+    "official",
+    "officially",
+    "announced",
+    "announces",
+    "revealed",
+    "reveals",
+    "verified",
+    "true",
+    "indeed",
+    "actually",
+    "proof",
+    "proves",
+    "proved",
+    "shows",
+    "showed",
 ];
 
 /// Sentences that count as the lede: where the body's position on its subject is usually said.
@@ -177,7 +276,8 @@ impl Vocab {
             }
         }
         a.n_terms = a.counts.values().sum::<f32>() as usize;
-        let mut bow: Vec<(u32, f32)> = a.counts.iter().filter_map(|(k, &c)| self.index.get(k).filter(|&&i| (i as usize) < self.n_bow).map(|&i| (i, c))).collect();
+        let mut bow: Vec<(u32, f32)> =
+            a.counts.iter().filter_map(|(k, &c)| self.index.get(k).filter(|&&i| (i as usize) < self.n_bow).map(|&i| (i, c))).collect();
         bow.sort_unstable_by_key(|b| b.0);
         let len = bow.iter().map(|b| b.1 * b.1).sum::<f32>().sqrt();
         if len > 0.0 {
@@ -193,7 +293,7 @@ impl Vocab {
         counts.iter().map(|&(k, c)| (c * self.idf_of(k)).powi(2)).sum::<f32>().sqrt()
     }
 
-    fn norm_map(&self, counts: &HashMap<u64, f32>) -> f32 {
+    fn norm_map(&self, counts: &BTreeMap<u64, f32>) -> f32 {
         counts.iter().map(|(&k, &c)| (c * self.idf_of(k)).powi(2)).sum::<f32>().sqrt()
     }
 
@@ -296,7 +396,8 @@ fn bigram(a: u64, b: u64) -> u64 {
 /// One text as [`Vocab::features`] needs it.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
-    counts: HashMap<u64, f32>,
+    // ordered maps: similarities sum over them, and a fixed order keeps fits bit-reproducible
+    counts: BTreeMap<u64, f32>,
     norm: f32,
     bow: Vec<(u32, f32)>,
     sentences: Vec<Sentence>,
@@ -306,7 +407,7 @@ pub struct Analysis {
     word_counts: Vec<f32>,
     question: bool,
     bigrams: HashSet<u64>,
-    intro_counts: HashMap<u64, f32>,
+    intro_counts: BTreeMap<u64, f32>,
     intro_norm: f32,
     intro_bigrams: HashSet<u64>,
     intro_groups: [f32; GROUPS],

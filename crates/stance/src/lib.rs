@@ -206,7 +206,10 @@ impl StanceModel {
         }
         let [version, n_terms, n_bow, n_extra, hidden] = [r.u32()?, r.u32()?, r.u32()?, r.u32()?, r.u32()?].map(|n| n as usize);
         if version != FEATURE_VERSION as usize || n_extra != features::N_EXTRA {
-            return Err(Error::Weights(format!("made for features v{version} with {n_extra} extras; this build has v{FEATURE_VERSION} with {}", features::N_EXTRA)));
+            return Err(Error::Weights(format!(
+                "made for features v{version} with {n_extra} extras; this build has v{FEATURE_VERSION} with {}",
+                features::N_EXTRA
+            )));
         }
         if n_bow > n_terms || hidden == 0 {
             return Err(Error::Weights("inconsistent sizes".into()));
@@ -293,7 +296,11 @@ mod tests {
     #[test]
     fn batch_matches_single() {
         let model = toy();
-        let pairs = [("Seals return", "Harbour seals return to the bay."), ("Rye bread prize", "The bakery wins a prize."), ("Seals return", "The bakery wins a prize.")];
+        let pairs = [
+            ("Seals return", "Harbour seals return to the bay."),
+            ("Rye bread prize", "The bakery wins a prize."),
+            ("Seals return", "The bakery wins a prize."),
+        ];
         let batch = model.predict_batch(&pairs);
         for (p, &(c, b)) in batch.iter().zip(&pairs) {
             assert_eq!(*p, model.predict(c, b));

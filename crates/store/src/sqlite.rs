@@ -200,7 +200,8 @@ impl SqliteStore {
                         conn.execute("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [to.to_string()])?;
                         conn.execute_batch("COMMIT")
                     };
-                    step().map_err(|e| StoreError::Schema { path: shown.to_string(), reason: format!("cannot migrate the store to schema version {to}: {e}") })?;
+                    step()
+                        .map_err(|e| StoreError::Schema { path: shown.to_string(), reason: format!("cannot migrate the store to schema version {to}: {e}") })?;
                 }
             }
             Some(v) => {
@@ -454,7 +455,9 @@ impl Store for SqliteStore {
         let mut outlets = self.conn.prepare_cached("SELECT outlet, url, input FROM articles WHERE story_id = ?1")?;
         for s in &mut list {
             let names = outlets
-                .query_map([&s.id], |r| Ok(Outlet::of(r.get::<_, Option<String>>(0)?.as_deref(), r.get::<_, Option<String>>(1)?.as_deref(), &r.get::<_, String>(2)?).name))?
+                .query_map([&s.id], |r| {
+                    Ok(Outlet::of(r.get::<_, Option<String>>(0)?.as_deref(), r.get::<_, Option<String>>(1)?.as_deref(), &r.get::<_, String>(2)?).name)
+                })?
                 .collect::<Result<std::collections::HashSet<String>, _>>()?;
             s.outlets = names.len();
         }
@@ -513,8 +516,24 @@ mod tests {
         let mut s = SqliteStore::in_memory().unwrap();
         s.insert_batch(&[rec("a", "s1")], &[story("s1")], &[]).unwrap();
         assert!(s.saved_claims("s1").unwrap().is_none());
-        let sup = Support { article: "a".into(), sentence: "One.".into(), sentence_index: 0, span: Span { start: 0, end: 4 }, attribution: None, speaker: None, values: vec![], details: vec![] };
-        let c = Claim { id: "s1-c0000abcd".into(), text: "One.".into(), status: ClaimStatus::SingleSource, outlets: vec!["a.txt".into()], support: vec![sup], conflict: None };
+        let sup = Support {
+            article: "a".into(),
+            sentence: "One.".into(),
+            sentence_index: 0,
+            span: Span { start: 0, end: 4 },
+            attribution: None,
+            speaker: None,
+            values: vec![],
+            details: vec![],
+        };
+        let c = Claim {
+            id: "s1-c0000abcd".into(),
+            text: "One.".into(),
+            status: ClaimStatus::SingleSource,
+            outlets: vec!["a.txt".into()],
+            support: vec![sup],
+            conflict: None,
+        };
         s.save_claims("s1", "fp1", std::slice::from_ref(&c)).unwrap();
         s.save_claims("s1", "fp2", std::slice::from_ref(&c)).unwrap();
         assert_eq!(s.saved_claims("s1").unwrap(), Some(("fp2".to_string(), vec![c])));

@@ -8,8 +8,8 @@
 /// Month and weekday abbreviations come from [`crate::calendar::abbreviations`].
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "cpl", "pvt", "gov", "sen", "rep",
-    "rev", "hon", "pres", "supt", "insp", "amb", "no", "nos", "vol", "vs", "v", "etc", "e.g", "i.e", "approx", "est", "dept", "univ", "inc", "ltd",
-    "co", "corp", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "d.c", "n.y", "l.a", "ave", "blvd", "fig", "al",
+    "rev", "hon", "pres", "supt", "insp", "amb", "no", "nos", "vol", "vs", "v", "etc", "e.g", "i.e", "approx", "est", "dept", "univ", "inc", "ltd", "co",
+    "corp", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "d.c", "n.y", "l.a", "ave", "blvd", "fig", "al",
 ];
 
 const CLOSERS: &[char] = &['"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}'];

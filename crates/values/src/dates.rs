@@ -189,11 +189,16 @@ pub fn dates_conflict(a: CalendarDate, b: CalendarDate) -> bool {
     use CalendarDate::*;
     match (a, b) {
         (Day { year: y1, month: m1, day: d1 }, Day { year: y2, month: m2, day: d2 }) => (y1, m1, d1) != (y2, m2, d2),
-        (Day { year: y1, month: m1, .. }, Month { year: y2, month: m2 }) | (Month { year: y2, month: m2 }, Day { year: y1, month: m1, .. }) => (y1, m1) != (y2, m2),
+        (Day { year: y1, month: m1, .. }, Month { year: y2, month: m2 }) | (Month { year: y2, month: m2 }, Day { year: y1, month: m1, .. }) => {
+            (y1, m1) != (y2, m2)
+        }
         (Month { year: y1, month: m1 }, Month { year: y2, month: m2 }) => (y1, m1) != (y2, m2),
-        (Day { year: y1, .. } | Month { year: y1, .. } | Year { year: y1 }, Year { year: y2 }) | (Year { year: y1 }, Day { year: y2, .. } | Month { year: y2, .. }) => y1 != y2,
+        (Day { year: y1, .. } | Month { year: y1, .. } | Year { year: y1 }, Year { year: y2 })
+        | (Year { year: y1 }, Day { year: y2, .. } | Month { year: y2, .. }) => y1 != y2,
         (MonthDay { month: m1, day: d1 }, MonthDay { month: m2, day: d2 }) => (m1, d1) != (m2, d2),
-        (MonthDay { month: m1, day: d1 }, Day { month: m2, day: d2, .. }) | (Day { month: m2, day: d2, .. }, MonthDay { month: m1, day: d1 }) => (m1, d1) != (m2, d2),
+        (MonthDay { month: m1, day: d1 }, Day { month: m2, day: d2, .. }) | (Day { month: m2, day: d2, .. }, MonthDay { month: m1, day: d1 }) => {
+            (m1, d1) != (m2, d2)
+        }
         _ => false,
     }
 }

@@ -48,6 +48,12 @@ pub fn comparable(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// Whether two values are of one kind and, for numbers, one frame (counted noun and event):
+/// [`comparable`] without requiring an event to be named.
+pub fn same_subject_kind(a: &Value, b: &Value) -> bool {
+    a.kind == b.kind && (a.kind != ValueKind::Number || (a.frame == b.frame && a.role == b.role && a.tally.is_some() == b.tally.is_some()))
+}
+
 /// Whether two comparable values cannot both be true: disjoint intervals, different tallies,
 /// different days (a day and the month it falls in agree), different places.
 pub fn incompatible(a: &Value, b: &Value) -> bool {

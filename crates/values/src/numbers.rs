@@ -196,7 +196,9 @@ pub fn numbers(sentence: &str, taken: &[Span]) -> Vec<Value> {
                 let _ = n;
                 noun = Some("percent".into());
                 last += 1;
-            } else if toks.get(last + 1).is_some_and(|n| n.text.eq_ignore_ascii_case("per")) && toks.get(last + 2).is_some_and(|n| n.text.eq_ignore_ascii_case("cent")) {
+            } else if toks.get(last + 1).is_some_and(|n| n.text.eq_ignore_ascii_case("per"))
+                && toks.get(last + 2).is_some_and(|n| n.text.eq_ignore_ascii_case("cent"))
+            {
                 noun = Some("percent".into());
                 last += 2;
             }
