@@ -429,7 +429,7 @@ fn write_output(path: Option<&PathBuf>, f: impl FnOnce(&mut dyn Write) -> std::i
 
 /// The lines of a JSON Lines file (or stdin for `-`), parsed; a bad line is a warning naming
 /// `file:line` and is skipped.
-fn jsonl_objects(file: &str) -> Result<Vec<(usize, serde_json::Map<String, serde_json::Value>)>> {
+fn jsonl_objects(file: &str) -> Result<Vec<(usize, JsonObject)>> {
     let text = if file == "-" {
         std::io::read_to_string(std::io::stdin()).context("stdin: cannot read")?
     } else {
@@ -449,7 +449,7 @@ fn jsonl_objects(file: &str) -> Result<Vec<(usize, serde_json::Map<String, serde
     Ok(out)
 }
 
-fn text_field<'a>(file: &str, line: usize, m: &'a serde_json::Map<String, serde_json::Value>, key: &str) -> Option<&'a str> {
+fn text_field<'a>(file: &str, line: usize, m: &'a JsonObject, key: &str) -> Option<&'a str> {
     let v = m.get(key).and_then(|v| v.as_str());
     if v.is_none() {
         eprintln!("warning: {file}:{line}: no string \"{key}\", skipped");
@@ -457,15 +457,24 @@ fn text_field<'a>(file: &str, line: usize, m: &'a serde_json::Map<String, serde_
     v
 }
 
-fn pairs(file: &str) -> Result<()> {
-    let rows = jsonl_objects(file)?;
-    let items: Vec<(&serde_json::Value, &str, &str)> = rows
+type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// Each line's `id` and its two text fields `first` and `second`; lines lacking either are
+/// skipped with a warning, and a file with none is an error naming the fields.
+fn text_pairs<'a>(file: &str, rows: &'a [(usize, JsonObject)], first: &str, second: &str) -> Result<Vec<(&'a serde_json::Value, &'a str, &'a str)>> {
+    let items: Vec<_> = rows
         .iter()
-        .filter_map(|(n, m)| Some((m.get("id").unwrap_or(&serde_json::Value::Null), text_field(file, *n, m, "a")?, text_field(file, *n, m, "b")?)))
+        .filter_map(|(n, m)| Some((m.get("id").unwrap_or(&serde_json::Value::Null), text_field(file, *n, m, first)?, text_field(file, *n, m, second)?)))
         .collect();
     if items.is_empty() {
-        bail!("{file}: no pairs (lines of {{\"id\", \"a\", \"b\"}})");
+        bail!("{file}: no pairs (lines of {{\"id\", \"{first}\", \"{second}\"}})");
     }
+    Ok(items)
+}
+
+fn pairs(file: &str) -> Result<()> {
+    let rows = jsonl_objects(file)?;
+    let items = text_pairs(file, &rows, "a", "b")?;
     let ctx = parallax_judge::Context::from_texts(items.iter().flat_map(|(_, a, b)| [*a, *b]));
     let judge = parallax_judge::Judge::bundled();
     write_output(None, |out| {
@@ -481,13 +490,7 @@ fn pairs(file: &str) -> Result<()> {
 
 fn stance(file: &str) -> Result<()> {
     let rows = jsonl_objects(file)?;
-    let items: Vec<(&serde_json::Value, &str, &str)> = rows
-        .iter()
-        .filter_map(|(n, m)| Some((m.get("id").unwrap_or(&serde_json::Value::Null), text_field(file, *n, m, "claim")?, text_field(file, *n, m, "text")?)))
-        .collect();
-    if items.is_empty() {
-        bail!("{file}: no pairs (lines of {{\"id\", \"claim\", \"text\"}})");
-    }
+    let items = text_pairs(file, &rows, "claim", "text")?;
     let model = parallax_stance::StanceModel::bundled();
     let pairs: Vec<(&str, &str)> = items.iter().map(|(_, c, t)| (*c, *t)).collect();
     let predictions = model.predict_batch(&pairs);

@@ -58,21 +58,11 @@ pub struct ClaimConfig {
     /// Added to a pair's score when both state a value about the same thing (same counted noun
     /// and event, a date, a tally): the strongest sign two sentences report one fact.
     pub shared_value_bonus: f32,
-    /// A unit left alone joins a group that already holds its article when it matches a member
-    /// this well: an outlet that states a fact twice supports it twice.
-    pub repeat_match: f32,
-    /// Share of the judge's P(same) in a pair's score; the rest is the story-IDF cosine. The
-    /// judge was fitted on close paraphrases (MRPC); outlets word one fact more loosely, and the
-    /// cosine over the story's distinctive words sees that.
-    pub judge_weight: f32,
     /// A pair counts as aligned when its score is within this of either unit's best match in
     /// the other's article.
     pub align_margin: f32,
     /// How many groups one unit may support (facts one sentence states).
     pub max_memberships: usize,
-    /// Weight of the shorter unit's coverage by the longer against the plain cosine: a short
-    /// sentence stating one fact of a long one shares most of its words with it.
-    pub coverage_weight: f32,
     /// Pair score two sentences need before their values can contradict: values only conflict
     /// between sentences that clearly report one fact ("took effect Friday" and "announced on
     /// Thursday" are two facts of one cease-fire).
@@ -88,11 +78,8 @@ impl Default for ClaimConfig {
             min_overlap: 0.04,
             copy_match: 0.5,
             shared_value_bonus: 0.15,
-            repeat_match: 0.7,
-            judge_weight: 0.0,
             align_margin: 0.05,
             max_memberships: 3,
-            coverage_weight: 0.0,
             conflict_min: 0.42,
         }
     }
@@ -233,37 +220,6 @@ impl Cosine {
         }
         dot / (self.norms[a] * self.norms[b])
     }
-
-    /// How much of the shorter unit's weight the longer one shares: the shared terms' squared
-    /// weight over the shorter's.
-    fn coverage(&self, a: usize, b: usize) -> f32 {
-        let (va, vb) = (&self.vectors[a], &self.vectors[b]);
-        let (mut i, mut j, mut shared) = (0, 0, 0.0);
-        while i < va.len() && j < vb.len() {
-            match va[i].0.cmp(&vb[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared += va[i].1.min(vb[j].1).powi(2);
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        let short = self.norms[a].min(self.norms[b]);
-        shared / (short * short)
-    }
-
-    /// The similarity claims are grouped on: the cosine, or the coverage of the shorter unit
-    /// when that is higher (weighted down, since a short generic sentence is covered easily).
-    fn similarity(&self, a: usize, b: usize, coverage_weight: f32) -> f32 {
-        let c = self.get(a, b);
-        if coverage_weight > 0.0 {
-            c.max(coverage_weight * self.coverage(a, b))
-        } else {
-            c
-        }
-    }
 }
 
 /// Cross-article pairs of grouped units (`keep`) that share a distinctive term and pass the
@@ -289,7 +245,7 @@ fn candidate_pairs(units: &[Unit], cosine: &Cosine, config: &ClaimConfig, keep: 
                     continue;
                 }
                 seen[b] = a as u32;
-                if cosine.similarity(a, b, config.coverage_weight) >= config.min_overlap {
+                if cosine.get(a, b) >= config.min_overlap {
                     out.push((a, b));
                 }
             }
@@ -309,7 +265,7 @@ fn same_subject(a: &Value, b: &Value) -> bool {
 /// judge was tried here, alone, mixed in and as a feature of a pair model fitted on the dev gold
 /// set; none beat this on held-out events, see bench/claims/README.md.)
 fn pair_score(a: &Unit, b: &Unit, cosine: &Cosine, ia: usize, ib: usize, config: &ClaimConfig) -> f32 {
-    let mut s = cosine.similarity(ia, ib, config.coverage_weight);
+    let mut s = cosine.get(ia, ib);
     if a.values.iter().any(|x| b.values.iter().any(|y| same_subject(x, y))) {
         s += config.shared_value_bonus;
     }

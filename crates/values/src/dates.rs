@@ -179,7 +179,8 @@ fn push_day(sentence: &str, out: &mut Vec<Value>, start: usize, end: usize, year
 }
 
 /// Resolves every date of a sentence: the dates of [`crate::values`] alone.
-pub fn resolve_dates(sentence: &str, published: Option<&str>) -> Vec<Value> {
+#[cfg(test)]
+fn resolve_dates(sentence: &str, published: Option<&str>) -> Vec<Value> {
     dates(sentence, published.and_then(parallax_text::calendar::parse_iso_date))
 }
 

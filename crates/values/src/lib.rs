@@ -10,7 +10,6 @@ mod dates;
 mod lexicon;
 mod numbers;
 
-pub use dates::resolve_dates;
 use parallax_model::{CalendarDate, Span, Value, ValueKind};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -85,32 +84,6 @@ pub fn incompatible(a: &Value, b: &Value) -> bool {
 /// interval, or the same resolved day).
 pub fn agree(a: &Value, b: &Value) -> bool {
     comparable(a, b) && !incompatible(a, b) && (a.kind != ValueKind::Date || a.date.is_some_and(|d| d != CalendarDate::Unresolved))
-}
-
-/// A short human reading of a value, for reports: "12 (people, killed)", "2024-08-21".
-pub fn describe(v: &Value) -> String {
-    match v.kind {
-        ValueKind::Date => match v.date {
-            Some(CalendarDate::Day { year, month, day }) => format!("{year:04}-{month:02}-{day:02}"),
-            Some(CalendarDate::Month { year, month }) => format!("{year:04}-{month:02}"),
-            Some(CalendarDate::Year { year }) => format!("{year:04}"),
-            Some(CalendarDate::MonthDay { month, day }) => format!("--{month:02}-{day:02}"),
-            Some(CalendarDate::Unresolved) | None => "unresolved".into(),
-        },
-        ValueKind::Number => {
-            if let Some([x, y]) = v.tally {
-                return format!("{x}-{y}");
-            }
-            let q = v.quantity.map(|q| numbers::interval_text(&q)).unwrap_or_default();
-            let about: Vec<&str> = [Some(v.frame.as_str()).filter(|f| !f.is_empty()), v.role.as_deref()].into_iter().flatten().collect();
-            if about.is_empty() {
-                q
-            } else {
-                format!("{q} ({})", about.join(", "))
-            }
-        }
-        ValueKind::Place => v.text.clone(),
-    }
 }
 
 struct Patterns {

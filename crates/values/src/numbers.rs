@@ -53,19 +53,6 @@ fn interval(stated: f64, bound: Option<Bound>) -> Quantity {
     Quantity { low, high, stated, approximate: bound.is_some() }
 }
 
-/// "12", "more than 10", "10-12", for reports.
-pub fn interval_text(q: &Quantity) -> String {
-    let n = |v: f64| if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") };
-    if !q.approximate {
-        return n(q.stated);
-    }
-    match (q.low.is_finite(), q.high.is_finite()) {
-        (true, false) => format!(">= {}", n(q.stated)),
-        (false, true) | (true, true) if q.low <= 0.0 && q.high <= q.stated => format!("<= {}", n(q.stated)),
-        _ => format!("~{}", n(q.stated)),
-    }
-}
-
 /// The qualifier that ends right before token `i`, with the index of its first token.
 fn qualifier_before(toks: &[Token], i: usize, sentence: &str) -> Option<(usize, Bound)> {
     for (q, b) in QUALIFIERS {
