@@ -96,7 +96,8 @@ fn nounish(w: &str) -> bool {
         && !parallax_text::is_stopword(&l)
         && !FILLER.contains(&l.as_str())
         && !l.ends_with("ly")
-        && !(l.ends_with("ed") && !l.contains('-'))
+        // "-ed" marks a verb form ("killed"), unless hyphenated ("armed-forces"-style compounds)
+        && (!l.ends_with("ed") || l.contains('-'))
         && !l.ends_with("ing")
         && role_of(&l).is_none()
 }
@@ -138,7 +139,8 @@ pub fn numbers(sentence: &str, taken: &[Span]) -> Vec<Value> {
         if let Some((l, r)) = body.split_once('-').filter(|(l, r)| digits(l) && digits(r)) {
             // "396-9": a tally, unless it is a span of years
             if let (Ok(a), Ok(b)) = (l.replace(',', "").parse::<u32>(), r.replace(',', "").parse::<u32>()) {
-                if !(a >= 1800 && b >= 1800 || (a >= 1800 && r.len() == 2)) {
+                let year_span = a >= 1800 && (b >= 1800 || r.len() == 2);
+                if !year_span {
                     tally = Some([a, b]);
                 }
             }
