@@ -50,7 +50,6 @@ fn claim_mentions(c: &Value, needle: &str) -> bool {
 }
 
 #[test]
-#[ignore = "known regression of this stop: the cosine grouping misses the 87-rescued and investigation groups across three outlets (see the closing note of issue 14)"]
 fn example_corpus_analysis_finds_copy_contradiction_and_corroboration() {
     check_ferry("examples/ferry");
 }
@@ -58,7 +57,6 @@ fn example_corpus_analysis_finds_copy_contradiction_and_corroboration() {
 /// The same findings from a copy whose key sentences are worded differently ("a dozen
 /// passengers drowned", "brought 87 people to safety"): the rules must not fit one wording.
 #[test]
-#[ignore = "known regression of this stop: the cosine grouping misses the 87-rescued and investigation groups across three outlets (see the closing note of issue 14)"]
 fn reworded_example_keeps_the_same_findings() {
     check_ferry("examples/ferry-reworded");
 }
@@ -85,7 +83,9 @@ fn check_ferry(example: &str) {
     let claims = story["claims"].as_array().unwrap();
     let toll = claims.iter().find(|c| c["status"] == "contradicted").expect("a contradicted claim");
     let values: Vec<&str> = toll["conflict"]["values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert!(values.iter().any(|v| v.contains("12") || v.to_lowercase().contains("dozen")) && values.iter().any(|v| v.contains("15")), "{values:?}");
+    // twelve dead in the local reports, in any wording, against the wire's 15
+    let twelve = |v: &&str| ["12", "twelve", "dozen"].iter().any(|w| v.to_lowercase().contains(w));
+    assert!(values.iter().any(twelve) && values.iter().any(|v| v.contains("15")), "{values:?}");
     assert_eq!(toll["conflict"]["kind"], "number");
     assert_eq!(toll["conflict"]["sides"].as_array().unwrap().len(), 2);
 
@@ -265,7 +265,7 @@ fn seeds() -> Option<Vec<String>> {
 }
 
 #[test]
-#[ignore = "known regression of this stop: the cosine grouping misses the 87-rescued and investigation groups across three outlets (see the closing note of issue 14)"]
+#[ignore = "known gap: the lexical grouping links none of the seeds' paraphrased sentences (best pair 0.32, threshold 0.42); see the closing note of issue 14"]
 fn seeds_make_one_story_with_the_right_claim_groups() {
     let Some(files) = seeds() else {
         eprintln!("skipped: ../shared/corpus/seeds is not present");

@@ -111,7 +111,7 @@ pub const NOUN_CLASSES: &[(&str, &[&str])] = &[
 pub const ROLES: &[(&str, &[&str])] = &[
     ("killed", &["killed", "dead", "died", "die", "dying", "drowned", "perished", "deaths", "death", "fatalities", "lives", "bodies"]),
     ("injured", &["injured", "wounded", "hurt", "injuries", "hospitalized", "hospitalised"]),
-    ("rescued", &["rescued", "saved", "safety", "survived", "survivors", "evacuated"]),
+    ("rescued", &["rescued", "rescue", "rescuers", "saved", "safety", "survived", "survivors", "evacuated"]),
     ("missing", &["missing", "unaccounted"]),
     ("arrested", &["arrested", "detained", "arrests", "detentions", "custody"]),
     ("displaced", &["displaced", "fled", "homeless"]),

@@ -168,6 +168,10 @@ mod tests {
         let injured_a = one("Six people were injured in the blast.");
         let injured_b = one("Four people were hurt, police said.");
         assert!(incompatible(&injured_a, &injured_b));
+        // the rescuers name what happened to the people they pulled out
+        let pulled = one("Lifeboat crews pulled 40 people from the river, rescuers said.");
+        let saved = one("Forty people were rescued from the river.");
+        assert!(agree(&pulled, &saved), "{pulled:?} {saved:?}");
     }
 
     #[test]
