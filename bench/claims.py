@@ -5,6 +5,7 @@
 - FNC-1 competition test through `parallax stance`: FNC relative score, macro-F1, F1 per class.
 - PolNeAR test: speaker (Source) and cue span P/R/F1, exact and overlapping (the polnear example).
 - The hand-written dev gold set (bench/claims): grouping precision / recall, contradiction precision.
+- Relayed reporting (bench/independence): found / missed / false, P/R/F1.
 - The claim stage on one story of 200 articles (`parallax compare`), wall seconds.
 
 Standard library only. Data comes from ../shared (never copied into the repo); outputs go to
@@ -107,6 +108,20 @@ def gold(shared):
     return json.loads(out)
 
 
+def independence(shared):
+    """Relayed reporting on the hand-read dev sentences of bench/independence."""
+    d = os.path.join(OUT, "indep")
+    run([sys.executable, os.path.join(ROOT, "bench/independence/events.py"), d, "--data", os.path.join(shared, "bench/clustering")])
+    reports = []
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".jsonl"):
+            rep = os.path.join(d, name[:-6] + ".json")
+            run([BIN, "compare", "--format", "json", "-o", rep, os.path.join(d, name)])
+            reports.append(rep)
+    gold = os.path.join(ROOT, "bench/independence/gold-dev.toml")
+    return json.loads(run([sys.executable, os.path.join(ROOT, "bench/independence/score_relays.py"), "--gold", gold, *reports, "--json"]))
+
+
 def big_story(shared, n=200):
     """One story of n full articles: BASIL reports recombined (their paragraphs shuffled across
     articles of several events), so the claim stage sees n long texts with many shared facts."""
@@ -134,7 +149,7 @@ def fmt(x, p=3):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
-    ap.add_argument("--skip", action="append", default=[], help="mrpc|fnc|polnear|gold|big")
+    ap.add_argument("--skip", action="append", default=[], help="mrpc|fnc|polnear|gold|relay|big")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     print("check                               parallax (default build)                 anchors / floor")
@@ -156,6 +171,10 @@ def main():
               f"      today ~0.42/0.40/0; floor 0.85/0.70/0.80")
         print(f"  partly right {fmt(g.get('precision_partly'))}, partial recall {fmt(g.get('recall_partial'))}, recall sentence-level {fmt(g.get('recall_sentence_level'))} clause-level {fmt(g.get('recall_clause_level'))}, "
               f"contradiction recall {fmt(g.get('contradiction_recall'))}, single-source found alone {fmt(g.get('single_recall'))}")
+    if "relay" not in a.skip:
+        r = independence(a.shared)
+        print(f"independence: relayed reporting, dev gold (bench/independence)   found {r['found']} / missed {r['missed']} / false {r['false']}: "
+              f"P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}      floor F1 0.85")
     if "big" not in a.skip:
         wall, claims, words = big_story(a.shared)
         print(f"claim stage, one story of 200 articles ({words} words): {wall:.2f} s wall, {claims} claims    floor < 5 s on 2 cores")

@@ -90,8 +90,14 @@ fn check_ferry(example: &str) {
     assert_eq!(toll["conflict"]["sides"].as_array().unwrap().len(), 2);
 
     let rescued = claims.iter().find(|c| claim_mentions(c, "87")).expect("a claim about 87 rescued");
-    assert_eq!(rescued["status"], "corroborated");
+    // three outlets, one origin: every report rests on the spokesman's word
+    assert_eq!(rescued["status"], "single_origin");
     assert_eq!(rescued["outlets"].as_array().unwrap().len(), 3, "copy must not count: {rescued:#}");
+    let origins = rescued["origins"].as_array().unwrap();
+    assert_eq!(origins.len(), 1, "{rescued:#}");
+    assert_eq!(origins[0]["name"], "Tomas Reed");
+    assert_eq!(origins[0]["kind"], "speaker");
+    assert_eq!(origins[0]["reported_by"].as_array().unwrap().len(), 3);
     assert!(rescued["support"].as_array().unwrap().iter().all(|s| s["attribution"] == "Tomas Reed"));
     for a in [&herald, &valley] {
         assert!(claim_articles(rescued).contains(a));

@@ -34,12 +34,19 @@ EVENTS = [
 def is_dev(event_id):
     return hashlib.sha1(str(event_id).encode("utf-8")).hexdigest()[0] in "01234567"
 
+# BASIL names its three outlets by code; parallax reads `source` as the outlet's name, and
+# relay detection needs the name to tell an outlet's own reporting from a relayed one.
+BASIL_OUTLETS = {"nyt": "The New York Times", "hpo": "HuffPost", "fox": "Fox News"}
+
+
 def load(data):
     by_event = {}
     for ds in ("basil", "allsides_neus"):
         with open(os.path.join(data, ds, "articles.jsonl"), encoding="utf-8") as f:
             for line in f:
                 o = json.loads(line)
+                if ds == "basil":
+                    o["source"] = BASIL_OUTLETS.get(o["source"], o["source"])
                 by_event.setdefault((ds, str(o["event_id"])), []).append(o)
     return by_event
 

@@ -19,12 +19,13 @@
 pub mod attribution;
 mod boilerplate;
 mod lexicon;
+pub mod relay;
 pub mod units;
 
 pub use boilerplate::is_boilerplate;
 
 use parallax_judge::{Context, Judge, Prepared, Relation};
-use parallax_model::{Claim, ClaimStatus, Conflict, ConflictKind, ConflictSide, Span, Support, Value, ValueKind};
+use parallax_model::{AttributionKind, Claim, ClaimStatus, Conflict, ConflictKind, ConflictSide, Origin, OriginKind, Span, Support, Value, ValueKind};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use units::Unit;
@@ -92,7 +93,11 @@ fn judge() -> &'static Judge {
 
 /// The claims of one story.
 pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) -> Vec<Claim> {
-    let all = story_units(articles);
+    let mut all = story_units(articles);
+    let story_outlets: Vec<&str> = articles.iter().map(|a| a.source).collect();
+    for u in &mut all {
+        u.relay = relay::find_relay(&u.text, u.start, articles[u.article].source, &story_outlets);
+    }
     let ctx = Context::from_texts(all.iter().map(|u| u.text.as_str()));
     let prepared: Vec<Prepared> = all.iter().map(|u| judge().prepare(&u.text, &ctx)).collect();
     let cosine = Cosine::new(&all);
@@ -121,7 +126,8 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
     let rank = |c: &Claim| match c.status {
         ClaimStatus::Contradicted => 0,
         ClaimStatus::Corroborated => 1,
-        ClaimStatus::SingleSource => 2,
+        ClaimStatus::SingleOrigin => 2,
+        ClaimStatus::SingleSource => 3,
     };
     claims.sort_by(|(ua, a), (ub, b)| {
         rank(a).cmp(&rank(b)).then(b.outlets.len().cmp(&a.outlets.len())).then((all[*ua].article, all[*ua].start).cmp(&(all[*ub].article, all[*ub].start)))
@@ -442,19 +448,78 @@ fn build_claim(
                 speaker: unit.speaker.clone(),
                 values,
                 details: unit.values.clone(),
+                relay: unit.relay.clone(),
             }
         })
         .collect();
     support.sort_by_key(|s| (articles.iter().position(|a| a.id == s.article), s.sentence_index, s.span.start));
+    let origins = origins(group, units, articles);
     let status = if conflict.is_some() {
         ClaimStatus::Contradicted
-    } else if outlets.len() >= 2 {
+    } else if outlets.len() >= 2 && origins.len() >= 2 {
         ClaimStatus::Corroborated
+    } else if outlets.len() >= 2 {
+        ClaimStatus::SingleOrigin
     } else {
         ClaimStatus::SingleSource
     };
     let anchor = &support[0];
-    Claim { id: claim_id(story_id, &anchor.article, &anchor.sentence), text: units[representative].text.clone(), status, outlets, support, conflict }
+    Claim { id: claim_id(story_id, &anchor.article, &anchor.sentence), text: units[representative].text.clone(), status, outlets, support, conflict, origins }
+}
+
+/// Whose word one support rests on: a named speaker (even one quoted through another outlet:
+/// "Putin told Interfax" rests on Putin); else the outlet it relays; else its own outlet's
+/// reporting. Unnamed speakers ("officials said") and hedges are the outlet's own reporting: two
+/// outlets' unnamed officials cannot be told apart, so they are not merged.
+fn origin_of(unit: &Unit, source: &str) -> (String, OriginKind) {
+    let relay = unit.relay.as_ref();
+    let named = unit.speaker.as_ref().filter(|a| matches!(a.kind, AttributionKind::Direct | AttributionKind::Reported));
+    match (named, relay) {
+        // the speaker is the relayed outlet itself ("CBS News reported")
+        (Some(a), Some(r)) if relay::same_outlet(&a.speaker, &r.outlet) => (r.outlet.clone(), OriginKind::Outlet),
+        (Some(a), _) if !relay::same_outlet(&a.speaker, source) => (a.speaker.clone(), OriginKind::Speaker),
+        (_, Some(r)) => (r.outlet.clone(), OriginKind::Outlet),
+        _ => (source.to_string(), OriginKind::Outlet),
+    }
+}
+
+/// The independent origins of a group, most reporting outlets first. A relayed outlet that is
+/// also one of the story's reporting outlets is one origin with it ("Newsmax: CBS News reported"
+/// and CBS News's own report).
+fn origins(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> Vec<Origin> {
+    let mut out: Vec<Origin> = Vec::new();
+    let own: Vec<(String, OriginKind)> = group.iter().map(|&u| origin_of(&units[u], articles[units[u].article].source)).collect();
+    for (i, &u) in group.iter().enumerate() {
+        let source = articles[units[u].article].source;
+        let relay = units[u].relay.as_ref();
+        let (mut name, mut kind) = own[i].clone();
+        // relaying an outlet of this claim rests on whatever that outlet's report rests on
+        if let Some(r) = relay.filter(|_| kind == OriginKind::Outlet) {
+            let relayed = group.iter().zip(&own).find(|(&v, o)| relay::same_outlet(articles[units[v].article].source, &r.outlet) && o.1 == OriginKind::Speaker);
+            if let Some((_, o)) = relayed {
+                (name, kind) = o.clone();
+            }
+        }
+        let same = |o: &Origin| o.kind == kind && if kind == OriginKind::Outlet { relay::same_outlet(&o.name, &name) } else { o.name == name };
+        let i = match out.iter().position(same) {
+            Some(i) => i,
+            None => {
+                out.push(Origin { name: name.clone(), kind, reported_by: vec![], relayed_by: vec![] });
+                out.len() - 1
+            }
+        };
+        let o = &mut out[i];
+        if !o.reported_by.iter().any(|r| r == source) {
+            o.reported_by.push(source.to_string());
+        }
+        if let Some(r) = relay.filter(|r| kind == OriginKind::Speaker || !relay::same_outlet(&r.outlet, &name)) {
+            if !o.relayed_by.iter().any(|x| relay::same_outlet(x, &r.outlet)) {
+                o.relayed_by.push(r.outlet.clone());
+            }
+        }
+    }
+    out.sort_by_key(|o| std::cmp::Reverse(o.reported_by.len()));
+    out
 }
 
 fn kind_of(v: &Value) -> ConflictKind {
@@ -629,6 +694,27 @@ mod tests {
     const A: &str = "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.\n\nMayor Ilse Brandt said the repairs cost 2 million euros.\n\nA ferry line to Casterra will also resume in May, officials said.";
     const B: &str = "Port Vell's harbor bridge reopened to traffic on Monday following repairs that lasted two weeks.\n\nThe repairs cost 3 million euros, according to the council.\n\nLocal shops near the bridge welcomed the news.";
     const C: &str = "Officials reopened the harbor bridge of Port Vell on Monday after repairs.\n\nThe bridge carries about 40,000 vehicles a day, the transport agency said.";
+
+    #[test]
+    fn a_claim_resting_on_one_voice_or_one_outlet_has_one_origin() {
+        let claims = run(&[
+            ("a", "Port Daily", "The harbor bridge will close for repairs in May, Mayor Ana Ruiz said on Monday."),
+            ("b", "Harbor News", "Mayor Ana Ruiz said the harbor bridge will close for repairs in May."),
+            ("c", "Coast Times", "The harbor bridge will close for repairs in May, Harbor News reported."),
+        ]);
+        let bridge = claim_with(&claims, "bridge");
+        assert_eq!(articles_of(bridge), vec!["a", "b", "c"]);
+        assert_eq!(bridge.status, ClaimStatus::SingleOrigin, "{bridge:#?}");
+        assert_eq!(bridge.origins[0].name, "Ana Ruiz");
+        assert_eq!(bridge.origins[0].kind, OriginKind::Speaker);
+        // Coast Times relays Harbor News, whose report rests on the mayor: one origin, three
+        // reports, one relay between
+        let relayed = bridge.support.iter().find(|s| s.article == "c").unwrap().relay.as_ref().unwrap();
+        assert_eq!(relayed.outlet, "Harbor News");
+        assert_eq!(bridge.origins.len(), 1, "{:#?}", bridge.origins);
+        assert_eq!(bridge.origins[0].reported_by, vec!["Port Daily", "Harbor News", "Coast Times"]);
+        assert_eq!(bridge.origins[0].relayed_by, vec!["Harbor News"]);
+    }
 
     #[test]
     fn groups_the_same_fact_and_keeps_single_sources_apart() {

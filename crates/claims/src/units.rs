@@ -2,7 +2,7 @@
 //! sentence coordinates two statements ("said X, and confirmed Y"; "..., adding that Z"), since
 //! outlets often report only one of them.
 
-use parallax_model::{Attribution, Value};
+use parallax_model::{Attribution, Relay, Value};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -19,6 +19,9 @@ pub struct Unit {
     pub terms: Vec<String>,
     /// Checkable values, with spans inside `text`.
     pub values: Vec<Value>,
+    /// The other outlet this unit relays, set by the claim stage, which knows the story's
+    /// outlets ([`crate::relay::find_relay`]).
+    pub relay: Option<Relay>,
 }
 
 struct Patterns {
@@ -166,6 +169,7 @@ pub fn article_units(article: usize, paragraphs: &[String], published: Option<&s
                 speaker: speaker.clone(),
                 terms,
                 values: parallax_values::values(t, published),
+                relay: None,
             });
         }
     }

@@ -142,6 +142,9 @@ pub enum ClaimStatus {
     Corroborated,
     /// One outlet (or one outlet and its copies) states it.
     SingleSource,
+    /// Two or more independent outlets state it, all on the word of one origin (one speaker, or
+    /// one outlet they relay): "3 reports, 1 origin". No independent confirmation.
+    SingleOrigin,
     /// Outlets state it in the same frame with a conflicting number, date or place.
     Contradicted,
 }
@@ -151,6 +154,7 @@ impl ClaimStatus {
         match self {
             ClaimStatus::Corroborated => "corroborated",
             ClaimStatus::SingleSource => "single_source",
+            ClaimStatus::SingleOrigin => "single_origin",
             ClaimStatus::Contradicted => "contradicted",
         }
     }
@@ -184,6 +188,10 @@ pub struct Support {
     /// The conflicting values this support carries, when the claim is contradicted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// The other news outlet this sentence relays ("CBS News reported", "told the Associated
+    /// Press"), when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay: Option<Relay>,
     /// Every checkable value this support states (numbers, dates, places), with spans inside
     /// `sentence`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -393,6 +401,44 @@ pub struct Claim {
     pub support: Vec<Support>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Conflict>,
+    /// Whose word the claim rests on, one entry per independent origin, most reports first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<Origin>,
+}
+
+/// Reporting taken from another news outlet: the outlet named and the words that cite it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relay {
+    /// The relayed outlet as the sentence names it ("CBS News", "the Associated Press" ->
+    /// "Associated Press").
+    pub outlet: String,
+    /// "reported", "according to", "told", "in an interview with".
+    pub cue: String,
+    /// Byte offsets of the outlet's name in the article's `text()`.
+    pub span: Span,
+}
+
+/// What a claim's origin is: a person or body speaking, or an outlet's own reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OriginKind {
+    /// A named speaker ("Vladimir Putin", "the Trump campaign").
+    Speaker,
+    /// An outlet's own reporting, whether it is the reporting article's or one it relays.
+    Outlet,
+}
+
+/// One independent origin of a claim and the chain to it: the reporting outlets whose
+/// sentences rest on it, and the outlets they relayed it through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub name: String,
+    pub kind: OriginKind,
+    /// Independent reporting outlets whose support rests on this origin.
+    pub reported_by: Vec<String>,
+    /// Outlets in between ("Newsmax, relaying CBS News"), when any support was relayed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relayed_by: Vec<String>,
 }
 
 #[cfg(test)]

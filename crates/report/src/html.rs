@@ -24,7 +24,7 @@ const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:1200px;m
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}\
 .sources{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1em}\
 .source{border:1px solid #ddd;border-radius:6px;padding:.6em}.corroborated{color:#176a1d}.contradicted{color:#b00020}\
-.single_source{color:#666}.mark{text-align:center}blockquote{margin:.3em 0 .3em 1em;color:#333}";
+.single_source{color:#666}.single_origin{color:#a60}.mark{text-align:center}blockquote{margin:.3em 0 .3em 1em;color:#333}";
 
 pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>parallax report</title><style>{STYLE}</style></head><body>")?;
@@ -59,6 +59,9 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "</table><h2>Claims</h2>")?;
         for c in &r.claims {
             writeln!(out, "<div class=\"claim\" id=\"{}\"><p><b class=\"{}\">{}</b> {}</p>", esc(&c.id), c.status.as_str(), c.status.as_str(), esc(&c.text))?;
+            if let Some(t) = crate::origin_note(c) {
+                writeln!(out, "<p class=\"origins\">{}</p>", esc(&t))?;
+            }
             if let Some(conf) = &c.conflict {
                 writeln!(out, "<p class=\"contradicted\">conflict on {} ({}): {}</p>", conf.kind.as_str(), esc(&conf.frame), esc(&conf.values.join(" vs ")))?;
             }
@@ -70,7 +73,10 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
                     (None, None) => String::new(),
                 };
                 let details: Vec<String> = s.details.iter().filter(|v| v.kind != parallax_model::ValueKind::Place).map(|v| esc(&value_note(v))).collect();
-                let values = if details.is_empty() { String::new() } else { format!(" <small>[{}]</small>", details.join("; ")) };
+                let mut values = if details.is_empty() { String::new() } else { format!(" <small>[{}]</small>", details.join("; ")) };
+                if let Some(r) = crate::relay_note(s) {
+                    values.push_str(&format!(" <small>({})</small>", esc(&r)));
+                }
                 writeln!(out, "<blockquote>{} {}{}{}</blockquote>", idx, esc(&s.sentence), on, values)?;
             }
             writeln!(out, "</div>")?;

@@ -84,6 +84,28 @@ pub(crate) fn speaker_note(a: &Attribution) -> String {
 }
 
 /// Short labels for a story's articles: [1], [2], ... in story order.
+/// On whose word a claim rests: "4 reports, 1 origin: Tomas Reed; no independent
+/// confirmation", "3 reports, 2 origins: CBS News (relayed by Newsmax); Port Daily".
+pub(crate) fn origin_note(c: &parallax_model::Claim) -> Option<String> {
+    if c.origins.is_empty() || c.outlets.len() < 2 {
+        return None;
+    }
+    let reports = c.outlets.len();
+    let names: Vec<String> = c
+        .origins
+        .iter()
+        .map(|o| if o.relayed_by.is_empty() { o.name.clone() } else { format!("{} (relayed by {})", o.name, o.relayed_by.join(", ")) })
+        .collect();
+    let n = c.origins.len();
+    let flag = if n == 1 { "; no independent confirmation" } else { "" };
+    Some(format!("{reports} reports, {n} origin{}: {}{flag}", if n == 1 { "" } else { "s" }, names.join("; ")))
+}
+
+/// A support that relays another outlet: "relays CBS News (reported)".
+pub(crate) fn relay_note(s: &parallax_model::Support) -> Option<String> {
+    s.relay.as_ref().map(|r| format!("relays {} ({})", r.outlet, r.cue))
+}
+
 pub(crate) fn label(index: usize) -> String {
     format!("[{}]", index + 1)
 }
@@ -131,6 +153,7 @@ pub(crate) mod fixture {
             speaker: None,
             values,
             details: vec![],
+            relay: None,
         };
         StoryReport {
             story: Story { id: "s1".into(), title: "Bridge <reopens>".into(), article_ids: vec!["a1".into(), "a2".into()] },
@@ -150,6 +173,7 @@ pub(crate) mod fixture {
                         values: vec!["2 million euros".into(), "3 million euros".into()],
                         sides: vec![],
                     }),
+                    origins: vec![],
                 },
                 Claim {
                     id: "s1-c2".into(),
@@ -161,6 +185,12 @@ pub(crate) mod fixture {
                         sup("a2", "The bridge reopened Monday.", None, vec![]),
                     ],
                     conflict: None,
+                    origins: vec![parallax_model::Origin {
+                        name: "council".into(),
+                        kind: parallax_model::OriginKind::Speaker,
+                        reported_by: vec!["Port Daily".into(), "Harbor News".into()],
+                        relayed_by: vec![],
+                    }],
                 },
             ],
             articles: vec![a, b],

@@ -36,12 +36,13 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
     heading(out, md, 1, &format!("Story {}: {}", r.story.id, r.story.title))?;
     writeln!(
         out,
-        "{} articles from {} outlets. {} claims: {} corroborated, {} contradicted, {} single-source.\n",
+        "{} articles from {} outlets. {} claims: {} corroborated, {} contradicted, {} on one origin only, {} single-source.\n",
         r.articles.len(),
         outlets.len(),
         r.claims.len(),
         count(ClaimStatus::Corroborated),
         count(ClaimStatus::Contradicted),
+        count(ClaimStatus::SingleOrigin),
         count(ClaimStatus::SingleSource)
     )?;
 
@@ -126,6 +127,13 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
         } else {
             writeln!(out, "{line}")?;
         }
+        if let Some(t) = crate::origin_note(c) {
+            if md {
+                writeln!(out, "  - _{}_", md_cell(&t))?;
+            } else {
+                writeln!(out, "    = {t}")?;
+            }
+        }
         if let Some(conf) = &c.conflict {
             let t = format!("conflict on {} ({}): {}", conf.kind.as_str(), conf.frame, conf.values.join(" vs "));
             if md {
@@ -151,7 +159,10 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
                 (None, None) => String::new(),
             };
             let details: Vec<String> = s.details.iter().filter(|v| v.kind != parallax_model::ValueKind::Place).map(value_note).collect();
-            let values = if details.is_empty() { String::new() } else { format!(" [{}]", details.join("; ")) };
+            let mut values = if details.is_empty() { String::new() } else { format!(" [{}]", details.join("; ")) };
+            if let Some(r) = crate::relay_note(s) {
+                values.push_str(&format!(" ({r})"));
+            }
             if md {
                 writeln!(out, "  - {} \"{}\"{}{}", idx, md_cell(&s.sentence), md_cell(&on), md_cell(&values))?;
             } else {
@@ -220,12 +231,13 @@ mod tests {
     #[test]
     fn text_report_has_sources_matrix_claims_and_attributions() {
         let t = rendered(false);
-        assert!(t.contains("2 articles from 2 outlets. 2 claims: 1 corroborated, 1 contradicted, 0 single-source."), "{t}");
+        assert!(t.contains("2 articles from 2 outlets. 2 claims: 1 corroborated, 1 contradicted, 0 on one origin only, 0 single-source."), "{t}");
         assert!(t.contains("[1] Port Daily"));
         assert!(t.contains("C1     contradicted    x   x   It cost 2 million euros."), "{t}");
         assert!(t.contains("! conflict on number (euro): 2 million euros vs 3 million euros"));
         assert!(t.contains("[2] \"It cost 3 million euros, officials said.\" (on the word of officials)"));
         assert!(t.contains("council: 1 sentence in [1]"));
+        assert!(t.contains("= 2 reports, 1 origin: council; no independent confirmation"), "{t}");
     }
 
     #[test]

@@ -525,6 +525,7 @@ mod tests {
             speaker: None,
             values: vec![],
             details: vec![],
+            relay: None,
         };
         let c = Claim {
             id: "s1-c0000abcd".into(),
@@ -533,6 +534,7 @@ mod tests {
             outlets: vec!["a.txt".into()],
             support: vec![sup],
             conflict: None,
+            origins: vec![],
         };
         s.save_claims("s1", "fp1", std::slice::from_ref(&c)).unwrap();
         s.save_claims("s1", "fp2", std::slice::from_ref(&c)).unwrap();
