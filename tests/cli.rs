@@ -108,6 +108,12 @@ fn check_ferry(example: &str) {
         .expect("the governor's investigation");
     assert_eq!(investigation["outlets"].as_array().unwrap().len(), 3, "{investigation:#}");
 
+    // what each source leaves out: the Lantern never mentions the 87 rescued
+    let lantern = id_of(&format!("{example}/the-lantern.html"));
+    let coverage = story["coverage"].as_array().unwrap();
+    assert!(coverage.iter().all(|c| c["article"] != copy["id"]), "copies are not listed");
+    let of_lantern = coverage.iter().find(|c| c["article"] == lantern.as_str()).unwrap();
+    assert!(of_lantern["leaves_out"].as_array().unwrap().iter().any(|o| o["claim"] == rescued["id"]), "{of_lantern:#}");
     let passengers = claims.iter().find(|c| claim_mentions(c, "140 passengers")).expect("140 passengers claim");
     assert_eq!(passengers["status"], "single_source");
     assert_eq!(claim_articles(passengers).len(), 2, "wire and its copy");

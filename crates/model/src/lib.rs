@@ -471,6 +471,54 @@ mod tests {
     }
 
     #[test]
+    fn coverage_lists_what_each_source_leaves_out_and_adds() {
+        let art = |id: &str, outlet: &str, copy: Option<&str>| Article {
+            id: id.into(),
+            input: format!("{id}.txt"),
+            outlet: Some(outlet.into()),
+            duplicate_of: copy.map(str::to_string),
+            ..Article::default()
+        };
+        let sup = |a: &str| Support {
+            article: a.into(),
+            sentence: "s".into(),
+            sentence_index: 0,
+            span: Span { start: 0, end: 1 },
+            attribution: None,
+            speaker: None,
+            values: vec![],
+            details: vec![],
+            relay: None,
+        };
+        let claim = |id: &str, outlets: &[&str], arts: &[&str]| Claim {
+            id: id.into(),
+            text: id.into(),
+            status: if outlets.len() > 1 { ClaimStatus::Corroborated } else { ClaimStatus::SingleSource },
+            outlets: outlets.iter().map(|o| o.to_string()).collect(),
+            support: arts.iter().map(|a| sup(a)).collect(),
+            conflict: None,
+            origins: vec![],
+        };
+        let r = StoryReport {
+            story: Story { id: "s".into(), title: "t".into(), article_ids: vec![] },
+            articles: vec![art("a", "Port Daily", None), art("b", "Harbor News", None), art("c", "Coast Times", None), art("d", "Mirror", Some("a"))],
+            claims: vec![
+                claim("shared-ab", &["Port Daily", "Harbor News"], &["a", "b"]),
+                claim("shared-abc", &["Port Daily", "Harbor News", "Coast Times"], &["a", "b", "c"]),
+                claim("only-c", &["Coast Times"], &["c"]),
+                claim("only-a", &["Port Daily"], &["a", "d"]),
+            ],
+        };
+        let cov = r.coverage();
+        assert_eq!(cov.iter().map(|c| c.article.as_str()).collect::<Vec<_>>(), vec!["a", "b", "c"], "the copy is not listed");
+        let c = &cov[2];
+        assert_eq!(c.leaves_out.iter().map(|o| o.claim.as_str()).collect::<Vec<_>>(), vec!["shared-ab"]);
+        assert_eq!(c.adds, vec!["only-c"]);
+        assert_eq!(cov[0].adds, vec!["only-a"], "a claim carried by a source and its copy is the source's own");
+        assert!(cov[0].leaves_out.is_empty());
+    }
+
+    #[test]
     fn status_serializes_in_snake_case() {
         let s = serde_json::to_string(&ClaimStatus::SingleSource).unwrap();
         assert_eq!(s, "\"single_source\"");
@@ -483,4 +531,61 @@ pub struct StoryReport {
     pub story: Story,
     pub articles: Vec<Article>,
     pub claims: Vec<Claim>,
+}
+
+/// What one source of a story leaves out and what it adds, in claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Article id (copies are not listed: they carry what their origin carries).
+    pub article: String,
+    pub outlet: String,
+    /// Claims two or more other independent outlets carry that this source does not, most
+    /// outlets first.
+    pub leaves_out: Vec<Omission>,
+    /// Ids of claims only this source carries.
+    pub adds: Vec<String>,
+}
+
+/// A claim a source does not carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Omission {
+    pub claim: String,
+    pub text: String,
+    /// Independent outlets that carry it.
+    pub outlets: usize,
+}
+
+impl StoryReport {
+    /// Per source, the shared claims it does not carry and the claims it alone carries. A
+    /// source "carries" a claim when one of its sentences, or one of its copies', supports it.
+    pub fn coverage(&self) -> Vec<Coverage> {
+        let by_id = |id: &str| self.articles.iter().find(|a| a.id == id);
+        let root = |a: &Article| -> String {
+            let mut r = a;
+            for _ in 0..16 {
+                match r.duplicate_of.as_deref().and_then(by_id) {
+                    Some(n) => r = n,
+                    None => break,
+                }
+            }
+            r.id.clone()
+        };
+        let carriers = |c: &Claim| -> Vec<String> { c.support.iter().filter_map(|s| by_id(&s.article)).map(root).collect() };
+        self.articles
+            .iter()
+            .filter(|a| a.duplicate_of.as_deref().and_then(by_id).is_none())
+            .map(|a| {
+                let outlet = a.outlet().name;
+                let mut leaves_out: Vec<Omission> = self
+                    .claims
+                    .iter()
+                    .filter(|c| c.outlets.len() >= 2 && !c.outlets.contains(&outlet) && !carriers(c).contains(&a.id))
+                    .map(|c| Omission { claim: c.id.clone(), text: c.text.clone(), outlets: c.outlets.len() })
+                    .collect();
+                leaves_out.sort_by_key(|o| std::cmp::Reverse(o.outlets));
+                let adds = self.claims.iter().filter(|c| c.outlets.len() == 1 && carriers(c).iter().all(|r| r == &a.id)).map(|c| c.id.clone()).collect();
+                Coverage { article: a.id.clone(), outlet, leaves_out, adds }
+            })
+            .collect()
+    }
 }

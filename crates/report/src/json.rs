@@ -26,6 +26,7 @@ pub fn story_json(r: &StoryReport) -> Value {
         "title": r.story.title,
         "articles": r.articles.iter().map(article_json).collect::<Vec<_>>(),
         "claims": r.claims,
+        "coverage": r.coverage(),
     })
 }
 

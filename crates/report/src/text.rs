@@ -172,6 +172,31 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out)?;
 
+    heading(out, md, 2, "What each source leaves out")?;
+    for cov in r.coverage() {
+        let idx = r.articles.iter().position(|a| a.id == cov.article).map(label).unwrap_or_default();
+        let adds = match cov.adds.len() {
+            0 => "adds nothing no one else has".to_string(),
+            n => format!("adds {n} claim{} no one else has", if n == 1 { "" } else { "s" }),
+        };
+        let line =
+            format!("{idx} {}: leaves out {} shared claim{}; {adds}", cov.outlet, cov.leaves_out.len(), if cov.leaves_out.len() == 1 { "" } else { "s" });
+        if md {
+            writeln!(out, "- {}", md_cell(&line))?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+        for o in cov.leaves_out.iter().take(8) {
+            let t = format!("does not mention: {} ({} outlets)", clip(&o.text, 160), o.outlets);
+            if md {
+                writeln!(out, "  - {}", md_cell(&t))?;
+            } else {
+                writeln!(out, "    {t}")?;
+            }
+        }
+    }
+    writeln!(out)?;
+
     heading(out, md, 2, "On whose word")?;
     let mut by: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
     for c in &r.claims {
