@@ -16,6 +16,7 @@
 //! Claim ids derive from the claim's first supporting sentence, so a link to a claim stays valid
 //! as later articles join the story.
 
+pub mod aliases;
 pub mod attribution;
 mod boilerplate;
 mod lexicon;
@@ -94,6 +95,7 @@ fn judge() -> &'static Judge {
 /// The claims of one story.
 pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) -> Vec<Claim> {
     let mut all = story_units(articles);
+    fold_aliases(&mut all, &story_aliases(articles));
     let story_outlets: Vec<&str> = articles.iter().map(|a| a.source).collect();
     for u in &mut all {
         u.relay = relay::find_relay(&u.text, u.start, articles[u.article].source, &story_outlets);
@@ -145,6 +147,30 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
             c
         })
         .collect()
+}
+
+/// The spellings of one name a story's articles use ([`aliases`]).
+pub fn story_aliases(articles: &[ArticleInput]) -> Vec<parallax_model::Alias> {
+    let texts: Vec<&str> = articles.iter().flat_map(|a| a.paragraphs.iter().map(String::as_str)).collect();
+    aliases::story_aliases(&texts)
+}
+
+/// Claim terms read every spelling of a name as its main form, so "Orenshik" matches
+/// "Oreshnik" and "Kiev" matches "Kyiv".
+fn fold_aliases(units: &mut [Unit], found: &[parallax_model::Alias]) {
+    let stem = |w: &str| parallax_text::terms(w).into_iter().next();
+    let map: HashMap<String, String> =
+        aliases::fold_map(found).into_iter().filter_map(|(variant, name)| Some((stem(&variant)?, stem(&name)?))).filter(|(v, n)| v != n).collect();
+    if map.is_empty() {
+        return;
+    }
+    for u in units {
+        for t in &mut u.terms {
+            if let Some(n) = map.get(t.as_str()) {
+                *t = n.clone();
+            }
+        }
+    }
 }
 
 /// The claim units of every article of a story, with short names resolved to the fullest form

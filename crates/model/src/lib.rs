@@ -508,6 +508,7 @@ mod tests {
                 claim("only-c", &["Coast Times"], &["c"]),
                 claim("only-a", &["Port Daily"], &["a", "d"]),
             ],
+            aliases: vec![],
         };
         let cov = r.coverage();
         assert_eq!(cov.iter().map(|c| c.article.as_str()).collect::<Vec<_>>(), vec!["a", "b", "c"], "the copy is not listed");
@@ -531,6 +532,16 @@ pub struct StoryReport {
     pub story: Story,
     pub articles: Vec<Article>,
     pub claims: Vec<Claim>,
+    /// Spellings of one name the story's articles use, merged for the comparison.
+    #[serde(default)]
+    pub aliases: Vec<Alias>,
+}
+
+/// One name and the other spellings of it a story uses ("Kyiv": "Kiev"; "Oreshnik": "Orenshik").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    pub name: String,
+    pub forms: Vec<String>,
 }
 
 /// What one source of a story leaves out and what it adds, in claims.

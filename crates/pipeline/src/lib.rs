@@ -626,7 +626,8 @@ impl<S: Store> Engine<S> {
         let fingerprint = claims_fingerprint(&story);
         if let Some((saved, claims)) = self.store.saved_claims(story_id)? {
             if saved == fingerprint {
-                return Ok(StoryReport { story, articles, claims });
+                let aliases = story_aliases(&articles);
+                return Ok(StoryReport { story, articles, claims, aliases });
             }
         }
         let report = story_report(story, articles, &self.config.claims);
@@ -668,7 +669,14 @@ pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) 
         })
         .collect();
     let claims = parallax_claims::compare(&story.id, &inputs, config);
-    StoryReport { story, articles, claims }
+    let aliases = story_aliases(&articles);
+    StoryReport { story, articles, claims, aliases }
+}
+
+/// The spellings of one name a story's articles use (what the claim stage merged).
+fn story_aliases(articles: &[Article]) -> Vec<parallax_model::Alias> {
+    let texts: Vec<&str> = articles.iter().flat_map(|a| a.paragraphs.iter().map(String::as_str)).collect();
+    parallax_claims::aliases::story_aliases(&texts)
 }
 
 /// Articles compared as one story, with nothing stored: ids are derived as on ingest, a copy

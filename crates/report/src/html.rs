@@ -81,6 +81,10 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
             }
             writeln!(out, "</div>")?;
         }
+        if !r.aliases.is_empty() {
+            let forms: Vec<String> = r.aliases.iter().map(|a| format!("{} (also {})", esc(&a.name), esc(&a.forms.join(", ")))).collect();
+            writeln!(out, "<p>Names spelled more than one way, read as one: {}.</p>", forms.join("; "))?;
+        }
         writeln!(out, "<h2>What each source leaves out</h2><ul>")?;
         for cov in r.coverage() {
             let idx = r.articles.iter().position(|a| a.id == cov.article).map(label).unwrap_or_default();

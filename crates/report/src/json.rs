@@ -27,6 +27,7 @@ pub fn story_json(r: &StoryReport) -> Value {
         "articles": r.articles.iter().map(article_json).collect::<Vec<_>>(),
         "claims": r.claims,
         "coverage": r.coverage(),
+        "aliases": r.aliases,
     })
 }
 

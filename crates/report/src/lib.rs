@@ -194,6 +194,7 @@ pub(crate) mod fixture {
                 },
             ],
             articles: vec![a, b],
+            aliases: vec![parallax_model::Alias { name: "Kyiv".into(), forms: vec!["Kiev".into()] }],
         }
     }
 }

@@ -172,6 +172,10 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out)?;
 
+    if !r.aliases.is_empty() {
+        let forms: Vec<String> = r.aliases.iter().map(|a| format!("{} (also {})", a.name, a.forms.join(", "))).collect();
+        writeln!(out, "Names spelled more than one way, read as one: {}.\n", forms.join("; "))?;
+    }
     heading(out, md, 2, "What each source leaves out")?;
     for cov in r.coverage() {
         let idx = r.articles.iter().position(|a| a.id == cov.article).map(label).unwrap_or_default();
@@ -263,6 +267,7 @@ mod tests {
         assert!(t.contains("[2] \"It cost 3 million euros, officials said.\" (on the word of officials)"));
         assert!(t.contains("council: 1 sentence in [1]"));
         assert!(t.contains("= 2 reports, 1 origin: council; no independent confirmation"), "{t}");
+        assert!(t.contains("read as one: Kyiv (also Kiev)."), "{t}");
     }
 
     #[test]
