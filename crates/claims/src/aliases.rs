@@ -99,33 +99,43 @@ pub fn story_aliases(texts: &[&str]) -> Vec<Alias> {
             merged.push(Alias { name: forms[0].clone(), forms: forms[1..].to_vec() });
         }
     }
+    // a typo is rare beside the word it misspells: only a form used at most twice is compared,
+    // and only with forms used at least twice as often, of like length and first letter (two
+    // forms both used often are two names, "Johnson"/"Johnston", unless the transliteration
+    // table says otherwise)
     let chars: Vec<Vec<char>> = names.iter().map(|(n, _)| n.to_lowercase().chars().collect()).collect();
-    for (i, (a, ca)) in names.iter().enumerate() {
-        if a.chars().count() < MIN_LEN || taken.contains_key(a.as_str()) {
+    let mut frequent: HashMap<char, Vec<usize>> = HashMap::new();
+    for (i, (_, c)) in names.iter().enumerate() {
+        if *c >= 2 && chars[i].len() >= MIN_LEN {
+            frequent.entry(chars[i][0]).or_default().push(i);
+        }
+    }
+    for (j, (b, cb)) in names.iter().enumerate() {
+        let lb = &chars[j];
+        if *cb > 2 || lb.len() < MIN_LEN || taken.contains_key(b.as_str()) {
             continue;
         }
-        for (j, (b, cb)) in names.iter().enumerate().skip(i + 1) {
-            if b.chars().count() < MIN_LEN || taken.contains_key(b.as_str()) || chars[i][0] != chars[j][0] {
+        let Some(candidates) = frequent.get(&lb[0]) else { continue };
+        for &i in candidates {
+            let (a, ca) = (&names[i].0, names[i].1);
+            let la = &chars[i];
+            if ca < 2 * cb || la.len().abs_diff(lb.len()) > 2 || la.starts_with(lb) || lb.starts_with(la) {
                 continue;
             }
-            let (la, lb) = (&chars[i], &chars[j]);
-            if la.starts_with(lb) || lb.starts_with(la) {
-                continue;
-            }
-            // a typo is rare: two forms both used often are two names ("Johnson"/"Johnston")
-            // unless the transliteration table says otherwise; a rare form beside a frequent
-            // one may be two edits off when long
-            if *cb > 2 {
-                continue;
-            }
-            let max = if *ca >= 3 && la.len() >= 7 { 2 } else { 1 };
+            // a long word used often may be misspelt by two letters ("Oreshnik"/"Orenshik")
+            let max = if ca >= 3 && la.len() >= 7 { 2 } else { 1 };
             if distance(la, lb, max) <= max {
-                let k = *taken.entry(a.as_str()).or_insert_with(|| {
-                    merged.push(Alias { name: a.clone(), forms: vec![] });
-                    merged.len() - 1
-                });
+                let k = match taken.get(a.as_str()) {
+                    Some(&k) => k,
+                    None => {
+                        merged.push(Alias { name: a.clone(), forms: vec![] });
+                        taken.insert(a.as_str(), merged.len() - 1);
+                        merged.len() - 1
+                    }
+                };
                 merged[k].forms.push(b.clone());
                 taken.insert(b.as_str(), k);
+                break;
             }
         }
     }

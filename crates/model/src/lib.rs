@@ -514,6 +514,7 @@ mod tests {
         assert_eq!(cov.iter().map(|c| c.article.as_str()).collect::<Vec<_>>(), vec!["a", "b", "c"], "the copy is not listed");
         let c = &cov[2];
         assert_eq!(c.leaves_out.iter().map(|o| o.claim.as_str()).collect::<Vec<_>>(), vec!["shared-ab"]);
+        assert_eq!(c.leaves_out_total, 1);
         assert_eq!(c.adds, vec!["only-c"]);
         assert_eq!(cov[0].adds, vec!["only-a"], "a claim carried by a source and its copy is the source's own");
         assert!(cov[0].leaves_out.is_empty());
@@ -551,11 +552,17 @@ pub struct Coverage {
     pub article: String,
     pub outlet: String,
     /// Claims two or more other independent outlets carry that this source does not, most
-    /// outlets first.
+    /// outlets first, at most [`COVERAGE_LIMIT`] of them.
     pub leaves_out: Vec<Omission>,
+    /// How many such claims there are in all.
+    pub leaves_out_total: usize,
     /// Ids of claims only this source carries.
     pub adds: Vec<String>,
 }
+
+/// Omissions listed per source: a story of hundreds of articles would otherwise list every
+/// shared claim under every source (tens of megabytes of JSON).
+pub const COVERAGE_LIMIT: usize = 25;
 
 /// A claim a source does not carry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -570,32 +577,45 @@ impl StoryReport {
     /// Per source, the shared claims it does not carry and the claims it alone carries. A
     /// source "carries" a claim when one of its sentences, or one of its copies', supports it.
     pub fn coverage(&self) -> Vec<Coverage> {
-        let by_id = |id: &str| self.articles.iter().find(|a| a.id == id);
+        use std::collections::{HashMap, HashSet};
+        let by_id: HashMap<&str, &Article> = self.articles.iter().map(|a| (a.id.as_str(), a)).collect();
         let root = |a: &Article| -> String {
             let mut r = a;
             for _ in 0..16 {
-                match r.duplicate_of.as_deref().and_then(by_id) {
+                match r.duplicate_of.as_deref().and_then(|d| by_id.get(d)) {
                     Some(n) => r = n,
                     None => break,
                 }
             }
             r.id.clone()
         };
-        let carriers = |c: &Claim| -> Vec<String> { c.support.iter().filter_map(|s| by_id(&s.article)).map(root).collect() };
+        let roots: HashMap<&str, String> = self.articles.iter().map(|a| (a.id.as_str(), root(a))).collect();
+        // per claim, the sources (copies folded into their origin) that carry it
+        let carriers: Vec<HashSet<&str>> =
+            self.claims.iter().map(|c| c.support.iter().filter_map(|s| roots.get(s.article.as_str())).map(String::as_str).collect()).collect();
         self.articles
             .iter()
-            .filter(|a| a.duplicate_of.as_deref().and_then(by_id).is_none())
+            .filter(|a| a.duplicate_of.as_deref().and_then(|d| by_id.get(d)).is_none())
             .map(|a| {
                 let outlet = a.outlet().name;
                 let mut leaves_out: Vec<Omission> = self
                     .claims
                     .iter()
-                    .filter(|c| c.outlets.len() >= 2 && !c.outlets.contains(&outlet) && !carriers(c).contains(&a.id))
-                    .map(|c| Omission { claim: c.id.clone(), text: c.text.clone(), outlets: c.outlets.len() })
+                    .zip(&carriers)
+                    .filter(|(c, by)| c.outlets.len() >= 2 && !by.contains(a.id.as_str()) && !c.outlets.contains(&outlet))
+                    .map(|(c, _)| Omission { claim: c.id.clone(), text: c.text.clone(), outlets: c.outlets.len() })
                     .collect();
                 leaves_out.sort_by_key(|o| std::cmp::Reverse(o.outlets));
-                let adds = self.claims.iter().filter(|c| c.outlets.len() == 1 && carriers(c).iter().all(|r| r == &a.id)).map(|c| c.id.clone()).collect();
-                Coverage { article: a.id.clone(), outlet, leaves_out, adds }
+                let leaves_out_total = leaves_out.len();
+                leaves_out.truncate(COVERAGE_LIMIT);
+                let adds = self
+                    .claims
+                    .iter()
+                    .zip(&carriers)
+                    .filter(|(c, by)| c.outlets.len() == 1 && by.len() == 1 && by.contains(a.id.as_str()))
+                    .map(|(c, _)| c.id.clone())
+                    .collect();
+                Coverage { article: a.id.clone(), outlet, leaves_out, leaves_out_total, adds }
             })
             .collect()
     }

@@ -88,7 +88,7 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "<h2>What each source leaves out</h2><ul>")?;
         for cov in r.coverage() {
             let idx = r.articles.iter().position(|a| a.id == cov.article).map(label).unwrap_or_default();
-            writeln!(out, "<li>{} {}: leaves out {} shared claims; adds {} no one else has<ul>", idx, esc(&cov.outlet), cov.leaves_out.len(), cov.adds.len())?;
+            writeln!(out, "<li>{} {}: leaves out {} shared claims; adds {} no one else has<ul>", idx, esc(&cov.outlet), cov.leaves_out_total, cov.adds.len())?;
             for o in cov.leaves_out.iter().take(8) {
                 writeln!(out, "<li>does not mention: <a href=\"#{}\">{}</a> ({} outlets)</li>", esc(&o.claim), esc(&clip(&o.text, 160)), o.outlets)?;
             }

@@ -184,7 +184,7 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
             n => format!("adds {n} claim{} no one else has", if n == 1 { "" } else { "s" }),
         };
         let line =
-            format!("{idx} {}: leaves out {} shared claim{}; {adds}", cov.outlet, cov.leaves_out.len(), if cov.leaves_out.len() == 1 { "" } else { "s" });
+            format!("{idx} {}: leaves out {} shared claim{}; {adds}", cov.outlet, cov.leaves_out_total, if cov.leaves_out_total == 1 { "" } else { "s" });
         if md {
             writeln!(out, "- {}", md_cell(&line))?;
         } else {
