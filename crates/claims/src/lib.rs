@@ -21,6 +21,7 @@ pub mod attribution;
 mod boilerplate;
 mod lexicon;
 pub mod relay;
+pub mod ties;
 pub mod units;
 
 pub use boilerplate::is_boilerplate;

@@ -318,6 +318,19 @@ pub enum CalendarDate {
     Unresolved,
 }
 
+impl std::fmt::Display for CalendarDate {
+    /// ISO 8601: "2026-03-03", "2026-03", "2026", "--03-03" (no year known), or "unresolved".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            CalendarDate::Day { year, month, day } => write!(f, "{year:04}-{month:02}-{day:02}"),
+            CalendarDate::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+            CalendarDate::Year { year } => write!(f, "{year:04}"),
+            CalendarDate::MonthDay { month, day } => write!(f, "--{month:02}-{day:02}"),
+            CalendarDate::Unresolved => write!(f, "unresolved"),
+        }
+    }
+}
+
 /// One checkable detail of a statement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Value {
@@ -509,6 +522,7 @@ mod tests {
                 claim("only-a", &["Port Daily"], &["a", "d"]),
             ],
             aliases: vec![],
+            ties: vec![],
         };
         let cov = r.coverage();
         assert_eq!(cov.iter().map(|c| c.article.as_str()).collect::<Vec<_>>(), vec!["a", "b", "c"], "the copy is not listed");
@@ -536,6 +550,27 @@ pub struct StoryReport {
     /// Spellings of one name the story's articles use, merged for the comparison.
     #[serde(default)]
     pub aliases: Vec<Alias>,
+    /// The names, words and dates the articles share: why they are one story.
+    #[serde(default)]
+    pub ties: Vec<Tie>,
+}
+
+/// What ties a story's articles together: a name, a word or a date two or more of them use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tie {
+    /// The name, the word as most used, or the date (ISO 8601).
+    pub text: String,
+    pub kind: TieKind,
+    /// Ids of the articles that use it (copies are not counted).
+    pub articles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieKind {
+    Name,
+    Term,
+    Date,
 }
 
 /// One name and the other spellings of it a story uses ("Kyiv": "Kiev"; "Oreshnik": "Orenshik").

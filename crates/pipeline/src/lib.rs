@@ -626,8 +626,8 @@ impl<S: Store> Engine<S> {
         let fingerprint = claims_fingerprint(&story);
         if let Some((saved, claims)) = self.store.saved_claims(story_id)? {
             if saved == fingerprint {
-                let aliases = story_aliases(&articles);
-                return Ok(StoryReport { story, articles, claims, aliases });
+                let (aliases, ties) = story_context(&articles, &claims);
+                return Ok(StoryReport { story, articles, claims, aliases, ties });
             }
         }
         let report = story_report(story, articles, &self.config.claims);
@@ -657,9 +657,27 @@ pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) 
     let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
     // the source of a copy is its origin's outlet
     let sources: Vec<String> = articles.iter().map(|a| parallax_model::independent_outlet(a, |id| by_id.get(id).copied()).name).collect();
-    let inputs: Vec<ArticleInput> = articles
+    let inputs = claim_inputs(&articles, &sources, &by_id);
+    let claims = parallax_claims::compare(&story.id, &inputs, config);
+    let aliases = parallax_claims::story_aliases(&inputs);
+    let ties = parallax_claims::ties::story_ties(&inputs, &claims);
+    StoryReport { story, articles, claims, aliases, ties }
+}
+
+/// What is derived from a story's articles and saved claims without running the claim stage:
+/// the name variants it merged and the ties between its articles.
+fn story_context(articles: &[Article], claims: &[parallax_model::Claim]) -> (Vec<parallax_model::Alias>, Vec<parallax_model::Tie>) {
+    let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
+    let sources: Vec<String> = articles.iter().map(|a| parallax_model::independent_outlet(a, |id| by_id.get(id).copied()).name).collect();
+    let inputs = claim_inputs(articles, &sources, &by_id);
+    (parallax_claims::story_aliases(&inputs), parallax_claims::ties::story_ties(&inputs, claims))
+}
+
+/// The claim stage's view of a story's articles.
+fn claim_inputs<'a>(articles: &'a [Article], sources: &'a [String], by_id: &HashMap<&str, &Article>) -> Vec<ArticleInput<'a>> {
+    articles
         .iter()
-        .zip(&sources)
+        .zip(sources)
         .map(|(a, s)| ArticleInput {
             id: &a.id,
             source: s,
@@ -667,16 +685,7 @@ pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) 
             copy_of: a.duplicate_of.as_deref().filter(|d| by_id.contains_key(d)),
             published: a.published.as_deref(),
         })
-        .collect();
-    let claims = parallax_claims::compare(&story.id, &inputs, config);
-    let aliases = story_aliases(&articles);
-    StoryReport { story, articles, claims, aliases }
-}
-
-/// The spellings of one name a story's articles use (what the claim stage merged).
-fn story_aliases(articles: &[Article]) -> Vec<parallax_model::Alias> {
-    let texts: Vec<&str> = articles.iter().flat_map(|a| a.paragraphs.iter().map(String::as_str)).collect();
-    parallax_claims::aliases::story_aliases(&texts)
+        .collect()
 }
 
 /// Articles compared as one story, with nothing stored: ids are derived as on ingest, a copy

@@ -81,6 +81,17 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
             }
             writeln!(out, "</div>")?;
         }
+        if !r.ties.is_empty() {
+            let items: Vec<String> = r
+                .ties
+                .iter()
+                .map(|t| {
+                    let idx: String = t.articles.iter().filter_map(|a| r.articles.iter().position(|x| &x.id == a)).map(label).collect();
+                    format!("{} {}", esc(&t.text), idx)
+                })
+                .collect();
+            writeln!(out, "<h2>Why these articles are one story</h2><p>{}</p>", items.join("; "))?;
+        }
         if !r.aliases.is_empty() {
             let forms: Vec<String> = r.aliases.iter().map(|a| format!("{} (also {})", esc(&a.name), esc(&a.forms.join(", ")))).collect();
             writeln!(out, "<p>Names spelled more than one way, read as one: {}.</p>", forms.join("; "))?;

@@ -28,6 +28,7 @@ pub fn story_json(r: &StoryReport) -> Value {
         "claims": r.claims,
         "coverage": r.coverage(),
         "aliases": r.aliases,
+        "ties": r.ties,
     })
 }
 

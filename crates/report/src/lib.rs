@@ -195,6 +195,7 @@ pub(crate) mod fixture {
             ],
             articles: vec![a, b],
             aliases: vec![parallax_model::Alias { name: "Kyiv".into(), forms: vec!["Kiev".into()] }],
+            ties: vec![parallax_model::Tie { text: "Harbor Bridge".into(), kind: parallax_model::TieKind::Name, articles: vec!["a1".into(), "a2".into()] }],
         }
     }
 }

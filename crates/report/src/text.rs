@@ -172,6 +172,35 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out)?;
 
+    if !r.ties.is_empty() {
+        heading(out, md, 2, "Why these articles are one story")?;
+        for kind in [parallax_model::TieKind::Name, parallax_model::TieKind::Date, parallax_model::TieKind::Term] {
+            let items: Vec<String> = r
+                .ties
+                .iter()
+                .filter(|t| t.kind == kind)
+                .map(|t| {
+                    let idx: String = t.articles.iter().filter_map(|a| r.articles.iter().position(|x| &x.id == a)).map(label).collect();
+                    format!("{} {idx}", t.text)
+                })
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            let what = match kind {
+                parallax_model::TieKind::Name => "names",
+                parallax_model::TieKind::Date => "dates",
+                parallax_model::TieKind::Term => "words",
+            };
+            let line = format!("shared {what}: {}", items.join("; "));
+            if md {
+                writeln!(out, "- {}", md_cell(&line))?;
+            } else {
+                writeln!(out, "{line}")?;
+            }
+        }
+        writeln!(out)?;
+    }
     if !r.aliases.is_empty() {
         let forms: Vec<String> = r.aliases.iter().map(|a| format!("{} (also {})", a.name, a.forms.join(", "))).collect();
         writeln!(out, "Names spelled more than one way, read as one: {}.\n", forms.join("; "))?;
@@ -268,6 +297,7 @@ mod tests {
         assert!(t.contains("council: 1 sentence in [1]"));
         assert!(t.contains("= 2 reports, 1 origin: council; no independent confirmation"), "{t}");
         assert!(t.contains("read as one: Kyiv (also Kiev)."), "{t}");
+        assert!(t.contains("shared names: Harbor Bridge [1][2]"), "{t}");
     }
 
     #[test]
