@@ -56,7 +56,8 @@ pub fn story_ties(articles: &[ArticleInput], claims: &[Claim]) -> Vec<Tie> {
         }
         for w in text.split(|c: char| !c.is_alphanumeric() && c != '-') {
             let lower = w.to_lowercase();
-            if lower.len() < 4 || name_words.contains(&lower) || lower.chars().any(|c| c.is_ascii_digit()) {
+            let calendar = parallax_text::calendar::weekday_number(&lower).is_some() || parallax_text::calendar::month_number(&lower).is_some();
+            if lower.len() < 4 || calendar || name_words.contains(&lower) || lower.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
             let Some(stem) = parallax_text::terms(&lower).into_iter().next() else { continue };
