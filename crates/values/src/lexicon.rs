@@ -118,6 +118,10 @@ pub const ROLES: &[(&str, &[&str])] = &[
     ("voted", &["voted", "votes", "vote", "ballots"]),
 ];
 
+/// Words right before a number that make it a part of a count stated elsewhere ("Of that, $3
+/// billion", "including 40 children"): compared with nothing.
+pub const PART_OF: &[&str] = &["of that", "of those", "of them", "of which", "of whom", "of these", "including", "among them"];
+
 /// Words between a number and its noun that say nothing about what is counted.
 pub const FILLER: &[&str] = &["of", "the", "other", "more", "new", "additional", "further", "whom", "them", "those", "these", "their", "its"];
 

@@ -168,6 +168,10 @@ mod tests {
         let injured_a = one("Six people were injured in the blast.");
         let injured_b = one("Four people were hurt, police said.");
         assert!(incompatible(&injured_a, &injured_b));
+        // a part of a total is not the total
+        let total = one("The plan moves $3.6 billion from military construction to the wall.");
+        let part = one("Of that, $3 billion could be moved with the declaration.");
+        assert!(!incompatible(&total, &part), "{total:?} {part:?}");
         // the rescuers name what happened to the people they pulled out
         let pulled = one("Lifeboat crews pulled 40 people from the river, rescuers said.");
         let saved = one("Forty people were rescued from the river.");

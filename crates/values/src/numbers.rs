@@ -1,7 +1,7 @@
 //! Numbers in news prose: digits and words, scales, bounds and approximations as intervals, the
 //! counted noun, what happened to it, and tallies.
 
-use crate::lexicon::{Bound, FILLER, NOUN_CLASSES, QUALIFIERS, ROLES, SCALES, TENS, UNITS, VAGUE_COUNTS};
+use crate::lexicon::{Bound, FILLER, NOUN_CLASSES, PART_OF, QUALIFIERS, ROLES, SCALES, TENS, UNITS, VAGUE_COUNTS};
 use parallax_model::{Quantity, Span, Value, ValueKind};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -226,7 +226,12 @@ pub fn numbers(sentence: &str, taken: &[Span]) -> Vec<Value> {
         // number ("killed 12", "the death toll rose to 15")
         let after = (head_end + 1..toks.len().min(head_end + 6)).find_map(|j| role_of(toks[j].text));
         let before = (first.saturating_sub(5)..first).rev().find_map(|j| role_of(toks[j].text));
-        let role = after.or(before).map(str::to_string);
+        // "Of that, $3 billion ...", "including 40 children": a part of a count stated
+        // elsewhere, never the same quantity as the whole
+        let lead: Vec<String> = (first.saturating_sub(3)..first).map(|j| toks[j].text.to_lowercase()).filter(|t| t.chars().all(char::is_alphabetic)).collect();
+        let lead = lead.join(" ");
+        let part = PART_OF.iter().any(|p| lead == *p || lead.ends_with(&format!(" {p}")));
+        let role = if part { Some("part".to_string()) } else { after.or(before).map(str::to_string) };
         let (quantity, frame) = match (tally, stated, vague) {
             (Some(_), _, _) => (None, "tally".to_string()),
             (_, Some(v), _) => (Some(interval(v, bound)), noun.unwrap_or_default()),
