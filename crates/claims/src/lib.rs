@@ -61,6 +61,9 @@ pub struct ClaimConfig {
     /// Added to a pair's score when both state a value about the same thing (same counted noun
     /// and event, a date, a tally): the strongest sign two sentences report one fact.
     pub shared_value_bonus: f32,
+    /// Added on top of [`ClaimConfig::shared_value_bonus`] when the two state the same count of
+    /// the same thing.
+    pub agreeing_count_bonus: f32,
     /// A pair counts as aligned when its score is within this of either unit's best match in
     /// the other's article.
     pub align_margin: f32,
@@ -81,6 +84,7 @@ impl Default for ClaimConfig {
             min_overlap: 0.04,
             copy_match: 0.5,
             shared_value_bonus: 0.15,
+            agreeing_count_bonus: 0.1,
             align_margin: 0.05,
             max_memberships: 3,
             conflict_min: 0.42,
@@ -301,6 +305,11 @@ fn pair_score(a: &Unit, b: &Unit, cosine: &Cosine, ia: usize, ib: usize, config:
     let mut s = cosine.get(ia, ib);
     if a.values.iter().any(|x| b.values.iter().any(|y| same_subject(x, y))) {
         s += config.shared_value_bonus;
+        // the same count in both ("$3.6 billion", "about $3.6 billion") says more than a count
+        // of the same thing; an agreeing date does not (one day holds many facts)
+        if a.values.iter().any(|x| x.kind == ValueKind::Number && b.values.iter().any(|y| same_subject(x, y) && parallax_values::agree(x, y))) {
+            s += config.agreeing_count_bonus;
+        }
     }
     s
 }
