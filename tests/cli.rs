@@ -438,3 +438,44 @@ fn compare_treats_the_inputs_as_one_story_and_stores_nothing() {
     assert!(st[0]["claims"].as_array().unwrap().iter().any(|c| c["status"] == "contradicted"));
     assert!(!dir.join("parallax").exists(), "compare must not create a store");
 }
+
+/// A scoop relayed by two outlets is one origin: the relaying sentences name the outlet they
+/// rest on, the claim is "3 reports, 1 origin", and the text report says so.
+#[test]
+fn relayed_reporting_counts_as_one_origin() {
+    let dir = tmp("relay");
+    let feed = dir.join("scoop.jsonl");
+    let line = |id: &str, source: &str, text: &str| {
+        serde_json::json!({"id": id, "source": source, "title": "Mill to close", "date": "2026-05-04", "text": text}).to_string()
+    };
+    std::fs::write(
+        &feed,
+        [
+            line("ledger", "Valley Ledger", "The Brightwater paper mill will close in June and lay off 340 workers, company documents show.\n\nThe mill opened in 1961."),
+            line("courier", "Harbor Courier", "The Brightwater paper mill will close in June, laying off 340 workers, the Valley Ledger reported.\n\nUnion leaders called a meeting for Friday."),
+            line("post", "Port Post", "According to the Valley Ledger, the Brightwater paper mill will close in June and 340 workers will lose their jobs.\n\nThe town council has not commented."),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let v = ok_json(&["compare", "--format", "json", feed.to_str().unwrap()]);
+    let story = &stories(&v)[0];
+    let claims = story["claims"].as_array().unwrap();
+    let mill = claims.iter().find(|c| claim_mentions(c, "340")).expect("the closure claim");
+    assert_eq!(mill["outlets"].as_array().unwrap().len(), 3, "{mill:#}");
+    assert_eq!(mill["status"], "single_origin", "{mill:#}");
+    let origins = mill["origins"].as_array().unwrap();
+    assert_eq!(origins.len(), 1);
+    assert_eq!(origins[0]["name"], "Valley Ledger");
+    for s in mill["support"].as_array().unwrap() {
+        let relayed = s["relay"]["outlet"].as_str();
+        if s["sentence"].as_str().unwrap().contains("Valley Ledger") {
+            assert_eq!(relayed, Some("Valley Ledger"), "{s:#}");
+        } else {
+            assert_eq!(relayed, None, "the Ledger's own report relays no one: {s:#}");
+        }
+    }
+    let out = bin().args(["compare", feed.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3 reports, 1 origin: Valley Ledger; no independent confirmation"), "{text}");
+}
