@@ -68,6 +68,35 @@ struct StoreArgs {
     embed_model: Option<PathBuf>,
 }
 
+#[derive(Args, Clone)]
+struct ProfileArgs {
+    /// Your outlet profiles (TOML): per outlet a name, domains, aliases, country, ownership and
+    /// groups (lean labels or any grouping). Reports then show coverage by group and the groups
+    /// that missed a story. See examples/ferry/outlets.toml.
+    #[arg(long, value_name = "FILE", env = "PARALLAX_OUTLETS")]
+    outlets: Option<PathBuf>,
+}
+
+impl ProfileArgs {
+    fn load(&self) -> Result<Option<parallax_model::OutletProfiles>> {
+        let Some(path) = &self.outlets else { return Ok(None) };
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the outlet profiles", path.display()))?;
+        let profiles: parallax_model::OutletProfiles =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not valid outlet profiles: {e}", path.display()))?;
+        Ok(Some(profiles))
+    }
+
+    /// Adds coverage by group to each report, when a profile file was given.
+    fn apply(&self, reports: &mut [parallax_model::StoryReport]) -> Result<()> {
+        if let Some(p) = self.load()? {
+            for r in reports {
+                r.apply_profiles(&p);
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Ingest inputs and print the report for every story that contains them.
@@ -78,6 +107,8 @@ enum Command {
     Analyze {
         #[command(flatten)]
         store: StoreArgs,
+        #[command(flatten)]
+        profiles: ProfileArgs,
         /// Report format: text and md for people, json for programs (docs/json-schema.md), html
         /// for a browser.
         #[arg(long, short, default_value = "text", value_parser = parse_format)]
@@ -126,6 +157,8 @@ enum Command {
     /// For articles you already know report one event: no story clustering, so every input is
     /// compared with every other. Copies (the same text) count as one source.
     Compare {
+        #[command(flatten)]
+        profiles: ProfileArgs,
         #[arg(long, short, default_value = "text", value_parser = parse_format)]
         format: Format,
         #[arg(long, short, value_name = "FILE")]
@@ -165,6 +198,8 @@ enum Command {
     Show {
         #[command(flatten)]
         store: StoreArgs,
+        #[command(flatten)]
+        profiles: ProfileArgs,
         #[arg(long, short, default_value = "text", value_parser = parse_format)]
         format: Format,
         #[arg(required = true, value_name = "STORY")]
@@ -194,20 +229,24 @@ fn main() {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Analyze { store, format, output, inputs } => {
+        Command::Analyze { store, profiles, format, output, inputs } => {
+            profiles.load()?;
             let mut engine = open_engine(&store)?;
             let summary = ingest(&mut engine, &inputs)?;
             let mut reports = Vec::new();
             for story in engine.stories_of(&summary.article_ids)? {
                 reports.push(engine.report(&story)?);
             }
+            profiles.apply(&mut reports)?;
             write_output(output.as_ref(), |out| parallax_report::render(&reports, format, out))
         }
         Command::Extract { format, inputs } => extract(format, &inputs),
-        Command::Compare { format, output, inputs } => {
+        Command::Compare { profiles, format, output, inputs } => {
+            profiles.load()?;
             let articles = extract_all(&inputs)?;
-            let report = parallax_pipeline::compare_articles(articles, &parallax_claims::ClaimConfig::default());
-            write_output(output.as_ref(), |out| parallax_report::render(&[report], format, out))
+            let mut reports = [parallax_pipeline::compare_articles(articles, &parallax_claims::ClaimConfig::default())];
+            profiles.apply(&mut reports)?;
+            write_output(output.as_ref(), |out| parallax_report::render(&reports, format, out))
         }
         Command::Pairs { file, .. } => pairs(&file),
         Command::Stance { file, .. } => stance(&file),
@@ -254,9 +293,10 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Show { store, format, stories } => {
+        Command::Show { store, profiles, format, stories } => {
             let mut engine = open_engine(&store)?;
-            let reports = stories.iter().map(|s| engine.report(s).with_context(|| "see `parallax stories` for the ids")).collect::<Result<Vec<_>>>()?;
+            let mut reports = stories.iter().map(|s| engine.report(s).with_context(|| "see `parallax stories` for the ids")).collect::<Result<Vec<_>>>()?;
+            profiles.apply(&mut reports)?;
             write_output(None, |out| parallax_report::render(&reports, format, out))
         }
     }

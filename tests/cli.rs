@@ -479,3 +479,29 @@ fn relayed_reporting_counts_as_one_origin() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("3 reports, 1 origin: Valley Ledger; no independent confirmation"), "{text}");
 }
+
+/// With the user's outlet profiles, a story shows its coverage by group and the groups that
+/// missed it; a copy counts as its origin's outlet, and a broken profile file is a clear error.
+#[test]
+fn outlet_profiles_give_coverage_by_group_and_blind_spots() {
+    let dir = tmp("profiles");
+    let db = dir.join("p.db");
+    let v = ok_json(&["analyze", "--db", db.to_str().unwrap(), "--outlets", "examples/ferry/outlets.toml", "--format", "json", "examples/ferry"]);
+    let story = &stories(&v)[0];
+    let groups = story["groups"].as_array().unwrap();
+    let of = |g: &str| {
+        groups.iter().find(|x| x["group"] == g).map(|x| x["outlets"].as_array().unwrap().iter().map(|o| o.as_str().unwrap().to_string()).collect::<Vec<_>>())
+    };
+    assert_eq!(of("local"), Some(vec!["Coastal Herald".to_string(), "Valley Times".to_string()]), "{groups:#?}");
+    assert_eq!(of("wire"), Some(vec!["Meridian Wire".to_string()]));
+    assert_eq!(of("aggregator"), None, "the aggregator's copy counts as the wire: {groups:#?}");
+    let missed: Vec<&str> = story["missed_by"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    assert_eq!(missed, vec!["aggregator", "state"]);
+
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[outlet]]\nname = \"X\"\nlean = 3\n").unwrap();
+    let out = bin().args(["analyze", "--db", db.to_str().unwrap(), "--outlets", bad.to_str().unwrap(), "examples/ferry"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml: not valid outlet profiles") && err.contains("lean"), "{err}");
+}

@@ -523,6 +523,8 @@ mod tests {
             ],
             aliases: vec![],
             ties: vec![],
+            groups: vec![],
+            missed_by: vec![],
         };
         let cov = r.coverage();
         assert_eq!(cov.iter().map(|c| c.article.as_str()).collect::<Vec<_>>(), vec!["a", "b", "c"], "the copy is not listed");
@@ -553,6 +555,79 @@ pub struct StoryReport {
     /// The names, words and dates the articles share: why they are one story.
     #[serde(default)]
     pub ties: Vec<Tie>,
+    /// Coverage by the user's outlet groups (`outlets.toml`); empty without a profile file.
+    #[serde(default)]
+    pub groups: Vec<GroupCoverage>,
+    /// The profile's groups no outlet of this story belongs to, when some do: the story is a
+    /// blind spot for them.
+    #[serde(default)]
+    pub missed_by: Vec<String>,
+}
+
+/// The outlets of one user-defined group that cover a story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCoverage {
+    pub group: String,
+    pub outlets: Vec<String>,
+}
+
+/// A user's outlet profiles (`outlets.toml`): who an outlet is, by name, domain or alias, and
+/// the labels the user gives it. parallax ships none for real outlets: ratings are the user's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutletProfiles {
+    #[serde(default, rename = "outlet")]
+    pub outlets: Vec<OutletProfile>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutletProfile {
+    pub name: String,
+    /// Hosts whose pages are this outlet's ("example.com" also matches "news.example.com").
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Other names articles give it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    /// For example "state-affiliated", "public", "private".
+    #[serde(default)]
+    pub ownership: Option<String>,
+    /// The user's groups or lean labels.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+impl OutletProfiles {
+    /// The profile of an article's outlet: by its host, else by its name or an alias
+    /// (case and "the" ignored).
+    pub fn find(&self, article: &Article) -> Option<&OutletProfile> {
+        let fold = |s: &str| {
+            let l = s.trim().to_lowercase();
+            l.strip_prefix("the ").unwrap_or(&l).to_string()
+        };
+        if let Some(host) = article.url.as_deref().and_then(url_host) {
+            let hit = self.outlets.iter().find(|p| p.domains.iter().any(|d| host == d.to_lowercase() || host.ends_with(&format!(".{}", d.to_lowercase()))));
+            if hit.is_some() {
+                return hit;
+            }
+        }
+        let name = fold(&article.outlet().name);
+        self.outlets.iter().find(|p| fold(&p.name) == name || p.aliases.iter().any(|a| fold(a) == name))
+    }
+
+    /// Every group the profiles name, in first-seen order.
+    pub fn groups(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for g in self.outlets.iter().flat_map(|p| &p.groups) {
+            if !out.contains(g) {
+                out.push(g.clone());
+            }
+        }
+        out
+    }
 }
 
 /// What ties a story's articles together: a name, a word or a date two or more of them use.
@@ -609,6 +684,38 @@ pub struct Omission {
 }
 
 impl StoryReport {
+    /// Fills [`StoryReport::groups`] and [`StoryReport::missed_by`] from the user's profiles.
+    /// Copies count as their origin.
+    pub fn apply_profiles(&mut self, profiles: &OutletProfiles) {
+        let by_id: std::collections::HashMap<&str, &Article> = self.articles.iter().map(|a| (a.id.as_str(), a)).collect();
+        let mut groups: Vec<GroupCoverage> = Vec::new();
+        for a in &self.articles {
+            // a copy is its origin's coverage
+            let mut root = a;
+            for _ in 0..16 {
+                match root.duplicate_of.as_deref().and_then(|d| by_id.get(d)) {
+                    Some(n) => root = n,
+                    None => break,
+                }
+            }
+            let Some(p) = profiles.find(root) else { continue };
+            for g in &p.groups {
+                let i = match groups.iter().position(|x| &x.group == g) {
+                    Some(i) => i,
+                    None => {
+                        groups.push(GroupCoverage { group: g.clone(), outlets: vec![] });
+                        groups.len() - 1
+                    }
+                };
+                if !groups[i].outlets.contains(&p.name) {
+                    groups[i].outlets.push(p.name.clone());
+                }
+            }
+        }
+        self.missed_by = if groups.is_empty() { vec![] } else { profiles.groups().into_iter().filter(|g| !groups.iter().any(|x| &x.group == g)).collect() };
+        self.groups = groups;
+    }
+
     /// Per source, the shared claims it does not carry and the claims it alone carries. A
     /// source "carries" a claim when one of its sentences, or one of its copies', supports it.
     pub fn coverage(&self) -> Vec<Coverage> {

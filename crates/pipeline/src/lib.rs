@@ -627,7 +627,7 @@ impl<S: Store> Engine<S> {
         if let Some((saved, claims)) = self.store.saved_claims(story_id)? {
             if saved == fingerprint {
                 let (aliases, ties) = story_context(&articles, &claims);
-                return Ok(StoryReport { story, articles, claims, aliases, ties });
+                return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![] });
             }
         }
         let report = story_report(story, articles, &self.config.claims);
@@ -661,7 +661,7 @@ pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) 
     let claims = parallax_claims::compare(&story.id, &inputs, config);
     let aliases = parallax_claims::story_aliases(&inputs);
     let ties = parallax_claims::ties::story_ties(&inputs, &claims);
-    StoryReport { story, articles, claims, aliases, ties }
+    StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![] }
 }
 
 /// What is derived from a story's articles and saved claims without running the claim stage:

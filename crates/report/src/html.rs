@@ -81,6 +81,12 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
             }
             writeln!(out, "</div>")?;
         }
+        if !r.groups.is_empty() {
+            let by: Vec<String> = r.groups.iter().map(|g| format!("{} ({})", esc(&g.group), esc(&g.outlets.join(", ")))).collect();
+            let missed =
+                if r.missed_by.is_empty() { String::new() } else { format!(" <b>Blind spot:</b> no outlet of {} covers it.", esc(&r.missed_by.join(", "))) };
+            writeln!(out, "<p>Coverage by group: {}.{missed}</p>", by.join("; "))?;
+        }
         if !r.ties.is_empty() {
             let items: Vec<String> = r
                 .ties

@@ -29,6 +29,8 @@ pub fn story_json(r: &StoryReport) -> Value {
         "coverage": r.coverage(),
         "aliases": r.aliases,
         "ties": r.ties,
+        "groups": r.groups,
+        "missed_by": r.missed_by,
     })
 }
 

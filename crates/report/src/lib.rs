@@ -195,6 +195,8 @@ pub(crate) mod fixture {
             ],
             articles: vec![a, b],
             aliases: vec![parallax_model::Alias { name: "Kyiv".into(), forms: vec!["Kiev".into()] }],
+            groups: vec![parallax_model::GroupCoverage { group: "local".into(), outlets: vec!["Port Daily".into(), "Harbor News".into()] }],
+            missed_by: vec!["national".into()],
             ties: vec![parallax_model::Tie { text: "Harbor Bridge".into(), kind: parallax_model::TieKind::Name, articles: vec!["a1".into(), "a2".into()] }],
         }
     }

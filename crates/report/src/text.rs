@@ -172,6 +172,11 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out)?;
 
+    if !r.groups.is_empty() {
+        let by: Vec<String> = r.groups.iter().map(|g| format!("{} ({})", g.group, g.outlets.join(", "))).collect();
+        let missed = if r.missed_by.is_empty() { String::new() } else { format!(" Blind spot: no outlet of {} covers it.", r.missed_by.join(", ")) };
+        writeln!(out, "Coverage by group: {}.{missed}\n", by.join("; "))?;
+    }
     if !r.ties.is_empty() {
         heading(out, md, 2, "Why these articles are one story")?;
         for kind in [parallax_model::TieKind::Name, parallax_model::TieKind::Date, parallax_model::TieKind::Term] {
@@ -298,6 +303,7 @@ mod tests {
         assert!(t.contains("= 2 reports, 1 origin: council; no independent confirmation"), "{t}");
         assert!(t.contains("read as one: Kyiv (also Kiev)."), "{t}");
         assert!(t.contains("shared names: Harbor Bridge [1][2]"), "{t}");
+        assert!(t.contains("Coverage by group: local (Port Daily, Harbor News). Blind spot: no outlet of national covers it."), "{t}");
     }
 
     #[test]
