@@ -144,9 +144,17 @@ enum Command {
         inputs: Vec<String>,
     },
     /// List the stories in the store, largest first.
+    ///
+    /// With --outlets FILE --missed-by GROUP, only the stories no outlet of GROUP covers:
+    /// parallax stories --outlets outlets.toml --missed-by right
     Stories {
         #[command(flatten)]
         store: StoreArgs,
+        #[command(flatten)]
+        profiles: ProfileArgs,
+        /// Only stories that no outlet of this group (from --outlets) covers.
+        #[arg(long, value_name = "GROUP", requires = "outlets")]
+        missed_by: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
         #[arg(long)]
@@ -278,12 +286,38 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Stories { store, limit, json } => {
+        Command::Stories { store, profiles, missed_by, limit, json } => {
             let st = open_store(&store)?;
-            let list = st.stories(limit)?;
+            let filtered = missed_by.clone();
+            let list = match (missed_by, profiles.load()?) {
+                (Some(group), Some(p)) => {
+                    if !p.groups().contains(&group) {
+                        bail!("no outlet in {} has the group {group:?}", profiles.outlets.as_ref().map(|f| f.display().to_string()).unwrap_or_default());
+                    }
+                    let mut kept = Vec::new();
+                    for s in st.stories(usize::MAX)? {
+                        let Some(story) = st.story(&s.id)? else { continue };
+                        let articles = st.story_articles(&s.id)?;
+                        let mut r =
+                            parallax_model::StoryReport { story, articles, claims: vec![], aliases: vec![], ties: vec![], groups: vec![], missed_by: vec![] };
+                        r.apply_profiles(&p);
+                        // a story none of the profiled outlets covers says nothing about the group
+                        if !r.groups.is_empty() && r.missed_by.contains(&group) {
+                            kept.push(s);
+                            if kept.len() == limit {
+                                break;
+                            }
+                        }
+                    }
+                    kept
+                }
+                _ => st.stories(limit)?,
+            };
             if json {
                 let v: Vec<_> = list.iter().map(|s| json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
+            } else if let (true, Some(g)) = (list.is_empty(), &filtered) {
+                println!("Every story is covered by at least one outlet of {g:?}.");
             } else if list.is_empty() {
                 println!("The store is empty. Add articles with `parallax analyze INPUT...` or `parallax ingest INPUT...`.");
             } else {

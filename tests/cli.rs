@@ -505,3 +505,21 @@ fn outlet_profiles_give_coverage_by_group_and_blind_spots() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml: not valid outlet profiles") && err.contains("lean"), "{err}");
 }
+
+#[test]
+fn stories_lists_what_a_group_missed() {
+    let dir = tmp("missed-by");
+    let db = dir.join("p.db");
+    ok_json(&["ingest", "--db", db.to_str().unwrap(), "--json", "examples/ferry"]);
+    let list = |group: &str| {
+        let out =
+            bin().args(["stories", "--db", db.to_str().unwrap(), "--outlets", "examples/ferry/outlets.toml", "--missed-by", group, "--json"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap().as_array().unwrap().len()
+    };
+    assert_eq!(list("state"), 1, "no state outlet covers the ferry story");
+    assert_eq!(list("local"), 0, "two local outlets cover it");
+    let out = bin().args(["stories", "--db", db.to_str().unwrap(), "--outlets", "examples/ferry/outlets.toml", "--missed-by", "nope"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has the group \"nope\""));
+}
