@@ -500,7 +500,37 @@ fn build_claim(
         ClaimStatus::SingleSource
     };
     let anchor = &support[0];
-    Claim { id: claim_id(story_id, &anchor.article, &anchor.sentence), text: units[representative].text.clone(), status, outlets, support, conflict, origins }
+    Claim {
+        id: claim_id(story_id, &anchor.article, &anchor.sentence),
+        text: units[representative].text.clone(),
+        status,
+        outlets,
+        support,
+        conflict,
+        origins,
+        timeline: timeline(group, units, articles),
+    }
+}
+
+/// Each independent outlet's earliest dated report of a group, earliest first: who had it
+/// first, and who followed when.
+fn timeline(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> Vec<parallax_model::Reported> {
+    let mut first: Vec<parallax_model::Reported> = Vec::new();
+    for &u in group {
+        let a = &articles[units[u].article];
+        // a copy's date is when it was reposted, not when its outlet reported it
+        let Some(date) = a.published.filter(|_| a.copy_of.is_none()) else { continue };
+        match first.iter_mut().find(|r| r.outlet == a.source) {
+            Some(r) if date < r.published.as_str() => {
+                r.published = date.to_string();
+                r.article = a.id.to_string();
+            }
+            Some(_) => {}
+            None => first.push(parallax_model::Reported { outlet: a.source.to_string(), article: a.id.to_string(), published: date.to_string() }),
+        }
+    }
+    first.sort_by(|a, b| a.published.cmp(&b.published).then(a.outlet.cmp(&b.outlet)));
+    first
 }
 
 /// Whose word one support rests on: a named speaker (even one quoted through another outlet:
@@ -730,6 +760,24 @@ mod tests {
     const A: &str = "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.\n\nMayor Ilse Brandt said the repairs cost 2 million euros.\n\nA ferry line to Casterra will also resume in May, officials said.";
     const B: &str = "Port Vell's harbor bridge reopened to traffic on Monday following repairs that lasted two weeks.\n\nThe repairs cost 3 million euros, according to the council.\n\nLocal shops near the bridge welcomed the news.";
     const C: &str = "Officials reopened the harbor bridge of Port Vell on Monday after repairs.\n\nThe bridge carries about 40,000 vehicles a day, the transport agency said.";
+
+    #[test]
+    fn the_timeline_says_who_had_a_claim_first() {
+        let (a, b, c) = (
+            vec!["The harbor bridge will close for repairs in May, the council said.".to_string()],
+            vec!["The council said the harbor bridge will close for repairs in May.".to_string()],
+            vec!["The harbor bridge will close for repairs in May, council members said.".to_string()],
+        );
+        let arts = [
+            ArticleInput { id: "a", source: "Port Daily", paragraphs: &a, copy_of: None, published: Some("2026-04-02") },
+            ArticleInput { id: "b", source: "Harbor News", paragraphs: &b, copy_of: None, published: Some("2026-04-01") },
+            ArticleInput { id: "c", source: "Port Daily", paragraphs: &c, copy_of: None, published: Some("2026-04-03") },
+        ];
+        let claims = compare("s1", &arts, &ClaimConfig::default());
+        let bridge = claim_with(&claims, "bridge");
+        let order: Vec<(&str, &str)> = bridge.timeline.iter().map(|r| (r.outlet.as_str(), r.published.as_str())).collect();
+        assert_eq!(order, vec![("Harbor News", "2026-04-01"), ("Port Daily", "2026-04-02")], "{bridge:#?}");
+    }
 
     #[test]
     fn a_claim_resting_on_one_voice_or_one_outlet_has_one_origin() {

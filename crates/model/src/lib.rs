@@ -417,6 +417,20 @@ pub struct Claim {
     /// Whose word the claim rests on, one entry per independent origin, most reports first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origins: Vec<Origin>,
+    /// Who reported it when: each independent outlet's earliest dated report, earliest first
+    /// (outlets whose reports carry no date are left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<Reported>,
+}
+
+/// One outlet's first report of a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reported {
+    pub outlet: String,
+    /// Article id.
+    pub article: String,
+    /// Publication date (ISO 8601) of that article.
+    pub published: String,
 }
 
 /// Reporting taken from another news outlet: the outlet named and the words that cite it.
@@ -511,6 +525,7 @@ mod tests {
             support: arts.iter().map(|a| sup(a)).collect(),
             conflict: None,
             origins: vec![],
+            timeline: vec![],
         };
         let r = StoryReport {
             story: Story { id: "s".into(), title: "t".into(), article_ids: vec![] },

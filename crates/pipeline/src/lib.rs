@@ -638,7 +638,7 @@ impl<S: Store> Engine<S> {
 
 /// Bumped whenever the claim stage would give other claims for the same articles, so saved
 /// claims of an older stage are recomputed.
-const CLAIM_STAGE_VERSION: &str = "claims/3";
+const CLAIM_STAGE_VERSION: &str = "claims/4";
 
 /// What a story's claims are computed from: its articles, in order, and the claim stage.
 fn claims_fingerprint(story: &Story) -> String {

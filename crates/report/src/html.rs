@@ -59,7 +59,7 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "</table><h2>Claims</h2>")?;
         for c in &r.claims {
             writeln!(out, "<div class=\"claim\" id=\"{}\"><p><b class=\"{}\">{}</b> {}</p>", esc(&c.id), c.status.as_str(), c.status.as_str(), esc(&c.text))?;
-            if let Some(t) = crate::origin_note(c) {
+            for t in [crate::origin_note(c), crate::timeline_note(c)].into_iter().flatten() {
                 writeln!(out, "<p class=\"origins\">{}</p>", esc(&t))?;
             }
             if let Some(conf) = &c.conflict {

@@ -101,6 +101,17 @@ pub(crate) fn origin_note(c: &parallax_model::Claim) -> Option<String> {
     Some(format!("{reports} reports, {n} origin{}: {}{flag}", if n == 1 { "" } else { "s" }, names.join("; ")))
 }
 
+/// Who had a claim first: "first reported by Port Daily on 2026-03-03; then Harbor News
+/// (2026-03-04)". Only when two or more outlets' reports are dated.
+pub(crate) fn timeline_note(c: &parallax_model::Claim) -> Option<String> {
+    let (first, rest) = c.timeline.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let then: Vec<String> = rest.iter().map(|r| format!("{} ({})", r.outlet, r.published)).collect();
+    Some(format!("first reported by {} on {}; then {}", first.outlet, first.published, then.join(", ")))
+}
+
 /// A support that relays another outlet: "relays CBS News (reported)".
 pub(crate) fn relay_note(s: &parallax_model::Support) -> Option<String> {
     s.relay.as_ref().map(|r| format!("relays {} ({})", r.outlet, r.cue))
@@ -174,6 +185,7 @@ pub(crate) mod fixture {
                         sides: vec![],
                     }),
                     origins: vec![],
+                    timeline: vec![],
                 },
                 Claim {
                     id: "s1-c2".into(),
@@ -191,6 +203,10 @@ pub(crate) mod fixture {
                         reported_by: vec!["Port Daily".into(), "Harbor News".into()],
                         relayed_by: vec![],
                     }],
+                    timeline: vec![
+                        parallax_model::Reported { outlet: "Harbor News".into(), article: "a2".into(), published: "2026-03-03".into() },
+                        parallax_model::Reported { outlet: "Port Daily".into(), article: "a1".into(), published: "2026-03-04".into() },
+                    ],
                 },
             ],
             articles: vec![a, b],

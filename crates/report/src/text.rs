@@ -127,7 +127,7 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
         } else {
             writeln!(out, "{line}")?;
         }
-        if let Some(t) = crate::origin_note(c) {
+        for t in [crate::origin_note(c), crate::timeline_note(c)].into_iter().flatten() {
             if md {
                 writeln!(out, "  - _{}_", md_cell(&t))?;
             } else {
@@ -302,6 +302,7 @@ mod tests {
         assert!(t.contains("council: 1 sentence in [1]"));
         assert!(t.contains("= 2 reports, 1 origin: council; no independent confirmation"), "{t}");
         assert!(t.contains("read as one: Kyiv (also Kiev)."), "{t}");
+        assert!(t.contains("= first reported by Harbor News on 2026-03-03; then Port Daily (2026-03-04)"), "{t}");
         assert!(t.contains("shared names: Harbor Bridge [1][2]"), "{t}");
         assert!(t.contains("Coverage by group: local (Port Daily, Harbor News). Blind spot: no outlet of national covers it."), "{t}");
     }

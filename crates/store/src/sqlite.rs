@@ -535,6 +535,7 @@ mod tests {
             support: vec![sup],
             conflict: None,
             origins: vec![],
+            timeline: vec![],
         };
         s.save_claims("s1", "fp1", std::slice::from_ref(&c)).unwrap();
         s.save_claims("s1", "fp2", std::slice::from_ref(&c)).unwrap();
