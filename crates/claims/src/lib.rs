@@ -521,7 +521,7 @@ fn timeline(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> Vec<p
         // a copy's date is when it was reposted, not when its outlet reported it
         let Some(date) = a.published.filter(|_| a.copy_of.is_none()) else { continue };
         match first.iter_mut().find(|r| r.outlet == a.source) {
-            Some(r) if date < r.published.as_str() => {
+            Some(r) if instant(date) < instant(&r.published) => {
                 r.published = date.to_string();
                 r.article = a.id.to_string();
             }
@@ -529,8 +529,30 @@ fn timeline(group: &[usize], units: &[Unit], articles: &[ArticleInput]) -> Vec<p
             None => first.push(parallax_model::Reported { outlet: a.source.to_string(), article: a.id.to_string(), published: date.to_string() }),
         }
     }
-    first.sort_by(|a, b| a.published.cmp(&b.published).then(a.outlet.cmp(&b.outlet)));
+    first.sort_by(|a, b| instant(&a.published).cmp(&instant(&b.published)).then(a.outlet.cmp(&b.outlet)));
     first
+}
+
+/// An ISO 8601 date or date-time as minutes since 1970 in UTC, for ordering reports that give
+/// their times in different offsets ("11:40+01:00" is before "10:45Z"); a bare date is its
+/// midnight UTC. Unparseable dates sort last.
+fn instant(iso: &str) -> i64 {
+    let Some((y, m, d)) = parallax_text::calendar::parse_iso_date(iso) else { return i64::MAX };
+    let mut minutes = parallax_text::calendar::days_from_civil(y, m, d) * 24 * 60;
+    if let Some(time) = iso.get(11..) {
+        let num = |s: Option<&str>| s.and_then(|x| x.parse::<i64>().ok());
+        if let (Some(h), Some(min)) = (num(time.get(0..2)), num(time.get(3..5))) {
+            minutes += h * 60 + min;
+        }
+        // the offset: the last "+hh:mm" or "-hh:mm" after the clock
+        if let Some(i) = time.rfind(['+', '-']).filter(|&i| i >= 5) {
+            let sign = if time.as_bytes()[i] == b'-' { -1 } else { 1 };
+            if let (Some(oh), Some(om)) = (num(time.get(i + 1..i + 3)), num(time.get(i + 4..i + 6))) {
+                minutes -= sign * (oh * 60 + om);
+            }
+        }
+    }
+    minutes
 }
 
 /// Whose word one support rests on: a named speaker (even one quoted through another outlet:
@@ -760,6 +782,14 @@ mod tests {
     const A: &str = "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said.\n\nMayor Ilse Brandt said the repairs cost 2 million euros.\n\nA ferry line to Casterra will also resume in May, officials said.";
     const B: &str = "Port Vell's harbor bridge reopened to traffic on Monday following repairs that lasted two weeks.\n\nThe repairs cost 3 million euros, according to the council.\n\nLocal shops near the bridge welcomed the news.";
     const C: &str = "Officials reopened the harbor bridge of Port Vell on Monday after repairs.\n\nThe bridge carries about 40,000 vehicles a day, the transport agency said.";
+
+    #[test]
+    fn instants_order_times_across_offsets() {
+        assert!(instant("2026-03-03T11:40:00+01:00") < instant("2026-03-03T10:45:00Z"));
+        assert!(instant("2026-03-03") < instant("2026-03-03T00:01:00Z"));
+        assert!(instant("2026-03-02T23:30:00-05:00") > instant("2026-03-03T03:00:00Z"));
+        assert_eq!(instant("not a date"), i64::MAX);
+    }
 
     #[test]
     fn the_timeline_says_who_had_a_claim_first() {
