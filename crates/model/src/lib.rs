@@ -104,6 +104,12 @@ impl Outlet {
 /// The outlet an article counts as for independence: a copy counts as its origin's outlet.
 /// `origin` looks up an article by id (origins outside the set end the chain).
 pub fn independent_outlet<'a>(article: &'a Article, origin: impl Fn(&str) -> Option<&'a Article>) -> Outlet {
+    origin_article(article, origin).outlet()
+}
+
+/// The article a copy was first published as: its `duplicate_of` chain followed to the end
+/// (an origin outside the set ends the chain; an article that copies nothing is its own).
+pub fn origin_article<'a>(article: &'a Article, origin: impl Fn(&str) -> Option<&'a Article>) -> &'a Article {
     let mut root = article;
     // a bounded walk: a damaged store could hold a cycle of copies
     for _ in 0..16 {
@@ -112,7 +118,7 @@ pub fn independent_outlet<'a>(article: &'a Article, origin: impl Fn(&str) -> Opt
             None => break,
         }
     }
-    root.outlet()
+    root
 }
 
 /// The host of a URL without a `www.` prefix; `None` for anything that is not `scheme://host...`.
@@ -706,14 +712,7 @@ impl StoryReport {
         let mut groups: Vec<GroupCoverage> = Vec::new();
         for a in &self.articles {
             // a copy is its origin's coverage
-            let mut root = a;
-            for _ in 0..16 {
-                match root.duplicate_of.as_deref().and_then(|d| by_id.get(d)) {
-                    Some(n) => root = n,
-                    None => break,
-                }
-            }
-            let Some(p) = profiles.find(root) else { continue };
+            let Some(p) = profiles.find(origin_article(a, |d| by_id.get(d).copied())) else { continue };
             for g in &p.groups {
                 let i = match groups.iter().position(|x| &x.group == g) {
                     Some(i) => i,
@@ -736,20 +735,10 @@ impl StoryReport {
     pub fn coverage(&self) -> Vec<Coverage> {
         use std::collections::{HashMap, HashSet};
         let by_id: HashMap<&str, &Article> = self.articles.iter().map(|a| (a.id.as_str(), a)).collect();
-        let root = |a: &Article| -> String {
-            let mut r = a;
-            for _ in 0..16 {
-                match r.duplicate_of.as_deref().and_then(|d| by_id.get(d)) {
-                    Some(n) => r = n,
-                    None => break,
-                }
-            }
-            r.id.clone()
-        };
-        let roots: HashMap<&str, String> = self.articles.iter().map(|a| (a.id.as_str(), root(a))).collect();
+        let roots: HashMap<&str, &str> = self.articles.iter().map(|a| (a.id.as_str(), origin_article(a, |d| by_id.get(d).copied()).id.as_str())).collect();
         // per claim, the sources (copies folded into their origin) that carry it
         let carriers: Vec<HashSet<&str>> =
-            self.claims.iter().map(|c| c.support.iter().filter_map(|s| roots.get(s.article.as_str())).map(String::as_str).collect()).collect();
+            self.claims.iter().map(|c| c.support.iter().filter_map(|s| roots.get(s.article.as_str()).copied()).collect()).collect();
         self.articles
             .iter()
             .filter(|a| a.duplicate_of.as_deref().and_then(|d| by_id.get(d)).is_none())

@@ -656,7 +656,7 @@ fn claims_fingerprint(story: &Story) -> String {
 pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) -> StoryReport {
     let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
     // the source of a copy is its origin's outlet
-    let sources: Vec<String> = articles.iter().map(|a| parallax_model::independent_outlet(a, |id| by_id.get(id).copied()).name).collect();
+    let sources = independent_sources(&articles, &by_id);
     let inputs = claim_inputs(&articles, &sources, &by_id);
     let claims = parallax_claims::compare(&story.id, &inputs, config);
     let aliases = parallax_claims::story_aliases(&inputs);
@@ -668,9 +668,14 @@ pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) 
 /// the name variants it merged and the ties between its articles.
 fn story_context(articles: &[Article], claims: &[parallax_model::Claim]) -> (Vec<parallax_model::Alias>, Vec<parallax_model::Tie>) {
     let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
-    let sources: Vec<String> = articles.iter().map(|a| parallax_model::independent_outlet(a, |id| by_id.get(id).copied()).name).collect();
+    let sources = independent_sources(articles, &by_id);
     let inputs = claim_inputs(articles, &sources, &by_id);
     (parallax_claims::story_aliases(&inputs), parallax_claims::ties::story_ties(&inputs, claims))
+}
+
+/// Each article's independent outlet's name (a copy's is its origin's).
+fn independent_sources(articles: &[Article], by_id: &HashMap<&str, &Article>) -> Vec<String> {
+    articles.iter().map(|a| parallax_model::independent_outlet(a, |id| by_id.get(id).copied()).name).collect()
 }
 
 /// The claim stage's view of a story's articles.
