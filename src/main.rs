@@ -202,6 +202,27 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: String,
     },
+    /// Loaded language and persuasion techniques in texts, as spans.
+    ///
+    /// FILE holds JSON Lines {"id", "text"} (- for stdin). Each prints
+    /// {"id", "biased", "score", "spans": [{"start", "end", "text", "technique", "quoted"}]}:
+    /// start and end count characters (Unicode scalar values) of text; technique is one of
+    /// loaded_language, name_calling, exaggeration_minimisation, doubt, appeal_to_fear,
+    /// flag_waving, causal_oversimplification, black_and_white, thought_terminating_cliche,
+    /// reductio_ad_hitlerum, whataboutism, bandwagon, slogans (SemEval-2020 Task 11 names);
+    /// quoted marks words inside quotation marks. score is 1 - e^-(sum of span weights) and
+    /// biased means score >= 0.5. The lexicons are parallax's own (crates/framing/data).
+    ///
+    /// Examples:
+    ///   parallax framing sentences.jsonl > spans.jsonl
+    ///   echo '{"id":1,"text":"Critics slammed the so-called reform."}' | parallax framing --format text -
+    Framing {
+        /// jsonl for programs, text for people.
+        #[arg(long, short, default_value = "jsonl", value_parser = ["jsonl", "text"])]
+        format: String,
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
     /// Print the report of stored stories by id (see `parallax stories`).
     Show {
         #[command(flatten)]
@@ -258,6 +279,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Pairs { file, .. } => pairs(&file),
         Command::Stance { file, .. } => stance(&file),
+        Command::Framing { format, file } => framing(&file, &format),
         Command::Ingest { store, json, assignments, inputs } => {
             let mut engine = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
@@ -298,8 +320,17 @@ fn run(cli: Cli) -> Result<()> {
                     for s in st.stories(usize::MAX)? {
                         let Some(story) = st.story(&s.id)? else { continue };
                         let articles = st.story_articles(&s.id)?;
-                        let mut r =
-                            parallax_model::StoryReport { story, articles, claims: vec![], aliases: vec![], ties: vec![], groups: vec![], missed_by: vec![] };
+                        let mut r = parallax_model::StoryReport {
+                            story,
+                            articles,
+                            claims: vec![],
+                            aliases: vec![],
+                            ties: vec![],
+                            groups: vec![],
+                            missed_by: vec![],
+                            framing: vec![],
+                            terms: vec![],
+                        };
                         r.apply_profiles(&p);
                         // a story none of the profiled outlets covers says nothing about the group
                         if !r.groups.is_empty() && r.missed_by.contains(&group) {
@@ -557,6 +588,36 @@ fn pairs(file: &str) -> Result<()> {
             let relation = serde_json::to_value(v.relation).ok().and_then(|r| r.as_str().map(str::to_string)).unwrap_or_default();
             let reasons: Vec<String> = v.reasons.iter().map(|r| r.to_string()).collect();
             writeln!(out, "{}", json::pair_json(id, &relation, v.same, v.score, &reasons))?;
+        }
+        Ok(())
+    })
+}
+
+fn framing(file: &str, format: &str) -> Result<()> {
+    let rows = jsonl_objects(file)?;
+    let items: Vec<(&serde_json::Value, &str)> =
+        rows.iter().filter_map(|(n, m)| Some((m.get("id").unwrap_or(&serde_json::Value::Null), text_field(file, *n, m, "text")?))).collect();
+    if items.is_empty() {
+        bail!("{file}: no texts (lines of {{\"id\", \"text\"}})");
+    }
+    let config = parallax_framing::FramingConfig::default();
+    write_output(None, |out| {
+        for (id, text) in &items {
+            let f = parallax_framing::frame(text, &config);
+            if format == "text" {
+                let id = id.as_str().map_or_else(|| id.to_string(), str::to_string);
+                writeln!(out, "{id}: {} (score {:.2})", if f.biased { "biased" } else { "not biased" }, f.score)?;
+                for s in &f.spans {
+                    let quoted = if s.quoted { ", quoted" } else { "" };
+                    writeln!(out, "  {} \"{}\" ({}{quoted})", s.technique.label(), &text[s.start..s.end], s.technique.key())?;
+                }
+            } else {
+                writeln!(
+                    out,
+                    "{}",
+                    json::framing_json(id, text, &f.spans.iter().map(|s| (s.start, s.end, s.technique, s.quoted)).collect::<Vec<_>>(), f.biased, f.score)
+                )?;
+            }
         }
         Ok(())
     })

@@ -546,6 +546,8 @@ mod tests {
             ties: vec![],
             groups: vec![],
             missed_by: vec![],
+            framing: vec![],
+            terms: vec![],
         };
         let cov = r.coverage();
         assert_eq!(cov.iter().map(|c| c.article.as_str()).collect::<Vec<_>>(), vec!["a", "b", "c"], "the copy is not listed");
@@ -583,6 +585,13 @@ pub struct StoryReport {
     /// blind spot for them.
     #[serde(default)]
     pub missed_by: Vec<String>,
+    /// Each source's loaded words and persuasion techniques, as spans (copies are left out:
+    /// their words are their origin's).
+    #[serde(default)]
+    pub framing: Vec<ArticleFraming>,
+    /// The words the sources choose for one referent, where they differ.
+    #[serde(default)]
+    pub terms: Vec<TermChoice>,
 }
 
 /// The outlets of one user-defined group that cover a story.
@@ -667,6 +676,166 @@ pub enum TieKind {
     Name,
     Term,
     Date,
+}
+
+/// A persuasion technique, named after SemEval-2020 Task 11 where one fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Technique {
+    LoadedLanguage,
+    NameCalling,
+    ExaggerationMinimisation,
+    Doubt,
+    AppealToFear,
+    FlagWaving,
+    CausalOversimplification,
+    BlackAndWhite,
+    ThoughtTerminatingCliche,
+    ReductioAdHitlerum,
+    Whataboutism,
+    Bandwagon,
+    Slogans,
+}
+
+impl Technique {
+    pub const ALL: [Technique; 13] = [
+        Technique::LoadedLanguage,
+        Technique::NameCalling,
+        Technique::ExaggerationMinimisation,
+        Technique::Doubt,
+        Technique::AppealToFear,
+        Technique::FlagWaving,
+        Technique::CausalOversimplification,
+        Technique::BlackAndWhite,
+        Technique::ThoughtTerminatingCliche,
+        Technique::ReductioAdHitlerum,
+        Technique::Whataboutism,
+        Technique::Bandwagon,
+        Technique::Slogans,
+    ];
+
+    /// The wire name (`loaded_language`), as in the JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Technique::LoadedLanguage => "loaded_language",
+            Technique::NameCalling => "name_calling",
+            Technique::ExaggerationMinimisation => "exaggeration_minimisation",
+            Technique::Doubt => "doubt",
+            Technique::AppealToFear => "appeal_to_fear",
+            Technique::FlagWaving => "flag_waving",
+            Technique::CausalOversimplification => "causal_oversimplification",
+            Technique::BlackAndWhite => "black_and_white",
+            Technique::ThoughtTerminatingCliche => "thought_terminating_cliche",
+            Technique::ReductioAdHitlerum => "reductio_ad_hitlerum",
+            Technique::Whataboutism => "whataboutism",
+            Technique::Bandwagon => "bandwagon",
+            Technique::Slogans => "slogans",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Technique> {
+        Technique::ALL.into_iter().find(|t| t.key() == key)
+    }
+
+    /// How a reader sees it named ("loaded language").
+    pub fn label(self) -> &'static str {
+        match self {
+            Technique::LoadedLanguage => "loaded language",
+            Technique::NameCalling => "name calling or labeling",
+            Technique::ExaggerationMinimisation => "exaggeration or minimisation",
+            Technique::Doubt => "doubt",
+            Technique::AppealToFear => "appeal to fear",
+            Technique::FlagWaving => "flag-waving",
+            Technique::CausalOversimplification => "causal oversimplification",
+            Technique::BlackAndWhite => "black-and-white fallacy",
+            Technique::ThoughtTerminatingCliche => "thought-terminating cliché",
+            Technique::ReductioAdHitlerum => "reductio ad hitlerum",
+            Technique::Whataboutism => "whataboutism",
+            Technique::Bandwagon => "bandwagon",
+            Technique::Slogans => "slogans",
+        }
+    }
+}
+
+/// One framing span in an article: the words, where they are, and the technique they use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FramingSpan {
+    /// Byte offsets in the article's `text()`.
+    pub span: Span,
+    pub text: String,
+    pub technique: Technique,
+    /// Inside quotation marks: a speaker's words the outlet chose to quote, not its own voice.
+    pub quoted: bool,
+    pub sentence_index: usize,
+}
+
+/// How many spans of one technique an article has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TechniqueCount {
+    pub technique: Technique,
+    pub count: usize,
+    /// Of `count`, how many are inside quotation marks.
+    pub quoted: usize,
+}
+
+/// One article's framing: its spans and their counts per technique. Never a score per outlet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleFraming {
+    pub article: String,
+    pub outlet: String,
+    pub counts: Vec<TechniqueCount>,
+    pub spans: Vec<FramingSpan>,
+}
+
+/// The words the sources of a story use for one referent ("Kyiv" / "Kiev").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermChoice {
+    /// A neutral description of what is named ("the capital of Ukraine").
+    pub referent: String,
+    pub uses: Vec<TermUse>,
+}
+
+/// What a word choice signals about its referent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slant {
+    Neutral,
+    /// Casts the referent in a bad light ("regime").
+    Critical,
+    /// Casts it in a good light ("liberation").
+    Sympathetic,
+    /// A government's own term ("special military operation").
+    Official,
+}
+
+impl Slant {
+    pub fn key(self) -> &'static str {
+        match self {
+            Slant::Neutral => "neutral",
+            Slant::Critical => "critical",
+            Slant::Sympathetic => "sympathetic",
+            Slant::Official => "official",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Slant> {
+        [Slant::Neutral, Slant::Critical, Slant::Sympathetic, Slant::Official].into_iter().find(|s| s.key() == key)
+    }
+}
+
+/// One source's word for a referent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermUse {
+    pub article: String,
+    pub outlet: String,
+    /// The variant as the lexicon names it ("kiev").
+    pub term: String,
+    pub slant: Slant,
+    /// How often the article uses it.
+    pub count: usize,
+    /// The first sentence that uses it.
+    pub sentence_index: usize,
+    pub sentence: String,
 }
 
 /// One name and the other spellings of it a story uses ("Kyiv": "Kiev"; "Oreshnik": "Orenshik").

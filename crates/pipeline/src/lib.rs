@@ -627,7 +627,8 @@ impl<S: Store> Engine<S> {
         if let Some((saved, claims)) = self.store.saved_claims(story_id)? {
             if saved == fingerprint {
                 let (aliases, ties) = story_context(&articles, &claims);
-                return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![] });
+                let (framing, terms) = story_framing(&articles);
+                return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms });
             }
         }
         let report = story_report(story, articles, &self.config.claims);
@@ -661,7 +662,21 @@ pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) 
     let claims = parallax_claims::compare(&story.id, &inputs, config);
     let aliases = parallax_claims::story_aliases(&inputs);
     let ties = parallax_claims::ties::story_ties(&inputs, &claims);
-    StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![] }
+    let (framing, terms) = story_framing(&articles);
+    StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms }
+}
+
+/// Each source's framing spans and the sources' term choices. Copies of another article of the
+/// story are left out: their words are their origin's.
+fn story_framing(articles: &[Article]) -> (Vec<parallax_model::ArticleFraming>, Vec<parallax_model::TermChoice>) {
+    let ids: std::collections::HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    let originals: Vec<&Article> = articles.iter().filter(|a| a.duplicate_of.as_deref().is_none_or(|d| !ids.contains(d))).collect();
+    let outlets: Vec<String> = originals.iter().map(|a| a.outlet_or_host()).collect();
+    let config = parallax_framing::FramingConfig::default();
+    let framing = originals.iter().zip(&outlets).map(|(a, o)| parallax_framing::article_framing(&a.id, o, &a.paragraphs, &config)).collect();
+    let sources: Vec<parallax_framing::Source> =
+        originals.iter().zip(&outlets).map(|(a, o)| parallax_framing::Source { article: &a.id, outlet: o, paragraphs: &a.paragraphs }).collect();
+    (framing, parallax_framing::term_choices(&sources))
 }
 
 /// What is derived from a story's articles and saved claims without running the claim stage:

@@ -112,6 +112,24 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "</ul></li>")?;
         }
         writeln!(out, "</ul>")?;
+        if !r.framing.is_empty() {
+            writeln!(out, "<h2>Framing: loaded words and techniques</h2><ul>")?;
+            for (head, lines) in crate::framing_lines(r) {
+                writeln!(out, "<li>{}<ul>", esc(&head))?;
+                for l in lines {
+                    writeln!(out, "<li>{}</li>", esc(&l))?;
+                }
+                writeln!(out, "</ul></li>")?;
+            }
+            writeln!(out, "</ul>")?;
+        }
+        if !r.terms.is_empty() {
+            writeln!(out, "<h2>Term choices</h2><ul>")?;
+            for t in &r.terms {
+                writeln!(out, "<li>{}</li>", esc(&crate::term_line(r, t)))?;
+            }
+            writeln!(out, "</ul>")?;
+        }
         writeln!(out, "</section>")?;
     }
     writeln!(out, "</body></html>")

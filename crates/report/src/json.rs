@@ -31,6 +31,8 @@ pub fn story_json(r: &StoryReport) -> Value {
         "ties": r.ties,
         "groups": r.groups,
         "missed_by": r.missed_by,
+        "framing": r.framing,
+        "terms": r.terms,
     })
 }
 
@@ -62,6 +64,21 @@ pub fn pair_json(id: &Value, relation: &str, same: bool, score: f32, reasons: &[
 /// `parallax stance`: one claim-and-text pair.
 pub fn stance_json(id: &Value, label: &str, score: f32) -> Value {
     json!({"id": id, "label": label, "score": (score * 10000.0).round() / 10000.0})
+}
+
+/// A framing span of `parallax framing`: byte range in the text, technique, inside quotes.
+pub type TextSpan = (usize, usize, parallax_model::Technique, bool);
+
+/// `parallax framing`: one text's verdict and spans, offsets in characters of `text`.
+pub fn framing_json(id: &Value, text: &str, spans: &[TextSpan], biased: bool, score: f32) -> Value {
+    let chars = |byte: usize| text[..byte].chars().count();
+    let spans: Vec<Value> = spans
+        .iter()
+        .map(|&(start, end, technique, quoted)| {
+            json!({"start": chars(start), "end": chars(end), "text": &text[start..end], "technique": technique.key(), "quoted": quoted})
+        })
+        .collect();
+    json!({"id": id, "biased": biased, "score": (score * 10000.0).round() / 10000.0, "spans": spans})
 }
 
 pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {

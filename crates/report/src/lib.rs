@@ -117,6 +117,62 @@ pub(crate) fn relay_note(s: &parallax_model::Support) -> Option<String> {
     s.relay.as_ref().map(|r| format!("relays {} ({})", r.outlet, r.cue))
 }
 
+/// Spans listed per source in a report; the counts cover them all.
+pub(crate) const FRAMING_SPANS_SHOWN: usize = 12;
+
+/// One source's framing in a report: "[2] RT: 7 spans: loaded language 4 (2 quoted), doubt 3",
+/// then the spans, the outlet's own voice first ("S4 loaded language: \"slammed\"").
+pub(crate) fn framing_lines(r: &StoryReport) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for f in &r.framing {
+        let idx = r.articles.iter().position(|a| a.id == f.article).map(label).unwrap_or_default();
+        if f.spans.is_empty() {
+            out.push((format!("{idx} {}: no loaded words or techniques found", f.outlet), vec![]));
+            continue;
+        }
+        let counts: Vec<String> = f
+            .counts
+            .iter()
+            .map(|c| {
+                if c.quoted > 0 {
+                    format!("{} {} ({} quoted)", c.technique.label(), c.count, c.quoted)
+                } else {
+                    format!("{} {}", c.technique.label(), c.count)
+                }
+            })
+            .collect();
+        let n = f.spans.len();
+        let head = format!("{idx} {}: {n} span{}: {}", f.outlet, if n == 1 { "" } else { "s" }, counts.join(", "));
+        let mut spans: Vec<&parallax_model::FramingSpan> = f.spans.iter().collect();
+        spans.sort_by_key(|s| (s.quoted, s.sentence_index, s.span.start));
+        let mut lines: Vec<String> = spans
+            .iter()
+            .take(FRAMING_SPANS_SHOWN)
+            .map(|s| format!("S{} {}: \"{}\"{}", s.sentence_index + 1, s.technique.label(), clip(&s.text, 80), if s.quoted { " (in a quote)" } else { "" }))
+            .collect();
+        if n > FRAMING_SPANS_SHOWN {
+            lines.push(format!("and {} more", n - FRAMING_SPANS_SHOWN));
+        }
+        out.push((head, lines));
+    }
+    out
+}
+
+/// One referent's words, source by source: "the capital of Ukraine: [1] Reuters \"kyiv\" 3×;
+/// [2] RT \"kiev\" 5×".
+pub(crate) fn term_line(r: &StoryReport, t: &parallax_model::TermChoice) -> String {
+    let uses: Vec<String> = t
+        .uses
+        .iter()
+        .map(|u| {
+            let idx = r.articles.iter().position(|a| a.id == u.article).map(label).unwrap_or_default();
+            let slant = if u.slant == parallax_model::Slant::Neutral { String::new() } else { format!(", {}", u.slant.key()) };
+            format!("{idx} {} \"{}\" {}\u{d7}{slant}", u.outlet, u.term, u.count)
+        })
+        .collect();
+    format!("{}: {}", t.referent, uses.join("; "))
+}
+
 pub(crate) fn label(index: usize) -> String {
     format!("[{}]", index + 1)
 }

@@ -235,6 +235,37 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out)?;
 
+    if !r.framing.is_empty() {
+        heading(out, md, 2, "Framing: loaded words and techniques")?;
+        for (head, lines) in crate::framing_lines(r) {
+            if md {
+                writeln!(out, "- {}", md_cell(&head))?;
+            } else {
+                writeln!(out, "{head}")?;
+            }
+            for l in lines {
+                if md {
+                    writeln!(out, "  - {}", md_cell(&l))?;
+                } else {
+                    writeln!(out, "    {l}")?;
+                }
+            }
+        }
+        writeln!(out)?;
+    }
+    if !r.terms.is_empty() {
+        heading(out, md, 2, "Term choices")?;
+        for t in &r.terms {
+            let line = crate::term_line(r, t);
+            if md {
+                writeln!(out, "- {}", md_cell(&line))?;
+            } else {
+                writeln!(out, "{line}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+
     heading(out, md, 2, "On whose word")?;
     let mut by: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
     for c in &r.claims {
