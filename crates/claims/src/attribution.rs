@@ -740,8 +740,9 @@ fn trim_titles(t: &[Tok], k: usize, j: usize) -> Option<usize> {
         f += 1;
     }
     if f > j {
-        // Only titles: "President" alone, keep it as the name.
-        return (k..=j).rev().find(|&x| !t[x].is(&["the"]) && !is_time_word(&t[x]) && !is_party_label(&t[x]));
+        // Only titles: "President" alone, keep it as the name; a nationality alone ("Russian
+        // forces") names no one.
+        return (k..=j).rev().find(|&x| !t[x].is(&["the"]) && !t[x].is(DEMONYMS) && !is_time_word(&t[x]) && !is_party_label(&t[x]));
     }
     Some(f)
 }

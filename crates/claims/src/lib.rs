@@ -64,6 +64,9 @@ pub struct ClaimConfig {
     /// Added on top of [`ClaimConfig::shared_value_bonus`] when the two state the same count of
     /// the same thing.
     pub agreeing_count_bonus: f32,
+    /// Added when both sentences rest on one named speaker's word: two outlets reporting what
+    /// one person said are most often reporting one statement.
+    pub shared_speaker_bonus: f32,
     /// A pair counts as aligned when its score is within this of either unit's best match in
     /// the other's article.
     pub align_margin: f32,
@@ -85,6 +88,7 @@ impl Default for ClaimConfig {
             copy_match: 0.5,
             shared_value_bonus: 0.15,
             agreeing_count_bonus: 0.1,
+            shared_speaker_bonus: 0.13,
             align_margin: 0.05,
             max_memberships: 3,
             conflict_min: 0.42,
@@ -311,7 +315,21 @@ fn pair_score(a: &Unit, b: &Unit, cosine: &Cosine, ia: usize, ib: usize, config:
             s += config.agreeing_count_bonus;
         }
     }
+    if same_named_speaker(a, b) {
+        s += config.shared_speaker_bonus;
+    }
     s
+}
+
+/// Whether both units rest on one named speaker (not "officials said"): the same surname.
+fn same_named_speaker(a: &Unit, b: &Unit) -> bool {
+    let named = |u: &Unit| {
+        u.speaker
+            .as_ref()
+            .filter(|s| s.kind != parallax_model::AttributionKind::Unnamed)
+            .and_then(|s| s.speaker.split_whitespace().last().map(|w| w.trim_end_matches("'s").trim_end_matches('\u{2019}').to_lowercase()))
+    };
+    matches!((named(a), named(b)), (Some(x), Some(y)) if x == y && x.chars().next().is_some_and(char::is_alphabetic))
 }
 
 /// Best-first grouping of aligned pairs. A group holds at most one unit per article, and a pair

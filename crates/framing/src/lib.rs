@@ -52,6 +52,8 @@ struct Loaded {
 struct Variant {
     referent: &'static str,
     term: &'static str,
+    /// Length of the entry as written: longer than `term` when it ends in `*`.
+    phrase_len: usize,
     slant: Slant,
 }
 
@@ -84,7 +86,7 @@ fn terms_matcher() -> Result<Matcher<Variant>, lexicon::LexiconError> {
         if !seen.insert(e.phrase) {
             return Err(err(format!("{:?} is listed twice", e.phrase)));
         }
-        items.push((e.phrase, Variant { referent: e.section, term: e.phrase.trim_end_matches('*'), slant }));
+        items.push((e.phrase, Variant { referent: e.section, term: e.phrase.trim_end_matches('*'), phrase_len: e.phrase.len(), slant }));
     }
     Ok(Matcher::new(items))
 }
@@ -198,9 +200,10 @@ pub struct Source<'a> {
     pub paragraphs: &'a [String],
 }
 
-/// The referents the sources of a story name with different words, each with every source's
-/// words for it (first use, count). Referents all sources name alike are left out: there is no
-/// choice to show.
+/// The referents whose naming shows a choice, each with every source's words for it (first use,
+/// count): those the sources name differently (Kyiv / Kiev, "full-scale invasion" / "military
+/// operation"), and those named with a critical or sympathetic word even by one source
+/// ("regime", "liberation of"). Referents every source names alike in a plain way are left out.
 pub fn term_choices(sources: &[Source]) -> Vec<TermChoice> {
     // referent -> uses, in the order referents first appear
     let mut choices: Vec<TermChoice> = Vec::new();
@@ -209,6 +212,9 @@ pub fn term_choices(sources: &[Source]) -> Vec<TermChoice> {
             let tokens: Vec<Token> = lexicon::tokens(sentence);
             for f in TERMS.find(&tokens) {
                 let v = f.payload;
+                // "liberat*" is shown as the source wrote it ("liberation")
+                let written: String = tokens[f.first..f.last].iter().map(|t| t.word.as_str()).collect::<Vec<_>>().join(" ");
+                let term = if v.term.len() < v.phrase_len { written.as_str() } else { v.term };
                 let choice = match choices.iter_mut().position(|c| c.referent == v.referent) {
                     Some(i) => &mut choices[i],
                     None => {
@@ -216,12 +222,12 @@ pub fn term_choices(sources: &[Source]) -> Vec<TermChoice> {
                         choices.last_mut().expect("just pushed")
                     }
                 };
-                match choice.uses.iter_mut().find(|u| u.article == src.article && u.term == v.term) {
+                match choice.uses.iter_mut().find(|u| u.article == src.article && u.term == term) {
                     Some(u) => u.count += 1,
                     None => choice.uses.push(TermUse {
                         article: src.article.to_string(),
                         outlet: src.outlet.to_string(),
-                        term: v.term.to_string(),
+                        term: term.to_string(),
                         slant: v.slant,
                         count: 1,
                         sentence_index,
@@ -235,7 +241,9 @@ pub fn term_choices(sources: &[Source]) -> Vec<TermChoice> {
         let mut terms: Vec<&str> = c.uses.iter().map(|u| u.term.as_str()).collect();
         terms.sort_unstable();
         terms.dedup();
-        terms.len() > 1
+        let slanted = c.uses.iter().any(|u| matches!(u.slant, Slant::Critical | Slant::Sympathetic));
+        // a charged word is a choice even when no other source names the referent
+        slanted || terms.len() > 1
     });
     choices
 }
@@ -313,7 +321,16 @@ mod tests {
         let kyiv = choices.iter().find(|c| c.uses.iter().any(|u| u.term == "kiev")).expect("Kyiv/Kiev is a choice");
         let words: Vec<(&str, &str, usize)> = kyiv.uses.iter().map(|u| (u.outlet.as_str(), u.term.as_str(), u.count)).collect();
         assert_eq!(words, vec![("Port Daily", "kyiv", 2), ("Coast Times", "kiev", 1)]);
-        // one source's word alone is no choice
+        // one source's usual word alone is no choice, nor are two plain synonyms
         assert!(term_choices(&sources[..1]).is_empty());
+        let d = vec!["Russian troops advanced.".to_string()];
+        let plain = [Source { article: "d", outlet: "D", paragraphs: &d }, Source { article: "e", outlet: "E", paragraphs: &d }];
+        assert!(term_choices(&plain).is_empty(), "{:?}", term_choices(&plain));
+        // a charged word is shown even when it is the only one
+        let f = vec!["The army announced the liberation of the town.".to_string()];
+        let one = term_choices(&[Source { article: "f", outlet: "F", paragraphs: &f }]);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].uses[0].slant, Slant::Sympathetic);
+        assert_eq!(one[0].uses[0].term, "liberation", "a word matched by its stem is shown as written");
     }
 }
