@@ -149,5 +149,7 @@ mod tests {
         assert!(!html.contains("<img"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("Bridge &lt;reopens&gt;"));
+        assert!(html.contains("&quot;a &lt;fiasco&gt;&quot;"), "framing spans are escaped");
+        assert!(html.contains("<h2>Term choices</h2>"));
     }
 }

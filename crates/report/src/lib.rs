@@ -270,6 +270,53 @@ pub(crate) mod fixture {
             groups: vec![parallax_model::GroupCoverage { group: "local".into(), outlets: vec!["Port Daily".into(), "Harbor News".into()] }],
             missed_by: vec!["national".into()],
             ties: vec![parallax_model::Tie { text: "Harbor Bridge".into(), kind: parallax_model::TieKind::Name, articles: vec!["a1".into(), "a2".into()] }],
+            framing: vec![
+                ArticleFraming {
+                    article: "a1".into(),
+                    outlet: "Port Daily".into(),
+                    counts: vec![TechniqueCount { technique: Technique::LoadedLanguage, count: 2, quoted: 1 }],
+                    spans: vec![
+                        FramingSpan {
+                            span: Span { start: 60, end: 68 },
+                            text: "\"a <fiasco>\"".into(),
+                            technique: Technique::LoadedLanguage,
+                            quoted: true,
+                            sentence_index: 1,
+                        },
+                        FramingSpan {
+                            span: Span { start: 4, end: 11 },
+                            text: "slammed".into(),
+                            technique: Technique::LoadedLanguage,
+                            quoted: false,
+                            sentence_index: 0,
+                        },
+                    ],
+                },
+                ArticleFraming { article: "a2".into(), outlet: "Harbor News".into(), counts: vec![], spans: vec![] },
+            ],
+            terms: vec![TermChoice {
+                referent: "the capital of Ukraine".into(),
+                uses: vec![
+                    TermUse {
+                        article: "a1".into(),
+                        outlet: "Port Daily".into(),
+                        term: "kyiv".into(),
+                        slant: Slant::Official,
+                        count: 2,
+                        sentence_index: 0,
+                        sentence: "…".into(),
+                    },
+                    TermUse {
+                        article: "a2".into(),
+                        outlet: "Harbor News".into(),
+                        term: "kiev".into(),
+                        slant: Slant::Neutral,
+                        count: 1,
+                        sentence_index: 0,
+                        sentence: "…".into(),
+                    },
+                ],
+            }],
         }
     }
 }

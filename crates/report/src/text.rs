@@ -369,6 +369,18 @@ mod tests {
     }
 
     #[test]
+    fn framing_spans_and_term_choices_are_listed_per_source() {
+        let t = rendered(false);
+        assert!(t.contains("[1] Port Daily: 2 spans: loaded language 2 (1 quoted)"), "{t}");
+        // the outlet's own voice first, then what it quotes
+        let own = t.find("S1 loaded language: \"slammed\"").expect("own-voice span");
+        let quoted = t.find("(in a quote)").expect("quoted span");
+        assert!(own < quoted, "{t}");
+        assert!(t.contains("[2] Harbor News: no loaded words or techniques found"), "{t}");
+        assert!(t.contains("the capital of Ukraine: [1] Port Daily \"kyiv\" 2\u{d7}, official; [2] Harbor News \"kiev\" 1\u{d7}"), "{t}");
+    }
+
+    #[test]
     fn markdown_escapes_table_cells() {
         let t = rendered(true);
         assert!(t.starts_with("# Story s1: Bridge <reopens>"));
