@@ -101,7 +101,8 @@ def precision(pred):
     judged = tomllib.load(open(path, "rb")).get("span", [])
     still = [j for j in judged if any(p["start"] == j["start"] and p["end"] == j["end"] for p in pred.get(j["sentence"], {}).get("spans", []))]
     good = sum(1 for j in still if j["loaded"])
-    return good, len(still), len(judged)
+    named = sum(1 for j in still if j["loaded"] and j.get("technique_ok"))
+    return good, len(still), len(judged), named
 
 
 def main():
@@ -119,9 +120,9 @@ def main():
         label = f"BASIL lexical spans, {split} ({r['gold']} spans)"
         print(f"{label:<44}recall {r['recall']:.3f} ({r['found']}/{r['gold']}), {r['predicted']} spans predicted in {r['sentences']} sentences; sentence P/R {r['sent_p']:.3f}/{r['sent_r']:.3f}")
     if prec:
-        good, still, judged = prec
+        good, still, judged, named = prec
         p = good / still if still else 0.0
-        print(f"{'BASIL predicted spans read by hand':<44}precision {p:.3f} ({good}/{still} loaded; {judged - still} judged spans no longer predicted)   floor: recall 0.40 at precision 0.50")
+        print(f"{'BASIL predicted spans read by hand':<44}precision {p:.3f} ({good}/{still} loaded, {named} of them with the right technique; {judged - still} judged spans no longer predicted)   floor: recall 0.40 at precision 0.50")
     else:
         print("BASIL predicted spans read by hand          none judged yet (bench/framing/precision.toml)")
 
