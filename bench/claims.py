@@ -149,7 +149,7 @@ def fmt(x, p=3):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
-    ap.add_argument("--skip", action="append", default=[], help="mrpc|fnc|polnear|gold|relay|big")
+    ap.add_argument("--skip", action="append", default=[], help="mrpc|fnc|polnear|gold|relay|big|framing")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     print("check                               parallax (default build)                 anchors / floor")
@@ -178,7 +178,10 @@ def main():
     if "big" not in a.skip:
         wall, claims, words = big_story(a.shared)
         print(f"claim stage, one story of 200 articles ({words} words): {wall:.2f} s wall, {claims} claims    floor < 5 s on 2 cores")
-    print("(no optional model path for the claims stage: the default build is the only one)")
+    if "framing" not in a.skip:
+        # the framing figures (bench/framing.py) belong beside the claims ones
+        print(run([sys.executable, os.path.join(ROOT, "bench/framing.py"), "--shared", a.shared]).rstrip())
+    print("(no optional model path for the claims or framing stage: the default build is the only one)")
 
 
 if __name__ == "__main__":
