@@ -144,6 +144,7 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
         rank(a).cmp(&rank(b)).then(b.outlets.len().cmp(&a.outlets.len())).then((all[*ua].article, all[*ua].start).cmp(&(all[*ub].article, all[*ub].start)))
     });
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut shown: std::collections::HashSet<String> = std::collections::HashSet::new();
     claims
         .into_iter()
         .map(|(_, mut c)| {
@@ -152,6 +153,14 @@ pub fn compare(story_id: &str, articles: &[ArticleInput], config: &ClaimConfig) 
             *n += 1;
             if *n > 1 {
                 c.id = format!("{}-{}", c.id, n);
+            }
+            // one sentence may support two claims (it states two facts); each claim reads as
+            // its own other sentence then, so two claims never look the same
+            if !shown.insert(c.text.clone()) {
+                if let Some(other) = c.support.iter().map(|s| s.sentence.clone()).find(|t| !shown.contains(t)) {
+                    shown.insert(other.clone());
+                    c.text = other;
+                }
             }
             c
         })
