@@ -260,7 +260,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Analyze { store, profiles, format, output, inputs } => {
             profiles.load()?;
-            let mut engine = open_engine(&store)?;
+            let (mut engine, _lock) = open_engine(&store)?;
             let summary = ingest(&mut engine, &inputs)?;
             let mut reports = Vec::new();
             for story in engine.stories_of(&summary.article_ids)? {
@@ -281,7 +281,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Stance { file, .. } => stance(&file),
         Command::Framing { format, file } => framing(&file, &format),
         Command::Ingest { store, json, assignments, inputs } => {
-            let mut engine = open_engine(&store)?;
+            let (mut engine, _lock) = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
             if let Some(path) = &assignments {
                 let rows = s
@@ -359,8 +359,13 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Show { store, profiles, format, stories } => {
-            let mut engine = open_engine(&store)?;
-            let mut reports = stories.iter().map(|s| engine.report(s).with_context(|| "see `parallax stories` for the ids")).collect::<Result<Vec<_>>>()?;
+            // a read: the store alone, no engine state to load or replay
+            let mut db = open_store(&store)?;
+            let config = parallax_claims::ClaimConfig::default();
+            let mut reports = stories
+                .iter()
+                .map(|s| parallax_pipeline::stored_report(&mut db, s, &config).with_context(|| "see `parallax stories` for the ids"))
+                .collect::<Result<Vec<_>>>()?;
             profiles.apply(&mut reports)?;
             write_output(None, |out| parallax_report::render(&reports, format, out))
         }
@@ -388,7 +393,9 @@ fn open_store(args: &StoreArgs) -> Result<SqliteStore> {
     Ok(SqliteStore::open(&db_path(args))?)
 }
 
-fn open_engine(args: &StoreArgs) -> Result<Engine<SqliteStore>> {
+/// The engine over the store, with the store's writer lock held: one ingest at a time (a second
+/// one waits, and says so).
+fn open_engine(args: &StoreArgs) -> Result<(Engine<SqliteStore>, Option<parallax_store::WriterLock>)> {
     let mut config = EngineConfig::new();
     if let Some(t) = args.story_threshold {
         config.cluster.threshold = t;
@@ -406,7 +413,33 @@ fn open_engine(args: &StoreArgs) -> Result<Engine<SqliteStore>> {
     if let Some(w) = args.story_window {
         config.cluster.window_days = (w > 0.0).then_some(w);
     }
-    Ok(Engine::open(open_store(args)?, config)?)
+    let store = open_store(args)?;
+    let lock = store.writer_lock(&mut |path| eprintln!("waiting: another parallax run is writing to {} ...", path.display()))?;
+    let mut engine = Engine::open(store, config)?;
+    for n in engine.take_notices() {
+        eprintln!("warning: {n}");
+    }
+    Ok((engine, lock))
+}
+
+/// Set by Ctrl-C (or SIGTERM): reading stops, the documents already read are placed and
+/// stored, the state is saved, and the process exits with 130.
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn stop_requested() -> bool {
+    STOP.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The first Ctrl-C asks for a clean stop; a second one quits at once (the store stays
+/// consistent either way: each batch is one transaction).
+fn install_stop_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            eprintln!("\nstopped");
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping: storing what was read and saving the state (Ctrl-C again to quit now)");
+    });
 }
 
 /// Ingests with per-input errors on stderr and a progress line on a terminal. Fails only when
@@ -425,9 +458,19 @@ fn ingest(engine: &mut Engine<SqliteStore>, inputs: &[String]) -> Result<IngestS
             eprint!("\r{seen} documents read");
         }
     };
-    let summary = engine.ingest(parallax_ingest::documents(inputs), &mut sink)?;
+    install_stop_handler();
+    let docs = parallax_ingest::documents(inputs).take_while(|_| !stop_requested());
+    let summary = engine.ingest(docs, &mut sink)?;
     if tty && seen >= 100 {
         eprintln!("\r{seen} documents read");
+    }
+    for n in engine.take_notices() {
+        eprintln!("warning: {n}");
+    }
+    if stop_requested() {
+        engine.save_state()?;
+        eprintln!("stopped: {} stored, {} unchanged, {} failed; the state is saved, run again to continue", summary.stored, summary.unchanged, summary.failed);
+        std::process::exit(130);
     }
     if summary.article_ids.is_empty() {
         bail!("{}", report.all_failed(inputs));

@@ -511,7 +511,9 @@ impl Clusterer {
 
     /// Adds an article already assigned to `story`: when the state is rebuilt from a store, and
     /// for a copy, which joins its origin's story. A forgotten story comes back to life.
-    pub fn restore(&mut self, story: &str, article: &Features, learn: Learn) {
+    /// `similarity` is what the article joined with ([`Assignment::similarity`]; 0 for a copy or
+    /// the story's first article), so a rebuilt story keeps its cohesion.
+    pub fn restore(&mut self, story: &str, article: &Features, learn: Learn, similarity: f32) {
         let Features { counts, embedding, day, outlet } = *article;
         let ids = self.learn(counts, learn);
         let v = self.vector(&ids);
@@ -520,6 +522,9 @@ impl Clusterer {
             None => self.new_story(story.to_string()),
         };
         self.add_to(slot, &v, embedding, day, outlet.map(outlet_key));
+        if let Some(s) = self.stories[slot].as_mut() {
+            s.joined_sim += similarity;
+        }
         self.forget_beyond_capacity();
     }
 
@@ -828,9 +833,42 @@ mod tests {
     fn restore_rebuilds_the_same_assignments() {
         let mut c = Clusterer::new(ClusterConfig::default());
         let counts = TermCounts::from_article("Harbor bridge reopens in Port Vell", "Mayor Ilse Brandt reopened the bridge.", c.config());
-        c.restore("story-x", &Features::new(&counts), Learn::Yes);
+        c.restore("story-x", &Features::new(&counts), Learn::Yes, 0.0);
         let next = TermCounts::from_article("Port Vell harbor bridge reopens", "Mayor Ilse Brandt reopened the harbor bridge on Monday.", c.config());
         assert_eq!(c.assign(&Features::new(&next), || "new".into()).story, "story-x");
+    }
+
+    #[test]
+    fn a_clusterer_restored_from_its_assignments_is_the_same_clusterer() {
+        // what a store replay does after a kill: the same articles, their stories and joining
+        // similarities, in order; the state (cohesion included) must come out identical
+        let texts = [
+            ("Harbor bridge in Port Vell reopens", "Mayor Ilse Brandt reopened the Port Vell harbor bridge on Monday.", "Port Daily"),
+            ("Port Vell bridge open again", "The harbor bridge of Port Vell reopened on Monday, Mayor Ilse Brandt said.", "Harbor News"),
+            ("Wildfire forces evacuations in Casterra", "Firefighters in Casterra battled a wildfire near the hills.", "Coast Times"),
+            ("Bridge reopening draws crowds in Port Vell", "Crowds walked the reopened Port Vell harbor bridge with Mayor Ilse Brandt.", "Coast Times"),
+            ("Casterra wildfire spreads", "The Casterra wildfire spread overnight and more families left.", "Port Daily"),
+        ];
+        let config = ClusterConfig { window_days: None, ..ClusterConfig::default() };
+        let mut live = Clusterer::new(config.clone());
+        let mut log = Vec::new();
+        for (i, (title, body, outlet)) in texts.iter().enumerate() {
+            let counts = TermCounts::from_article(title, body, live.config());
+            let f = Features { counts: &counts, embedding: None, day: None, outlet: Some(outlet) };
+            let a = live.assign(&f, || format!("s{i}"));
+            log.push((a.story.clone(), counts, a.similarity, *outlet));
+        }
+        assert!(log.iter().any(|(_, _, sim, _)| *sim > 0.0), "some article joins a story");
+        let mut rebuilt = Clusterer::new(config);
+        for (story, counts, sim, outlet) in &log {
+            rebuilt.restore(story, &Features { counts, embedding: None, day: None, outlet: Some(outlet) }, Learn::Yes, *sim);
+        }
+        let state = |c: &Clusterer| {
+            let mut e = parallax_codec::Encoder::with_capacity(0);
+            c.save_state(&mut e);
+            e.finish()
+        };
+        assert_eq!(state(&rebuilt), state(&live));
     }
 
     #[test]

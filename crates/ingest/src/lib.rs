@@ -61,7 +61,12 @@ pub fn documents(inputs: &[String]) -> impl Iterator<Item = Item> + Send + '_ {
                 files.sort();
                 Box::new(errors.into_iter().map(Err).chain(files.into_iter().flat_map(|f| read_file(&f))))
             }
-            Ok(_) => read_file(path),
+            Ok(m) if m.is_file() => read_file(path),
+            // a FIFO, socket or device would block the whole batch or never end
+            Ok(_) => Box::new(std::iter::once(Err(IngestError::BadRecord {
+                input: input.clone(),
+                reason: "not a regular file (a pipe, socket or device): give a file, a directory or - for stdin".into(),
+            }))),
         }
     })
 }
@@ -149,15 +154,67 @@ fn parse_bytes(input: &str, name: &str, buf: Vec<u8>) -> Item {
     } else {
         None
     };
+    if let Some(what) = binary_kind(&buf) {
+        return Err(IngestError::BadRecord { input: input.into(), reason: format!("binary content ({what}), not a page or text: skipped") });
+    }
     let is_html = kind == Some(DocumentKind::Html);
     let body = decode_bytes(&buf, is_html || kind.is_none());
     Ok(RawDocument { input: input.into(), kind, body, hints: Default::default() })
+}
+
+/// What a document's bytes are when they are not text: a known file signature, or control bytes
+/// that no page or dump holds (NUL, or many others in the first kilobytes). Text in UTF-16 has
+/// NULs too; it is rare in news and read as binary rather than as garbage.
+pub fn binary_kind(buf: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"\x7fELF", "an ELF executable"),
+        (b"MZ", "a Windows executable"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x1f\x8b", "gzip data (name the file .gz)"),
+        (b"SQLite format 3", "an SQLite database"),
+    ];
+    if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| buf.starts_with(sig)) {
+        return Some(what);
+    }
+    let head = &buf[..buf.len().min(8192)];
+    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    (head.contains(&0) || controls * 100 > head.len().max(1) * 2).then_some("control bytes")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn binary_files_and_pipes_are_refused_with_a_reason() {
+        let dir = tmpdir("binary");
+        let exe = dir.join("x.html");
+        std::fs::write(&exe, b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0").unwrap();
+        let items: Vec<Item> = documents(&[exe.display().to_string()]).collect();
+        let err = items[0].as_ref().unwrap_err().to_string();
+        assert!(err.contains("x.html") && err.contains("ELF"), "{err}");
+        let nul = dir.join("nul.txt");
+        std::fs::write(&nul, b"Some text\0\0\0 with NULs inside it").unwrap();
+        assert!(documents(&[nul.display().to_string()]).next().unwrap().is_err());
+        // text with a form feed or tabs is still text
+        let ok = dir.join("ok.txt");
+        std::fs::write(&ok, "A headline\n\tA paragraph of plain text.\x0c\n").unwrap();
+        assert!(documents(&[ok.display().to_string()]).next().unwrap().is_ok());
+        #[cfg(unix)]
+        {
+            let fifo = dir.join("pipe.html");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+            if made {
+                let err = documents(&[fifo.display().to_string()]).next().unwrap().unwrap_err().to_string();
+                assert!(err.contains("pipe.html") && err.contains("not a regular file"), "{err}");
+            }
+        }
+    }
 
     fn tmpdir(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("parallax-ingest-{name}-{}", std::process::id()));

@@ -194,6 +194,10 @@ pub struct Engine<S: Store> {
     state_bytes: usize,
     /// The saved state, being decoded while the first documents are read (see `settle`).
     decoding: Option<std::thread::JoinHandle<Option<(Clusterer, DupIndex)>>>,
+    /// When the state was last saved (or the engine opened): snapshots also follow the clock.
+    last_snapshot: std::time::Instant,
+    /// What the user should hear about the engine itself (a state that had to be rebuilt).
+    notices: Vec<String>,
 }
 
 /// Store keys of the engine state (live stories and dedup entries), the document-frequency
@@ -223,6 +227,24 @@ fn decode_engine_state(bytes: &[u8], config: &EngineConfig) -> Option<(Clusterer
 /// A snapshot is also saved every this many stored articles, so a killed run does not leave a
 /// long tail to re-read.
 const SNAPSHOT_EVERY: usize = 100_000;
+/// ... and after a batch once this long has passed since the last one, so a run killed early
+/// has a state too.
+const SNAPSHOT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+/// At the end of a run, fewer new articles than this are left to the next open to catch up
+/// (it replays them from the store, placing them as they were placed), unless the state is
+/// small: a feed poll that stores ten articles does not rewrite a state of tens of megabytes.
+const END_SNAPSHOT_MIN: usize = 2_000;
+const SMALL_STATE_BYTES: usize = 1 << 20;
+
+/// How far ahead of today a publication date may be and still place an article in time: time
+/// zones and scheduled publication put real dates a day or so ahead.
+const FUTURE_DAYS_ALLOWED: f64 = 2.0;
+
+/// Today as a day number (days since 1970-01-01, UTC).
+fn today() -> f64 {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    (secs / 86_400) as f64
+}
 
 /// A stable id from what the article is, not where it was read from: the same page read twice
 /// is one article; the same wire text under two outlets is two.
@@ -260,6 +282,8 @@ impl<S: Store> Engine<S> {
             since_snapshot: 0,
             state_bytes: loaded.as_ref().map_or(0, |(_, bytes)| bytes.len()),
             decoding: None,
+            last_snapshot: std::time::Instant::now(),
+            notices: Vec::new(),
             store,
             config,
         };
@@ -279,11 +303,25 @@ impl<S: Store> Engine<S> {
                     (engine.clusterer, engine.dups) = (clusterer, dups);
                     engine.replay(position, position)?;
                 }
-                None => engine.rebuild()?,
+                None => {
+                    engine.notices.push(format!("the saved engine state is damaged or from another version: rebuilt from the {last} stored articles"));
+                    engine.rebuild()?
+                }
             },
-            None => engine.rebuild()?,
+            None => {
+                if last > 0 {
+                    engine.notices.push(format!("no saved engine state (missing, damaged or never saved): rebuilt from the {last} stored articles"));
+                }
+                engine.rebuild()?
+            }
         }
         Ok(engine)
+    }
+
+    /// What the user should hear about the engine itself since the last call: a saved state that
+    /// could not be used and was rebuilt from the store.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// Waits for the saved state being decoded, if any; rebuilds from the store when it could
@@ -292,7 +330,11 @@ impl<S: Store> Engine<S> {
         if let Some(decoding) = self.decoding.take() {
             match decoding.join().ok().flatten() {
                 Some((clusterer, dups)) => (self.clusterer, self.dups) = (clusterer, dups),
-                None => self.rebuild()?,
+                None => {
+                    let last = self.store.last_position()?;
+                    self.notices.push(format!("the saved engine state is damaged or from another version: rebuilt from the {last} stored articles"));
+                    self.rebuild()?
+                }
             }
         }
         Ok(())
@@ -306,10 +348,16 @@ impl<S: Store> Engine<S> {
         self.dups = DupIndex::new(self.config.dedup.clone());
         self.known.clear();
         let replay_after = (last - self.config.dedup.capacity.max(self.config.cluster.live_stories) as i64).max(0);
+        // A store that fits the replay window is replayed from its first article, learning the
+        // frequencies as they grew: each article's vector then weighs its words as it did when
+        // it was placed, and the stories come out exactly as they were. Only a larger store
+        // starts from the frequency snapshot (its oldest stories are forgotten anyway).
         let mut df_position = 0;
-        if let Some((position, bytes)) = self.store.load_state(DF_STATE)? {
-            if position <= last && self.clusterer.load_df(&bytes) {
-                df_position = position;
+        if replay_after > 0 {
+            if let Some((position, bytes)) = self.store.load_state(DF_STATE)? {
+                if position <= last && self.clusterer.load_df(&bytes) {
+                    df_position = position;
+                }
             }
         }
         self.replay(replay_after, df_position)
@@ -320,12 +368,6 @@ impl<S: Store> Engine<S> {
     fn replay(&mut self, replay_after: i64, df_position: i64) -> Result<(), EngineError> {
         let Engine { store, config, clusterer, dups, known, .. } = self;
         let last = store.last_position()?;
-        // On a dated stream, stories last joined before this day would be forgotten at once:
-        // their articles are not replayed into the clusterer.
-        let horizon = match config.cluster.window_days {
-            Some(w) => store.latest_day(replay_after)?.map(|latest| latest - w - config.cluster.forget_after_days),
-            None => None,
-        };
         // the id filter saved with the frequencies is topped up with the ids stored since, in the
         // same pass as the replay; without one (or once outgrown) it is rebuilt from all ids
         let saved_ids =
@@ -344,14 +386,14 @@ impl<S: Store> Engine<S> {
                 stored_ids.insert(&rec.article.id);
             }
             let learn = if seq > df_position { Learn::Yes } else { Learn::No };
-            let expired = rec.day.zip(horizon).is_some_and(|(d, h)| d < h);
-            if seq <= replay_after || expired {
+            // Every article of the replayed window is restored, even one whose story the window
+            // has long left behind: the clusterer forgets such stories itself, as it did when the
+            // articles first came, so slots, postings and centroids come out as they were.
+            if seq <= replay_after {
                 if learn == Learn::Yes {
                     clusterer.learn_only(&TermCounts(rec.terms));
                 }
-                if seq <= replay_after {
-                    return;
-                }
+                return;
             } else {
                 let counts = TermCounts(rec.terms);
                 let outlet = rec.article.outlet_or_host();
@@ -359,6 +401,7 @@ impl<S: Store> Engine<S> {
                     &rec.story_id,
                     &Features { counts: &counts, embedding: rec.embedding.as_deref(), day: rec.day, outlet: Some(&outlet) },
                     learn,
+                    rec.similarity,
                 );
             }
             if rec.article.duplicate_of.is_none() {
@@ -387,6 +430,7 @@ impl<S: Store> Engine<S> {
         self.store.save_state(DF_STATE, position, &self.clusterer.df_snapshot())?;
         self.store.save_state(IDS_STATE, position, &self.stored_ids.to_bytes())?;
         self.since_snapshot = 0;
+        self.last_snapshot = std::time::Instant::now();
         Ok(())
     }
 
@@ -513,14 +557,14 @@ impl<S: Store> Engine<S> {
                 batch.clear();
                 new_stories.clear();
                 repoint.clear();
-                if self.since_snapshot >= SNAPSHOT_EVERY {
+                if self.since_snapshot >= SNAPSHOT_EVERY || self.last_snapshot.elapsed() >= SNAPSHOT_INTERVAL {
                     self.snapshot()?;
                 }
             }
         }
         self.store.insert_batch(&batch, &new_stories, &repoint)?;
         self.since_snapshot += batch.len();
-        if self.since_snapshot > 0 {
+        if self.since_snapshot >= END_SNAPSHOT_MIN || (self.since_snapshot > 0 && self.state_bytes < SMALL_STATE_BYTES) {
             self.snapshot()?;
         }
         Ok(summary)
@@ -537,7 +581,9 @@ impl<S: Store> Engine<S> {
         new_stories: &mut Vec<Story>,
         repoint: &mut Vec<(String, Option<String>)>,
     ) -> Result<StoredArticle, EngineError> {
-        let day = article.published.as_deref().and_then(day_number);
+        // A date far ahead of today is a typo or a trap ("2099"): it would carry the story
+        // window forward and strand every later article. Such an article is placed as undated.
+        let day = article.published.as_deref().and_then(day_number).filter(|d| *d <= today() + FUTURE_DAYS_ALLOWED);
         let outlet = article.outlet_or_host();
         let features = Features { counts: &counts, embedding: embedding.as_deref(), day, outlet: Some(&outlet) };
         let mut origin = None;
@@ -547,10 +593,11 @@ impl<S: Store> Engine<S> {
                 break;
             }
         }
+        let mut similarity = 0.0;
         let story = match &origin {
             Some(o) => {
                 let story = self.known[o].story.clone();
-                self.clusterer.restore(&story, &features, Learn::Yes);
+                self.clusterer.restore(&story, &features, Learn::Yes, 0.0);
                 // An earlier copy becomes the origin of the one stored before it.
                 let earlier = match (&article.published, &self.known[o].published) {
                     (Some(mine), Some(theirs)) => mine < theirs,
@@ -569,6 +616,7 @@ impl<S: Store> Engine<S> {
                 self.dups.insert(article.id.clone(), fp.clone());
                 let candidate = story_id(&article.id);
                 let a = self.clusterer.assign(&features, || candidate.clone());
+                similarity = a.similarity;
                 if a.created {
                     new_stories.push(Story {
                         id: a.story.clone(),
@@ -580,7 +628,7 @@ impl<S: Store> Engine<S> {
             }
         };
         self.known.insert(article.id.clone(), Known { story: story.clone(), published: article.published.clone(), duplicate_of: article.duplicate_of.clone() });
-        Ok(StoredArticle { article: Article::default(), story_id: story, sketch: fp.to_bytes(), terms: counts.0, day, embedding })
+        Ok(StoredArticle { article: Article::default(), story_id: story, sketch: fp.to_bytes(), terms: counts.0, day, embedding, similarity })
     }
 
     /// Follows `duplicate_of` to the article a copy ultimately copies, in memory or, for an
@@ -618,23 +666,34 @@ impl<S: Store> Engine<S> {
         Ok(out)
     }
 
-    /// A story with its articles and claims. Claims are saved with the story and computed again
-    /// only when its articles (or the claim stage) changed since.
+    /// A story with its articles and claims (see [`stored_report`]).
     pub fn report(&mut self, story_id: &str) -> Result<StoryReport, EngineError> {
-        let story = self.store.story(story_id)?.ok_or_else(|| EngineError::NoStory(story_id.to_string()))?;
-        let articles = self.store.story_articles(story_id)?;
-        let fingerprint = claims_fingerprint(&story);
-        if let Some((saved, claims)) = self.store.saved_claims(story_id)? {
-            if saved == fingerprint {
-                let (aliases, ties) = story_context(&articles, &claims);
-                let (framing, terms) = story_framing(&articles);
-                return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms });
-            }
-        }
-        let report = story_report(story, articles, &self.config.claims);
-        self.store.save_claims(story_id, &fingerprint, &report.claims)?;
-        Ok(report)
+        stored_report(&mut self.store, story_id, &self.config.claims)
     }
+
+    /// Saves the engine state now (a clean stop), whatever the snapshot policy would do.
+    pub fn save_state(&mut self) -> Result<(), EngineError> {
+        self.snapshot()
+    }
+}
+
+/// A stored story with its articles and claims, read from the store alone: no engine, no
+/// replay. Claims are saved with the story and computed again only when its articles (or the
+/// claim stage) changed since.
+pub fn stored_report<S: Store>(store: &mut S, story_id: &str, config: &ClaimConfig) -> Result<StoryReport, EngineError> {
+    let story = store.story(story_id)?.ok_or_else(|| EngineError::NoStory(story_id.to_string()))?;
+    let articles = store.story_articles(story_id)?;
+    let fingerprint = claims_fingerprint(&story);
+    if let Some((saved, claims)) = store.saved_claims(story_id)? {
+        if saved == fingerprint {
+            let (aliases, ties) = story_context(&articles, &claims);
+            let (framing, terms) = story_framing(&articles);
+            return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms });
+        }
+    }
+    let report = story_report(story, articles, config);
+    store.save_claims(story_id, &fingerprint, &report.claims)?;
+    Ok(report)
 }
 
 /// Bumped whenever the claim stage would give other claims for the same articles, so saved
@@ -882,5 +941,137 @@ mod tests {
             .unwrap();
         assert_eq!(repost.duplicates, 1);
         assert_eq!(e.stories_of(&repost.article_ids).unwrap(), e.stories_of(&fire.article_ids).unwrap());
+    }
+
+    /// A dated stream of synthetic reports: `events` events, each told by several outlets over
+    /// a few days in its own names and words, with words all events share. Deterministic.
+    fn stream(events: usize) -> Vec<(String, String, String, String)> {
+        let mut seed = 0x2545f4914f6cdd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let common = ["officials", "said", "week", "city", "report", "people", "local", "plan", "government", "meeting", "statement", "council"];
+        let syllables = ["ka", "ro", "vel", "tan", "mi", "sor", "den", "lu", "pra", "gor", "zei", "bak", "nor", "til", "fe", "qua"];
+        let word = |n: &mut dyn FnMut() -> u64| -> String {
+            let len = 2 + (n() % 2) as usize;
+            let mut w: String = (0..len).map(|_| syllables[(n() % syllables.len() as u64) as usize]).collect();
+            w[..1].make_ascii_uppercase();
+            w
+        };
+        let mut docs = Vec::new();
+        for e in 0..events {
+            let names: Vec<String> = (0..6).map(|_| word(&mut next)).collect();
+            let day0 = 1 + (e * 2) % 27;
+            let outlets = 3 + (next() % 3) as usize;
+            for k in 0..outlets {
+                let mut paras = Vec::new();
+                for _ in 0..3 {
+                    let mut words: Vec<String> = Vec::new();
+                    // the first reports of an event are close to each other, later ones looser:
+                    // the cohesion rule then decides whether they join
+                    let closeness = 9u64.saturating_sub(2 * k as u64).max(2);
+                    for _ in 0..18 {
+                        let r = next() % 10;
+                        words.push(if r < closeness {
+                            names[(next() % 6) as usize].clone()
+                        } else {
+                            common[(next() % common.len() as u64) as usize].to_string()
+                        });
+                    }
+                    paras.push(format!("{}.", words.join(" ")));
+                }
+                let date = format!("2024-05-{:02}", (day0 + k % 3).min(28));
+                docs.push((format!("e{e}k{k}"), format!("Outlet {}", (e + k * 7) % 9), date, paras.join("\n\n")));
+            }
+        }
+        // outlets publish interleaved, not event by event
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        order.sort_by_key(|&i| (docs[i].2.clone(), (i * 7919) % 97));
+        order.into_iter().map(|i| docs[i].clone()).collect()
+    }
+
+    /// Story of each input after ingesting `parts` in turn, each part in an engine opened
+    /// afresh over the store; `between` runs on the store between parts.
+    fn placements(
+        name: &str,
+        docs: &[(String, String, String, String)],
+        cuts: &[usize],
+        between: &dyn Fn(&mut SqliteStore),
+    ) -> (Vec<(String, String)>, Vec<String>) {
+        let dir = std::env::temp_dir().join(format!("parallax-engine-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("p.db");
+        let mut out = Vec::new();
+        let mut notices = Vec::new();
+        let mut start = 0;
+        for &end in cuts.iter().chain(std::iter::once(&docs.len())) {
+            let mut store = SqliteStore::open(&path).unwrap();
+            if start > 0 {
+                between(&mut store);
+            }
+            let mut e = Engine::open(store, EngineConfig { batch_size: 16, ..EngineConfig::new() }).unwrap();
+            let part = docs[start..end].iter().map(|(i, o, d, b)| doc(i, o, d, b));
+            let summary = e.ingest(part, &mut |_: Event<'_>| {}).unwrap();
+            notices.extend(e.take_notices());
+            for (input, id) in summary.inputs.iter().zip(&summary.article_ids) {
+                out.push((input.clone(), e.placement(id).unwrap().unwrap().0));
+            }
+            start = end;
+        }
+        (out, notices)
+    }
+
+    /// Stories as sets of inputs, so runs that name stories alike compare equal.
+    fn partition(placed: &[(String, String)]) -> Vec<Vec<String>> {
+        let mut by: HashMap<&str, Vec<String>> = HashMap::new();
+        for (input, story) in placed {
+            by.entry(story).or_default().push(input.clone());
+        }
+        let mut p: Vec<Vec<String>> = by
+            .into_values()
+            .map(|mut v| {
+                v.sort();
+                v
+            })
+            .collect();
+        p.sort();
+        p
+    }
+
+    #[test]
+    fn a_restart_places_articles_as_one_run_would() {
+        let docs = stream(40);
+        let (whole, quiet) = placements("whole", &docs, &[], &|_| {});
+        assert!(quiet.is_empty(), "{quiet:?}");
+        let stories = partition(&whole);
+        assert!(stories.len() > 20 && stories.iter().any(|s| s.len() > 2), "the stream makes and joins stories: {}", stories.len());
+        // a run that stopped in the middle and was restarted from its saved state
+        let (resumed, _) = placements("resumed", &docs, &[37, 90], &|_| {});
+        assert_eq!(partition(&resumed), stories, "resumed from the saved state");
+        // a state that is damaged: rebuilt from the store, said so, and placing the same way
+        let damage = |store: &mut SqliteStore| {
+            for key in [ENGINE_STATE, DF_STATE, IDS_STATE] {
+                let position = store.load_state(key).unwrap().map_or(0, |(p, _)| p);
+                store.save_state(key, position, b"not a state").unwrap();
+            }
+        };
+        let (rebuilt, notices) = placements("damaged", &docs, &[37, 90], &damage);
+        assert_eq!(partition(&rebuilt), stories, "rebuilt from the store");
+        assert_eq!(notices.len(), 2, "each rebuild is reported: {notices:?}");
+        assert!(notices[0].contains("damaged"), "{notices:?}");
+    }
+
+    #[test]
+    fn a_date_far_in_the_future_does_not_move_the_story_window() {
+        let docs = stream(12);
+        let (clean, _) = placements("future-clean", &docs, &[], &|_| {});
+        let mut poisoned = docs.clone();
+        poisoned.insert(5, ("poison".into(), "Outlet 1".into(), "2099-01-01".into(), "A report from the far future about nothing else in the stream.".into()));
+        let (with, _) = placements("future-poisoned", &poisoned, &[], &|_| {});
+        let without: Vec<(String, String)> = with.into_iter().filter(|(i, _)| i != "poison").collect();
+        assert_eq!(partition(&without), partition(&clean));
     }
 }

@@ -7,7 +7,7 @@
 
 mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, WriterLock};
 
 use parallax_model::{Article, Claim, Story};
 
@@ -38,6 +38,9 @@ pub struct StoredArticle {
     pub day: Option<f64>,
     /// Sentence embedding of the lede, when a model was used.
     pub embedding: Option<Vec<f32>>,
+    /// The similarity with which the article joined its story (0 when it started the story or
+    /// is a copy): a rebuilt story needs it to hold newcomers to the same cohesion.
+    pub similarity: f32,
 }
 
 /// Where a stored article was placed.

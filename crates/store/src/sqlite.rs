@@ -7,18 +7,22 @@ use std::io::Write;
 use std::path::Path;
 
 /// The schema this code reads. A store at an older version is brought up by [`MIGRATIONS`].
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// Ordered, versioned migrations: (the version a step brings a store to, its SQL). A store at
 /// version v runs every step above v in order, each in one transaction with the version bump.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    3,
-    "CREATE TABLE IF NOT EXISTS claims (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        3,
+        "CREATE TABLE IF NOT EXISTS claims (
         story_id TEXT PRIMARY KEY REFERENCES stories(id),
         fingerprint TEXT NOT NULL,
         claims TEXT NOT NULL
     );",
-)];
+    ),
+    // the similarity an article joined its story with (older articles read as 0)
+    (4, "ALTER TABLE articles ADD COLUMN join_sim REAL"),
+];
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,6 +47,7 @@ CREATE TABLE IF NOT EXISTS articles (
     terms BLOB NOT NULL,
     day REAL,
     embedding BLOB,
+    join_sim REAL,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     -- last: reading the index columns then never walks the text's overflow pages
     body TEXT NOT NULL
@@ -66,6 +71,11 @@ const STATE_FILE_BYTES: usize = 1 << 20;
 const STATE_IN_FILE: &[u8] = b"@file";
 const STATE_MAGIC: &[u8; 16] = b"parallax-state/1";
 const STATE_HEADER_BYTES: usize = 16 + 8 + 8 + 8;
+
+/// Held while a process writes to a store (see [`SqliteStore::writer_lock`]).
+pub struct WriterLock {
+    _file: std::fs::File,
+}
 
 pub struct SqliteStore {
     conn: Connection,
@@ -123,6 +133,29 @@ impl Drop for Checkpointer {
 impl SqliteStore {
     /// The file beside the database for the state saved under `key` (keys are ours: letters and
     /// dots).
+    /// Takes the store's writer lock (a lock on the file `PATH-engine.lock` beside it): one
+    /// ingest at a time places articles, because placement continues from the saved state of
+    /// the run before. When another process holds it, `waiting` is called once and the lock is
+    /// waited for. The lock is released when the returned guard drops, or when the process
+    /// dies, however it dies. A store in memory needs none.
+    pub fn writer_lock(&self, waiting: &mut dyn FnMut(&Path)) -> Result<Option<WriterLock>, StoreError> {
+        let Some(path) = &self.path else { return Ok(None) };
+        let mut name = path.as_os_str().to_owned();
+        name.push("-engine.lock");
+        let lock_path = std::path::PathBuf::from(name);
+        let err = |e: std::io::Error| StoreError::StateFile { path: lock_path.display().to_string(), source: e };
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(err)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting(path);
+                file.lock().map_err(err)?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
+        Ok(Some(WriterLock { _file: file }))
+    }
+
     fn state_file(&self, key: &str) -> Option<std::path::PathBuf> {
         let path = self.path.as_ref()?;
         key.bytes().all(|b| b.is_ascii_lowercase() || b == b'.').then(|| {
@@ -309,8 +342,8 @@ impl Store for SqliteStore {
                 story_stmt.execute(params![s.id, s.title])?;
             }
             let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO articles (id, input, url, outlet, title, byline, published, language, body, duplicate_of, story_id, sketch, terms, day, embedding)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                "INSERT OR IGNORE INTO articles (id, input, url, outlet, title, byline, published, language, body, duplicate_of, story_id, sketch, terms, day, embedding, join_sim)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
             for s in batch {
                 let a = &s.article;
@@ -329,7 +362,8 @@ impl Store for SqliteStore {
                     s.sketch,
                     encode_terms(&s.terms),
                     s.day,
-                    s.embedding.as_deref().map(encode_floats)
+                    s.embedding.as_deref().map(encode_floats),
+                    s.similarity
                 ])?;
             }
             let mut re = tx.prepare_cached("UPDATE articles SET duplicate_of = ?2 WHERE id = ?1")?;
@@ -342,14 +376,15 @@ impl Store for SqliteStore {
     }
 
     fn scan_index_records(&self, after: i64, f: &mut dyn FnMut(i64, StoredArticle)) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare("SELECT seq, id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day, embedding FROM articles WHERE seq > ?1 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare("SELECT seq, id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day, embedding, join_sim FROM articles WHERE seq > ?1 ORDER BY seq")?;
         let mut rows = stmt.query([after])?;
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get("seq")?;
             let article = article_from_row(r)?;
             let terms = decode_terms(r.get_ref("terms")?).map_err(|reason| StoreError::Corrupt { id: article.id.clone(), reason })?;
             let embedding = r.get::<_, Option<Vec<u8>>>("embedding")?.map(|b| decode_floats(&b));
-            f(seq, StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, embedding, article });
+            let similarity = r.get::<_, Option<f64>>("join_sim")?.unwrap_or(0.0) as f32;
+            f(seq, StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, embedding, similarity, article });
         }
         Ok(())
     }
@@ -503,6 +538,7 @@ mod tests {
             terms: vec![(parallax_text::term_key("bridg"), 2.0)],
             day: Some(19787.0),
             embedding: Some(vec![0.5, -0.25]),
+            similarity: 0.3125,
         }
     }
 
