@@ -586,14 +586,20 @@ mod tests {
         {
             let mut s = SqliteStore::open(&path).unwrap();
             s.insert_batch(&[rec("a", "s1")], &[story("s1")], &[]).unwrap();
-            // what a version-2 store looked like: no claims table
-            s.conn.execute_batch("DROP TABLE claims; UPDATE meta SET value = '2' WHERE key = 'schema_version';").unwrap();
+            // what a version-2 store looked like: no claims table, no joining similarities
+            s.conn
+                .execute_batch("DROP TABLE claims; ALTER TABLE articles DROP COLUMN join_sim; UPDATE meta SET value = '2' WHERE key = 'schema_version';")
+                .unwrap();
         }
         let mut s = SqliteStore::open(&path).unwrap();
         let v: String = s.conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).unwrap();
         assert_eq!(v, SCHEMA_VERSION.to_string());
         s.save_claims("s1", "fp", &[]).unwrap();
         assert_eq!(s.stats().unwrap().articles, 1);
+        // an article stored before similarities were kept reads as joining with 0
+        let mut sims = Vec::new();
+        s.scan_index_records(0, &mut |_, r| sims.push(r.similarity)).unwrap();
+        assert_eq!(sims, vec![0.0]);
         drop(s);
         let _ = std::fs::remove_dir_all(&dir);
     }
