@@ -30,7 +30,8 @@ parallax extract page.html                      # just the article: title, bylin
 parallax stories                                # what the store holds\n\n\
 The store is an SQLite file: --db PATH, or $PARALLAX_DB, or $XDG_DATA_HOME/parallax/parallax.db \
 (~/.local/share/parallax/parallax.db). Files beside it named PATH-engine.* hold the engine's state \
-between runs; without them the next run rebuilds it from the store, only more slowly."
+between runs; without them the next run rebuilds it from the store (and says so), placing articles the same way. \
+One writer at a time: a second ingest waits for the first; Ctrl-C stores what was read, saves the state and exits 130."
 )]
 struct Cli {
     #[command(subcommand)]
