@@ -130,6 +130,41 @@ enum Command {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
+    /// Fetch and ingest from the web: feeds, OPML subscriptions, sitemaps, pages and WARC files.
+    ///
+    /// SOURCE is a feed URL (RSS 0.9x/1.0/2.0, Atom, JSON Feed), a sitemap or news sitemap URL,
+    /// a page URL, a local OPML file (every feed in it is fetched), a local feed or sitemap
+    /// file, or a local .warc/.warc.gz file (CC-NEWS, for example). A feed item that carries
+    /// the whole article is used as it is; otherwise its page is fetched and extracted. Pages
+    /// found through sitemaps are fetched only where robots.txt allows. Private, loopback and
+    /// link-local addresses are refused, also after redirects, unless --allow-private.
+    ///
+    /// Examples:
+    ///   parallax add https://example.org/rss.xml
+    ///   parallax add subscriptions.opml
+    ///   parallax add CC-NEWS-20240101000000-00000.warc.gz
+    Add {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also fetch from private, loopback and link-local addresses (a server on your own
+        /// network; tests).
+        #[arg(long)]
+        allow_private: bool,
+        /// Least seconds between two requests to one host.
+        #[arg(long, value_name = "SECONDS", default_value = "1")]
+        delay: f64,
+        /// Largest response body, in megabytes, after decompression.
+        #[arg(long, value_name = "MB", default_value = "15")]
+        max_mb: u64,
+        /// Seconds a request may take, body included.
+        #[arg(long, value_name = "SECONDS", default_value = "30")]
+        timeout: u64,
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<String>,
+    },
     /// Ingest inputs into the store without printing reports.
     Ingest {
         #[command(flatten)]
@@ -281,6 +316,31 @@ fn run(cli: Cli) -> Result<()> {
         Command::Pairs { file, .. } => pairs(&file),
         Command::Stance { file, .. } => stance(&file),
         Command::Framing { format, file } => framing(&file, &format),
+        Command::Add { store, json, allow_private, delay, max_mb, timeout, sources } => {
+            if !(0.0..=3600.0).contains(&delay) {
+                bail!("--delay must be between 0 and 3600 seconds");
+            }
+            let fetcher = parallax_fetch::Fetcher::new(parallax_fetch::FetchConfig {
+                allow_private,
+                host_delay: std::time::Duration::from_secs_f64(delay),
+                max_bytes: max_mb.saturating_mul(1024 * 1024),
+                total_timeout: std::time::Duration::from_secs(timeout.max(1)),
+                ..Default::default()
+            });
+            let (mut engine, _lock) = open_engine(&store)?;
+            let collector = parallax_web::collect::Collector::new(fetcher, &sources);
+            let s = ingest_items(&mut engine, collector, &sources)?;
+            let stats = engine.store().stats()?;
+            if json {
+                println!("{}", json::ingest_json(s.stored, s.unchanged, s.failed, s.duplicates, s.new_stories, stats.articles, stats.stories));
+            } else {
+                println!(
+                    "added {} new articles ({} copies of earlier ones), {} already stored, {} failed; {} new stories. Store: {} articles in {} stories.",
+                    s.stored, s.duplicates, s.unchanged, s.failed, s.new_stories, stats.articles, stats.stories
+                );
+            }
+            Ok(())
+        }
         Command::Ingest { store, json, assignments, inputs } => {
             let (mut engine, _lock) = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
@@ -446,7 +506,14 @@ fn install_stop_handler() {
 /// Ingests with per-input errors on stderr and a progress line on a terminal. Fails only when
 /// nothing at all could be read, with one line naming what failed.
 fn ingest(engine: &mut Engine<SqliteStore>, inputs: &[String]) -> Result<IngestSummary> {
+    ingest_items(engine, parallax_ingest::documents(inputs), inputs)
+}
+
+/// [`ingest`] over any source of documents (files, or what `add` fetches). On a terminal a
+/// progress line counts documents and their rate; piped, a plain line every 1,000.
+fn ingest_items(engine: &mut Engine<SqliteStore>, docs: impl Iterator<Item = parallax_ingest::Item> + Send, inputs: &[String]) -> Result<IngestSummary> {
     let tty = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
     let mut report = Warnings::default();
     let mut seen = 0usize;
     let mut sink = |ev: Event<'_>| {
@@ -455,12 +522,15 @@ fn ingest(engine: &mut Engine<SqliteStore>, inputs: &[String]) -> Result<IngestS
             Event::Failed { error, .. } => report.failed(error),
             _ => report.succeeded(),
         }
+        let rate = seen as f64 / started.elapsed().as_secs_f64().max(1e-3);
         if tty && seen.is_multiple_of(100) {
-            eprint!("\r{seen} documents read");
+            eprint!("\r{seen} documents read ({rate:.0}/s)");
+        } else if !tty && seen.is_multiple_of(1000) {
+            eprintln!("{seen} documents read ({rate:.0}/s)");
         }
     };
     install_stop_handler();
-    let docs = parallax_ingest::documents(inputs).take_while(|_| !stop_requested());
+    let docs = docs.take_while(|_| !stop_requested());
     let summary = engine.ingest(docs, &mut sink)?;
     if tty && seen >= 100 {
         eprintln!("\r{seen} documents read");

@@ -32,7 +32,9 @@ pub struct Item {
 
 /// Reads a feed body. `feed_url` resolves relative links.
 pub fn parse(body: &[u8], feed_url: &str) -> Result<Feed, SourceError> {
-    let parsed = feed_rs::parser::Builder::new().base_uri(Some(feed_url)).build().parse(body).map_err(|e| SourceError::Invalid {
+    // a local file's relative links resolve against the file (and are then refused as not
+    // http), rather than failing the whole feed
+    let parsed = feed_rs::parser::Builder::new().base_uri(Some(base_of(feed_url).as_str())).build().parse(body).map_err(|e| SourceError::Invalid {
         source_name: feed_url.to_string(),
         what: "feed",
         reason: e.to_string(),
@@ -40,7 +42,7 @@ pub fn parse(body: &[u8], feed_url: &str) -> Result<Feed, SourceError> {
     if parsed.entries.len() > MAX_ITEMS {
         return Err(SourceError::Limit { source_name: feed_url.to_string(), reason: format!("{} items, more than {MAX_ITEMS}", parsed.entries.len()) });
     }
-    let base = url::Url::parse(feed_url).ok();
+    let base = url::Url::parse(&base_of(feed_url)).ok();
     let absolute = |href: &str| match &base {
         Some(b) => b.join(href).map(|u| u.to_string()).unwrap_or_else(|_| href.to_string()),
         None => href.to_string(),
@@ -63,6 +65,15 @@ pub fn parse(body: &[u8], feed_url: &str) -> Result<Feed, SourceError> {
         })
         .collect();
     Ok(Feed { title: parsed.title.map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty()), site, items, ttl_minutes: parsed.ttl })
+}
+
+/// The URL relative links resolve against: the feed's own, or a local file's path as a URL.
+fn base_of(feed_url: &str) -> String {
+    if url::Url::parse(feed_url).is_ok() {
+        return feed_url.to_string();
+    }
+    let path = std::path::absolute(feed_url).unwrap_or_else(|_| std::path::PathBuf::from(feed_url));
+    url::Url::from_file_path(&path).map(|u| u.to_string()).unwrap_or_else(|_| "file:///".to_string())
 }
 
 /// Words of an HTML fragment, tags left out.

@@ -9,6 +9,7 @@
 //!   everything before the cut.
 //! - [`robots`]: what robots.txt allows our agent.
 
+pub mod collect;
 pub mod feed;
 pub mod robots;
 pub mod warc;
@@ -54,6 +55,16 @@ pub enum SourceError {
     Limit { source_name: String, reason: String },
     #[error("{source_name}: {reason}")]
     Io { source_name: String, reason: String },
+}
+
+impl From<SourceError> for parallax_ingest::IngestError {
+    fn from(e: SourceError) -> Self {
+        let (input, reason) = match e {
+            SourceError::Invalid { source_name, what, reason } => (source_name, format!("not a valid {what} ({reason})")),
+            SourceError::Limit { source_name, reason } | SourceError::Io { source_name, reason } => (source_name, reason),
+        };
+        parallax_ingest::IngestError::BadRecord { input, reason }
+    }
 }
 
 #[cfg(test)]

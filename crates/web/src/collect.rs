@@ -1,0 +1,281 @@
+//! From what the user names to documents: feed URLs, OPML files, sitemaps, page URLs and WARC
+//! files, fetched one request at a time through [`parallax_fetch`] and read lazily, so a batch
+//! starts ingesting while the rest is still being fetched. One bad source or item is one error
+//! item; the rest goes on.
+
+use crate::{feed, robots::Robots, warc, xml, SourceKind};
+use parallax_fetch::{Fetcher, Validators};
+use parallax_ingest::IngestError;
+use parallax_model::{DocumentKind, Hints, RawDocument};
+use std::collections::{HashMap, VecDeque};
+
+/// Sitemap indexes nest at most this deep.
+const MAX_SITEMAP_DEPTH: usize = 3;
+
+enum Task {
+    /// As the user gave it: a path or a URL.
+    Source(String),
+    Feed(String),
+    Sitemap(String, usize),
+    /// A page, with what the feed or sitemap that named it said of it; `crawled` when it was
+    /// found through a sitemap (robots.txt decides) rather than named by a feed.
+    Page {
+        url: String,
+        hints: Hints,
+        crawled: bool,
+    },
+    /// A feed item that carries its whole article.
+    Item {
+        url: String,
+        html: String,
+        hints: Hints,
+    },
+    Warc(Box<dyn Iterator<Item = Result<warc::Page, crate::SourceError>> + Send>, String),
+}
+
+/// Counts of what was found, for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Found {
+    pub feeds: usize,
+    pub sitemaps: usize,
+    pub pages: usize,
+    pub robots_refused: usize,
+}
+
+/// The documents behind `sources`, in order, fetched as they are needed.
+pub struct Collector {
+    fetcher: Fetcher,
+    tasks: VecDeque<Task>,
+    robots: HashMap<String, Robots>,
+    agent: String,
+    pub found: Found,
+}
+
+fn bad(input: &str, reason: impl std::fmt::Display) -> IngestError {
+    IngestError::BadRecord { input: input.to_string(), reason: reason.to_string() }
+}
+
+/// A fetch error as an ingest error: its message already starts with the URL it is about.
+fn fetch_failed(url: &str, e: parallax_fetch::FetchError) -> IngestError {
+    let msg = e.to_string();
+    match msg.split_once(": ") {
+        Some((at, reason)) => IngestError::BadRecord { input: at.to_string(), reason: reason.to_string() },
+        None => bad(url, msg),
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://") || s.contains("://")
+}
+
+impl Collector {
+    pub fn new(fetcher: Fetcher, sources: &[String]) -> Collector {
+        let agent = "parallax".to_string();
+        Collector { fetcher, tasks: sources.iter().cloned().map(Task::Source).collect(), robots: HashMap::new(), agent, found: Found::default() }
+    }
+
+    /// Whether robots.txt lets us fetch `url` (fetched once per site; a site without one, or
+    /// whose robots.txt cannot be read, allows everything).
+    fn allowed(&mut self, url: &str) -> bool {
+        let Ok(u) = url::Url::parse(url) else { return true };
+        let site = format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()) + &u.port().map(|p| format!(":{p}")).unwrap_or_default();
+        if !self.robots.contains_key(&site) {
+            let rules = match self.fetcher.get(&format!("{site}/robots.txt"), &Validators::default()) {
+                Ok(r) if r.status == 200 => Robots::parse(&String::from_utf8_lossy(&r.body), &self.agent),
+                _ => Robots::default(),
+            };
+            self.robots.insert(site.clone(), rules);
+        }
+        let path = match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        };
+        self.robots[&site].allows(&path)
+    }
+
+    fn page(&mut self, url: &str, hints: Hints, check_robots: bool) -> Option<Result<RawDocument, IngestError>> {
+        if check_robots && !self.allowed(url) {
+            self.found.robots_refused += 1;
+            return Some(Err(bad(url, "robots.txt does not allow fetching it")));
+        }
+        let resp = match self.fetcher.get(url, &Validators::default()) {
+            Ok(r) => r,
+            Err(e) => return Some(Err(fetch_failed(url, e))),
+        };
+        self.found.pages += 1;
+        if let Some(what) = parallax_ingest::binary_kind(&resp.body) {
+            return Some(Err(bad(&resp.url, format!("binary content ({what}), not a page"))));
+        }
+        let body = parallax_ingest::decode_bytes(&resp.body, true);
+        let hints = Hints { url: Some(resp.url.clone()), ..hints };
+        Some(Ok(RawDocument { input: url.to_string(), kind: Some(DocumentKind::Html), body, hints }))
+    }
+
+    fn feed_items(&mut self, body: &[u8], feed_url: &str) -> Option<Result<RawDocument, IngestError>> {
+        let f = match feed::parse(body, feed_url) {
+            Ok(f) => f,
+            Err(e) => return Some(Err(e.into())),
+        };
+        self.found.feeds += 1;
+        // in feed order, ahead of what was queued before
+        for item in f.items.into_iter().rev() {
+            let Some(url) = item.url.clone() else { continue };
+            let hints = Hints {
+                url: Some(url.clone()),
+                title: item.title.clone(),
+                byline: item.author.clone(),
+                published: item.published.clone(),
+                ..Default::default()
+            };
+            match item.full_text {
+                // the feed carries the article: no need to ask the site for it
+                Some(html) => self.tasks.push_front(Task::Item { url, html, hints: Hints { outlet: f.title.clone(), ..hints } }),
+                None => self.tasks.push_front(Task::Page { url, hints, crawled: false }),
+            }
+        }
+        None
+    }
+
+    fn sitemap_entries(&mut self, body: &[u8], url: &str, depth: usize) -> Option<Result<RawDocument, IngestError>> {
+        match xml::sitemap(body, url) {
+            Err(e) => Some(Err(e.into())),
+            Ok(xml::Sitemap::Index(children)) => {
+                self.found.sitemaps += 1;
+                if depth >= MAX_SITEMAP_DEPTH {
+                    return Some(Err(bad(url, format!("sitemap indexes nested deeper than {MAX_SITEMAP_DEPTH}"))));
+                }
+                for c in children.into_iter().rev() {
+                    self.tasks.push_front(Task::Sitemap(c, depth + 1));
+                }
+                None
+            }
+            Ok(xml::Sitemap::Pages(pages)) => {
+                self.found.sitemaps += 1;
+                for (page, date) in pages.into_iter().rev() {
+                    // pages found through a sitemap are crawled: robots.txt decides
+                    self.tasks.push_front(Task::Page { url: page, hints: Hints { published: date, ..Default::default() }, crawled: true });
+                }
+                None
+            }
+        }
+    }
+
+    fn opml_feeds(&mut self, body: &[u8], name: &str) -> Option<Result<RawDocument, IngestError>> {
+        match xml::opml(body, name) {
+            Err(e) => Some(Err(e.into())),
+            Ok(feeds) => {
+                for f in feeds.into_iter().rev() {
+                    self.tasks.push_front(Task::Feed(f.url));
+                }
+                None
+            }
+        }
+    }
+
+    /// One body, by what it is.
+    fn dispatch(&mut self, body: Vec<u8>, content_type: Option<&str>, name: &str, url: Option<&str>) -> Option<Result<RawDocument, IngestError>> {
+        match crate::sniff(&body, content_type) {
+            SourceKind::Feed => self.feed_items(&body, url.unwrap_or(name)),
+            SourceKind::Opml => self.opml_feeds(&body, name),
+            SourceKind::Sitemap => self.sitemap_entries(&body, url.unwrap_or(name), 0),
+            SourceKind::Page => {
+                if let Some(what) = parallax_ingest::binary_kind(&body) {
+                    return Some(Err(bad(name, format!("binary content ({what}), not a page"))));
+                }
+                self.found.pages += 1;
+                let hints = Hints { url: url.map(str::to_string), ..Default::default() };
+                Some(Ok(RawDocument { input: name.to_string(), kind: Some(DocumentKind::Html), body: parallax_ingest::decode_bytes(&body, true), hints }))
+            }
+        }
+    }
+
+    fn source(&mut self, s: String) -> Option<Result<RawDocument, IngestError>> {
+        if is_url(&s) {
+            // a page the user names is fetched as asked; what it is decides the rest
+            let resp = match self.fetcher.get(&s, &Validators::default()) {
+                Ok(r) => r,
+                Err(e) => return Some(Err(fetch_failed(&s, e))),
+            };
+            let (body, ct, url) = (resp.body, resp.content_type, resp.url);
+            return self.dispatch(body, ct.as_deref(), &s, Some(&url));
+        }
+        let lower = s.to_ascii_lowercase();
+        if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
+            let file = match std::fs::File::open(&s) {
+                Ok(f) => f,
+                Err(e) => return Some(Err(IngestError::Io { input: s, source: e })),
+            };
+            let reader: Box<dyn std::io::BufRead + Send> = if lower.ends_with(".gz") {
+                Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file))))
+            } else {
+                Box::new(std::io::BufReader::new(file))
+            };
+            self.tasks.push_front(Task::Warc(Box::new(warc::Pages::new(reader, &s)), s));
+            return None;
+        }
+        let meta = match std::fs::metadata(&s) {
+            Ok(m) => m,
+            Err(e) => return Some(Err(IngestError::Io { input: s, source: e })),
+        };
+        if !meta.is_file() {
+            return Some(Err(bad(&s, "not a file or a URL (directories of pages go to `parallax ingest`)")));
+        }
+        if meta.len() > xml::MAX_BYTES as u64 {
+            return Some(Err(bad(&s, format!("larger than {} bytes", xml::MAX_BYTES))));
+        }
+        match std::fs::read(&s) {
+            Ok(body) => self.dispatch(body, None, &s.clone(), None),
+            Err(e) => Some(Err(IngestError::Io { input: s, source: e })),
+        }
+    }
+}
+
+impl Iterator for Collector {
+    type Item = Result<RawDocument, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some(task) = self.tasks.pop_front() {
+            let out = match task {
+                Task::Source(s) => self.source(s),
+                Task::Feed(url) => match self.fetcher.get(&url, &Validators::default()) {
+                    Ok(r) => {
+                        let final_url = r.url.clone();
+                        self.feed_items(&r.body, &final_url)
+                    }
+                    Err(e) => Some(Err(fetch_failed(&url, e))),
+                },
+                Task::Sitemap(url, depth) => match self.fetcher.get(&url, &Validators::default()) {
+                    Ok(r) => self.sitemap_entries(&r.body, &url, depth),
+                    Err(e) => Some(Err(fetch_failed(&url, e))),
+                },
+                Task::Page { url, hints, crawled } => self.page(&url, hints, crawled),
+                Task::Item { url, html, hints } => {
+                    self.found.pages += 1;
+                    Some(Ok(RawDocument { input: url, kind: Some(DocumentKind::Html), body: html, hints }))
+                }
+                Task::Warc(mut pages, name) => match pages.next() {
+                    None => None,
+                    Some(item) => {
+                        self.tasks.push_front(Task::Warc(pages, name));
+                        Some(match item {
+                            Ok(p) => {
+                                self.found.pages += 1;
+                                Ok(RawDocument {
+                                    input: p.url.clone(),
+                                    kind: Some(DocumentKind::Html),
+                                    body: parallax_ingest::decode_bytes(&p.body, true),
+                                    hints: Hints { url: Some(p.url), ..Default::default() },
+                                })
+                            }
+                            Err(e) => Err(e.into()),
+                        })
+                    }
+                },
+            };
+            if out.is_some() {
+                return out;
+            }
+        }
+        None
+    }
+}

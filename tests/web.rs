@@ -1,0 +1,175 @@
+//! `parallax add` against real HTTP servers on 127.0.0.1: feeds, OPML, sitemaps with
+//! robots.txt, pages, WARC files, and the refusals of the default (no private addresses).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_parallax"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("PARALLAX_DB");
+    c
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("parallax-web-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A news site on 127.0.0.1: it answers from `routes` (path -> content type, body) and logs
+/// every path asked for.
+fn site(routes: Vec<(String, &'static str, String)>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    site_with(move |_| routes.clone())
+}
+
+/// [`site`], with routes that may name the site's own address (`http://127.0.0.1:PORT`).
+fn site_with(routes: impl Fn(&str) -> Vec<(String, &'static str, String)>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let routes = routes(&format!("http://{addr}"));
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = log.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+            seen.lock().unwrap().push(path.clone());
+            let (status, ct, body) = match routes.iter().find(|(p, _, _)| *p == path) {
+                Some((_, ct, body)) => ("200 OK", *ct, body.clone()),
+                None => ("404 Not Found", "text/plain", String::new()),
+            };
+            let mut s = stream;
+            let _ = write!(s, "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    (addr, log)
+}
+
+fn page(title: &str, text: &str) -> String {
+    format!("<html><head><title>{title}</title><meta property=\"og:site_name\" content=\"Harbor News\"></head><body><article><h1>{title}</h1><p>{text}</p><p>{text} Officials said more details would follow on Tuesday.</p></article></body></html>")
+}
+
+const BRIDGE: &str = "The harbor bridge in Port Vell reopened on Monday after two weeks of repairs, the city council said, and buses returned to the route.";
+const FIRE: &str = "Firefighters in Casterra battled a wildfire that forced 300 residents to leave their homes overnight, the regional fire service said.";
+const VOTE: &str = "The council of Lindmark voted 7 to 2 to build a new school near the river, after a debate that lasted until midnight.";
+
+fn add(args: &[&str], db: &std::path::Path) -> Output {
+    bin().arg("add").arg("--db").arg(db).args(["--json", "--delay", "0"]).args(args).output().unwrap()
+}
+
+fn summary(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn feeds_from_opml_are_fetched_and_full_text_items_need_no_page() {
+    let long = format!("{VOTE} ").repeat(8);
+    let listener_routes = |base: &str| {
+        let rss = format!(
+            r#"<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Harbor News</title><link>{base}/</link>
+            <item><title>Bridge reopens in Port Vell</title><link>/a</link><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate></item>
+            <item><title>Wildfire in Casterra</title><link>{base}/b</link><pubDate>Mon, 02 Mar 2026 11:00:00 GMT</pubDate></item>
+            <item><title>Lindmark votes for a school</title><link>{base}/c</link><pubDate>Mon, 02 Mar 2026 12:00:00 GMT</pubDate><content:encoded><![CDATA[<p>{long}</p>]]></content:encoded></item>
+            </channel></rss>"#
+        );
+        vec![
+            ("/feed.xml".to_string(), "application/rss+xml", rss),
+            ("/a".into(), "text/html", page("Bridge reopens in Port Vell", BRIDGE)),
+            ("/b".into(), "text/html", page("Wildfire in Casterra", FIRE)),
+        ]
+    };
+    let (addr, log) = site_with(listener_routes);
+    let base = format!("http://{addr}");
+    let dir = tmp("opml");
+    let faddr = addr;
+    // a local copy of the feed, its links absolute
+    let feed = dir.join("feed.xml");
+    std::fs::write(&feed, listener_routes(&base)[0].2.replace("<link>/a</link>", &format!("<link>{base}/a</link>"))).unwrap();
+    let opml = dir.join("subs.opml");
+    std::fs::write(
+        &opml,
+        format!(r#"<opml version="2.0"><body><outline text="news"><outline text="Harbor" xmlUrl="http://{faddr}/feed.xml"/></outline></body></opml>"#),
+    )
+    .unwrap();
+    let db = dir.join("p.db");
+
+    // the default refuses a server on this machine, and says how to allow it
+    let refused = add(&[opml.to_str().unwrap()], &db);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains(&format!("http://{faddr}/feed.xml")) && err.contains("refused to connect") && err.contains("--allow-private"), "{err}");
+
+    let v = summary(&add(&["--allow-private", opml.to_str().unwrap()], &db));
+    assert_eq!(v["stored"], 3, "{v}");
+    let asked = log.lock().unwrap().clone();
+    assert!(asked.contains(&"/a".to_string()) && asked.contains(&"/b".to_string()), "{asked:?}");
+    assert!(!asked.contains(&"/c".to_string()), "a feed item with its whole article is not fetched again: {asked:?}");
+    // the same items through another copy of the feed are already stored
+    let again = summary(&add(&["--allow-private", feed.to_str().unwrap()], &db));
+    assert_eq!((again["stored"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(3)), "{again}");
+    // and the stories hold the feed's dates and the page's outlet
+    let stories = bin().args(["stories", "--json", "--db"]).arg(&db).output().unwrap();
+    assert!(String::from_utf8_lossy(&stories.stdout).contains("Port Vell"));
+}
+
+#[test]
+fn sitemaps_follow_robots_txt() {
+    let (addr2, log2) = site(vec![
+        ("/robots.txt".into(), "text/plain", "User-agent: *\nDisallow: /private\n".into()),
+        ("/d".into(), "text/html", page("Bridge reopens in Port Vell", BRIDGE)),
+        ("/private/e".into(), "text/html", page("Wildfire in Casterra", FIRE)),
+    ]);
+    let base2 = format!("http://{addr2}");
+    let sitemap = format!(
+        r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base2}/d</loc><lastmod>2026-03-02</lastmod></url><url><loc>{base2}/private/e</loc></url></urlset>"#
+    );
+    let (saddr, _) = site(vec![("/sitemap.xml".into(), "application/xml", sitemap)]);
+    let dir = tmp("sitemap");
+    let db = dir.join("p.db");
+    let out = add(&["--allow-private", &format!("http://{saddr}/sitemap.xml")], &db);
+    let v = summary(&out);
+    assert_eq!((v["stored"].as_u64(), v["failed"].as_u64()), (Some(1), Some(1)), "{v}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/private/e") && err.contains("robots.txt"), "{err}");
+    assert!(!log2.lock().unwrap().contains(&"/private/e".to_string()), "a page robots.txt forbids is never asked for");
+}
+
+#[test]
+fn warc_files_are_ingested_whole_and_a_truncated_one_keeps_what_came_before() {
+    let dir = tmp("warc");
+    let mut file = Vec::new();
+    for (i, (title, text)) in
+        [("Bridge reopens in Port Vell", BRIDGE), ("Wildfire in Casterra", FIRE), ("Lindmark votes for a school", VOTE)].iter().enumerate()
+    {
+        let html = page(title, text);
+        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{html}", html.len());
+        file.extend(parallax_web::warc::response_record(&format!("https://harbor.example/{i}"), "2026-03-02T10:00:00Z", http.as_bytes()));
+    }
+    let whole = dir.join("news.warc.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&file).unwrap();
+    std::fs::write(&whole, gz.finish().unwrap()).unwrap();
+    let v = summary(&add(&[whole.to_str().unwrap()], &dir.join("a.db")));
+    assert_eq!(v["stored"], 3, "{v}");
+    let cut = dir.join("cut.warc");
+    std::fs::write(&cut, &file[..file.len() - 200]).unwrap();
+    let out = add(&[cut.to_str().unwrap()], &dir.join("b.db"));
+    let v = summary(&out);
+    assert_eq!((v["stored"].as_u64(), v["failed"].as_u64()), (Some(2), Some(1)), "{v}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cut.warc") && err.contains("truncated at byte"), "{err}");
+}
