@@ -70,6 +70,38 @@ struct StoreArgs {
 }
 
 #[derive(Args, Clone)]
+struct FetchArgs {
+    /// Also fetch from private, loopback and link-local addresses (a server on your own
+    /// network; tests). Off by default, also after redirects.
+    #[arg(long)]
+    allow_private: bool,
+    /// Least seconds between two requests to one host.
+    #[arg(long, value_name = "SECONDS", default_value = "1")]
+    delay: f64,
+    /// Largest response body, in megabytes, after decompression.
+    #[arg(long, value_name = "MB", default_value = "15")]
+    max_mb: u64,
+    /// Seconds a request may take, body included.
+    #[arg(long, value_name = "SECONDS", default_value = "30")]
+    timeout: u64,
+}
+
+impl FetchArgs {
+    fn fetcher(&self) -> Result<std::sync::Arc<parallax_fetch::Fetcher>> {
+        if !(0.0..=3600.0).contains(&self.delay) {
+            bail!("--delay must be between 0 and 3600 seconds");
+        }
+        Ok(std::sync::Arc::new(parallax_fetch::Fetcher::new(parallax_fetch::FetchConfig {
+            allow_private: self.allow_private,
+            host_delay: std::time::Duration::from_secs_f64(self.delay),
+            max_bytes: self.max_mb.saturating_mul(1024 * 1024),
+            total_timeout: std::time::Duration::from_secs(self.timeout.max(1)),
+            ..Default::default()
+        })))
+    }
+}
+
+#[derive(Args, Clone)]
 struct ProfileArgs {
     /// Your outlet profiles (TOML): per outlet a name, domains, aliases, country, ownership and
     /// groups (lean labels or any grouping). Reports then show coverage by group and the groups
@@ -149,21 +181,56 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
-        /// Also fetch from private, loopback and link-local addresses (a server on your own
-        /// network; tests).
-        #[arg(long)]
-        allow_private: bool,
-        /// Least seconds between two requests to one host.
-        #[arg(long, value_name = "SECONDS", default_value = "1")]
-        delay: f64,
-        /// Largest response body, in megabytes, after decompression.
-        #[arg(long, value_name = "MB", default_value = "15")]
-        max_mb: u64,
-        /// Seconds a request may take, body included.
-        #[arg(long, value_name = "SECONDS", default_value = "30")]
-        timeout: u64,
+        #[command(flatten)]
+        fetch: FetchArgs,
         #[arg(required = true, value_name = "SOURCE")]
         sources: Vec<String>,
+    },
+    /// Poll every followed feed (see `parallax add` and `parallax feeds`) and ingest what is
+    /// new, until stopped (Ctrl-C keeps everything fetched).
+    ///
+    /// Each feed is polled as often as it publishes (a week over its items of the last week,
+    /// between 5 minutes and a day), never sooner than its ttl, Cache-Control or Retry-After
+    /// ask, with conditional requests (ETag, Last-Modified). A failing feed backs off (15
+    /// minutes doubling up to a day) and is never dropped; `parallax feeds` shows its error.
+    ///
+    /// Examples:
+    ///   parallax watch
+    ///   parallax watch --once --json     # one round of the feeds that are due, then exit
+    Watch {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        fetch: FetchArgs,
+        /// Poll the feeds that are due once and exit.
+        #[arg(long)]
+        once: bool,
+        /// With --once: poll every enabled feed, due or not.
+        #[arg(long)]
+        all: bool,
+        /// Print each round's summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the followed feeds with their status, last error and next check; enable, disable
+    /// or export them.
+    ///
+    /// Examples:
+    ///   parallax feeds
+    ///   parallax feeds --disable https://example.org/rss.xml
+    ///   parallax feeds --opml > subscriptions.opml
+    Feeds {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        json: bool,
+        /// Write the followed feeds as OPML.
+        #[arg(long, conflicts_with = "json")]
+        opml: bool,
+        #[arg(long, value_name = "URL")]
+        enable: Vec<String>,
+        #[arg(long, value_name = "URL")]
+        disable: Vec<String>,
     },
     /// Ingest inputs into the store without printing reports.
     Ingest {
@@ -316,20 +383,24 @@ fn run(cli: Cli) -> Result<()> {
         Command::Pairs { file, .. } => pairs(&file),
         Command::Stance { file, .. } => stance(&file),
         Command::Framing { format, file } => framing(&file, &format),
-        Command::Add { store, json, allow_private, delay, max_mb, timeout, sources } => {
-            if !(0.0..=3600.0).contains(&delay) {
-                bail!("--delay must be between 0 and 3600 seconds");
-            }
-            let fetcher = parallax_fetch::Fetcher::new(parallax_fetch::FetchConfig {
-                allow_private,
-                host_delay: std::time::Duration::from_secs_f64(delay),
-                max_bytes: max_mb.saturating_mul(1024 * 1024),
-                total_timeout: std::time::Duration::from_secs(timeout.max(1)),
-                ..Default::default()
-            });
+        Command::Add { store, json, fetch, sources } => {
+            let fetcher = fetch.fetcher()?;
             let (mut engine, _lock) = open_engine(&store)?;
             let collector = parallax_web::collect::Collector::new(fetcher, &sources);
+            let found = collector.found();
             let s = ingest_items(&mut engine, collector, &sources)?;
+            // the feeds read are followed from now on, their next poll paced by their items
+            let now = unix_now();
+            let read = found.lock().map(|f| f.followed.clone()).unwrap_or_default();
+            for f in &read {
+                engine.store_mut().follow_feed(&f.url, f.title.as_deref())?;
+                if let Some(mut state) = engine.store().feeds()?.into_iter().find(|x| x.url == f.url) {
+                    state.interval_secs = parallax_web::schedule::after_success(&f.item_dates, now, f.ttl_minutes, None, None);
+                    state.last_checked = Some(now);
+                    state.next_check = now + state.interval_secs;
+                    engine.store_mut().update_feed(&state)?;
+                }
+            }
             let stats = engine.store().stats()?;
             if json {
                 println!("{}", json::ingest_json(s.stored, s.unchanged, s.failed, s.duplicates, s.new_stories, stats.articles, stats.stories));
@@ -341,6 +412,8 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Watch { store, fetch, once, all, json } => watch(&store, &fetch, once, all, json),
+        Command::Feeds { store, json, opml, enable, disable } => feeds(&store, json, opml, &enable, &disable),
         Command::Ingest { store, json, assignments, inputs } => {
             let (mut engine, _lock) = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
@@ -431,6 +504,164 @@ fn run(cli: Cli) -> Result<()> {
             write_output(None, |out| parallax_report::render(&reports, format, out))
         }
     }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// One round of `watch`: polls the feeds that are due (all enabled ones with `all`), ingests
+/// their new items, and saves each feed's state and next check. Returns the round's counts.
+fn watch_round(engine: &mut Engine<SqliteStore>, fetcher: &std::sync::Arc<parallax_fetch::Fetcher>, all: bool) -> Result<serde_json::Value> {
+    let now = unix_now();
+    let due: Vec<parallax_store::FeedState> = engine.store().feeds()?.into_iter().filter(|f| f.enabled && (all || f.next_check <= now)).collect();
+    let (mut not_modified, mut failed) = (0, 0);
+    let mut bodies = Vec::new();
+    let mut states = Vec::new();
+    for mut f in due {
+        if stop_requested() {
+            break;
+        }
+        let validators = parallax_fetch::Validators { etag: f.etag.clone(), last_modified: f.last_modified.clone() };
+        f.last_checked = Some(now);
+        match fetcher.get(&f.url, &validators) {
+            Ok(r) => {
+                f.errors = 0;
+                f.last_error = None;
+                f.etag = r.validators.etag.clone().or(f.etag.take());
+                f.last_modified = r.validators.last_modified.clone().or(f.last_modified.take());
+                if r.modified && r.validators.etag.is_some() && r.validators.etag == validators.etag {
+                    // a 200 with the ETag we sent is "not modified" too
+                    not_modified += 1;
+                } else if !r.modified {
+                    not_modified += 1;
+                } else {
+                    bodies.push((r.url.clone(), r.body));
+                }
+                // paced once the items are read (below); until then, the old interval
+                f.interval_secs = f.interval_secs.max(parallax_web::schedule::MIN_INTERVAL).max(r.max_age.map_or(0, |a| a as i64));
+                f.next_check = now + f.interval_secs;
+            }
+            Err(e) => {
+                failed += 1;
+                f.errors += 1;
+                f.last_error = Some(e.to_string());
+                f.interval_secs = parallax_web::schedule::after_failure(f.errors, e.retry_after().map(|d| d.as_secs()));
+                f.next_check = now + f.interval_secs;
+                eprintln!("warning: {e} (next try in {} min)", f.interval_secs / 60);
+            }
+        }
+        states.push(f);
+    }
+    let polled = states.len();
+    let collector = parallax_web::collect::Collector::from_feeds(fetcher.clone(), bodies);
+    let found = collector.found();
+    let (mut stored, mut duplicates, mut item_failures, mut new_stories) = (0, 0, 0, 0);
+    let docs: Vec<parallax_ingest::Item> = collector.collect();
+    if !docs.is_empty() {
+        let mut sink = |ev: Event<'_>| {
+            if let Event::Failed { error, .. } = ev {
+                eprintln!("warning: {error}, skipped");
+            }
+        };
+        let s = engine.ingest(docs.into_iter(), &mut sink)?;
+        (stored, duplicates, item_failures, new_stories) = (s.stored, s.duplicates, s.failed, s.new_stories);
+    }
+    let read = found.lock().map(|f| f.followed.clone()).unwrap_or_default();
+    for mut f in states {
+        if let Some(r) = read.iter().find(|r| r.url == f.url) {
+            f.title = r.title.clone().or(f.title.take());
+            f.interval_secs = parallax_web::schedule::after_success(&r.item_dates, now, r.ttl_minutes, None, None)
+                .max(f.interval_secs.min(parallax_web::schedule::MIN_INTERVAL));
+            f.next_check = now + f.interval_secs;
+        }
+        engine.store_mut().update_feed(&f)?;
+    }
+    Ok(serde_json::json!({
+        "feeds_polled": polled, "not_modified": not_modified, "feeds_failed": failed,
+        "stored": stored, "duplicates": duplicates, "items_failed": item_failures, "new_stories": new_stories,
+    }))
+}
+
+fn watch(store: &StoreArgs, fetch: &FetchArgs, once: bool, all: bool, json: bool) -> Result<()> {
+    let fetcher = fetch.fetcher()?;
+    let (mut engine, _lock) = open_engine(store)?;
+    if engine.store().feeds()?.iter().all(|f| !f.enabled) {
+        bail!("no feeds are followed: add one with `parallax add FEED_URL` (see `parallax feeds`)");
+    }
+    install_stop_handler();
+    loop {
+        let round = watch_round(&mut engine, &fetcher, all && once)?;
+        if json {
+            println!("{round}");
+        } else {
+            eprintln!(
+                "polled {} feeds ({} not modified, {} failed): {} new articles, {} new stories",
+                round["feeds_polled"], round["not_modified"], round["feeds_failed"], round["stored"], round["new_stories"]
+            );
+        }
+        if once || stop_requested() {
+            break;
+        }
+        // sleep until the next feed is due, waking to notice a stop
+        let next = engine.store().feeds()?.iter().filter(|f| f.enabled).map(|f| f.next_check).min().unwrap_or(unix_now() + 60);
+        while unix_now() < next && !stop_requested() {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+        if stop_requested() {
+            break;
+        }
+    }
+    engine.save_state()?;
+    Ok(())
+}
+
+fn feeds(store: &StoreArgs, json: bool, opml: bool, enable: &[String], disable: &[String]) -> Result<()> {
+    let mut db = open_store(store)?;
+    for (urls, on) in [(enable, true), (disable, false)] {
+        for u in urls {
+            if !db.set_feed_enabled(u, on)? {
+                bail!("{u}: not a followed feed (see `parallax feeds`)");
+            }
+        }
+    }
+    let list = db.feeds()?;
+    let now = unix_now();
+    if opml {
+        let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        println!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\"><head><title>parallax feeds</title></head><body>");
+        for f in &list {
+            let title = esc(f.title.as_deref().unwrap_or(&f.url));
+            println!("  <outline type=\"rss\" text=\"{title}\" title=\"{title}\" xmlUrl=\"{}\"/>", esc(&f.url));
+        }
+        println!("</body></opml>");
+    } else if json {
+        for f in &list {
+            println!(
+                "{}",
+                serde_json::json!({"url": f.url, "title": f.title, "enabled": f.enabled, "errors": f.errors, "last_error": f.last_error,
+                    "last_checked": f.last_checked, "next_check": f.next_check, "interval_secs": f.interval_secs})
+            );
+        }
+    } else if list.is_empty() {
+        println!("no feeds are followed: add one with `parallax add FEED_URL`");
+    } else {
+        for f in &list {
+            let status = if !f.enabled {
+                "disabled".to_string()
+            } else if f.errors > 0 {
+                format!("failing ({} in a row)", f.errors)
+            } else {
+                "ok".to_string()
+            };
+            let next = if f.enabled { format!("next check in {} min", ((f.next_check - now).max(0) + 59) / 60) } else { String::new() };
+            println!("{}  {}  {status}  {next}", f.url, f.title.as_deref().unwrap_or("-"));
+            if let Some(e) = &f.last_error {
+                println!("    last error: {e}");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn db_path(args: &StoreArgs) -> PathBuf {

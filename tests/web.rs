@@ -173,3 +173,72 @@ fn warc_files_are_ingested_whole_and_a_truncated_one_keeps_what_came_before() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cut.warc") && err.contains("truncated at byte"), "{err}");
 }
+
+#[test]
+fn watch_polls_followed_feeds_conditionally_and_a_failing_feed_backs_off_but_stays() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let flaky_calls = Arc::new(AtomicUsize::new(0));
+    let calls = flaky_calls.clone();
+    let feed = |title: &str, item: &str, text: &str| {
+        let long = format!("{text} ").repeat(10);
+        format!(
+            r#"<rss version="2.0"><channel><title>{title}</title><item><title>{item}</title><link>{base}/{item}</link><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate><description><![CDATA[<p>{long}</p>]]></description></item></channel></rss>"#
+        )
+    };
+    let (steady, flaky) = (feed("Harbor News", "bridge", BRIDGE), feed("Coast Times", "fire", FIRE));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let mut s = stream;
+            let (status, extra, body) = match path.as_str() {
+                "/steady.xml" if head.to_ascii_lowercase().contains("if-none-match: \"v1\"") => ("304 Not Modified", "ETag: \"v1\"\r\n", String::new()),
+                "/steady.xml" => ("200 OK", "ETag: \"v1\"\r\n", steady.clone()),
+                "/flaky.xml" if calls.fetch_add(1, Ordering::SeqCst) == 0 => ("200 OK", "", flaky.clone()),
+                "/flaky.xml" => ("503 Service Unavailable", "Retry-After: 7200\r\n", String::new()),
+                _ => ("404 Not Found", "", String::new()),
+            };
+            let _ =
+                write!(s, "HTTP/1.1 {status}\r\n{extra}Content-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    let dir = tmp("watch");
+    let db = dir.join("p.db");
+    let none = bin().arg("watch").arg("--db").arg(&db).arg("--once").output().unwrap();
+    assert!(!none.status.success() && String::from_utf8_lossy(&none.stderr).contains("no feeds are followed"));
+    let v = summary(&add(&["--allow-private", &format!("{base}/steady.xml"), &format!("{base}/flaky.xml")], &db));
+    assert_eq!(v["stored"], 2, "{v}");
+    let round = bin().arg("watch").arg("--db").arg(&db).args(["--once", "--all", "--json", "--allow-private", "--delay", "0"]).output().unwrap();
+    assert!(round.status.success(), "{}", String::from_utf8_lossy(&round.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&round.stdout).unwrap();
+    // add sent no validators; watch sends the ETag it kept... from its own first poll
+    assert_eq!((r["feeds_polled"].as_u64(), r["feeds_failed"].as_u64()), (Some(2), Some(1)), "{r}");
+    let round2 = bin().arg("watch").arg("--db").arg(&db).args(["--once", "--all", "--json", "--allow-private", "--delay", "0"]).output().unwrap();
+    let r2: serde_json::Value = serde_json::from_slice(&round2.stdout).unwrap();
+    assert_eq!(r2["not_modified"], 1, "the second poll of the steady feed is a 304: {r2}");
+    assert_eq!(r2["stored"], 0, "{r2}");
+    let list = bin().arg("feeds").arg("--db").arg(&db).arg("--json").output().unwrap();
+    let feeds: Vec<serde_json::Value> = String::from_utf8_lossy(&list.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let flaky = feeds.iter().find(|f| f["url"].as_str().unwrap().ends_with("/flaky.xml")).unwrap();
+    assert_eq!((flaky["enabled"].as_bool(), flaky["errors"].as_i64()), (Some(true), Some(2)), "a failing feed is kept and counted: {flaky}");
+    assert!(flaky["last_error"].as_str().unwrap().contains("HTTP 503"), "{flaky}");
+    assert!(flaky["interval_secs"].as_i64().unwrap() >= 7200, "Retry-After is honoured: {flaky}");
+    let off = bin().arg("feeds").arg("--db").arg(&db).arg("--disable").arg(format!("{base}/flaky.xml")).output().unwrap();
+    assert!(off.status.success() && String::from_utf8_lossy(&off.stdout).contains("disabled"));
+    let opml = bin().arg("feeds").arg("--db").arg(&db).arg("--opml").output().unwrap();
+    let text = String::from_utf8_lossy(&opml.stdout);
+    assert!(text.contains("<opml") && text.contains(&format!("xmlUrl=\"{base}/steady.xml\"")), "{text}");
+    let unknown = bin().arg("feeds").arg("--db").arg(&db).arg("--enable").arg("https://nowhere.example/feed").output().unwrap();
+    assert!(!unknown.status.success() && String::from_utf8_lossy(&unknown.stderr).contains("not a followed feed"));
+}

@@ -449,6 +449,12 @@ impl<S: Store> Engine<S> {
         &self.store
     }
 
+    /// The store, for what is not the engine's business (followed feeds, say); articles and
+    /// stories go through [`Engine::ingest`] only.
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
     /// Extracts, dedups, assigns and stores every document. Bad documents are reported to the
     /// sink and skipped; everything stored before a failure stays stored.
     ///

@@ -51,6 +51,24 @@ pub struct Placement {
     pub published: Option<String>,
 }
 
+/// A feed `parallax watch` polls, and what the last polls said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedState {
+    pub url: String,
+    pub title: Option<String>,
+    pub enabled: bool,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Unix seconds of the last poll.
+    pub last_checked: Option<i64>,
+    /// Unix seconds of the next poll.
+    pub next_check: i64,
+    pub interval_secs: i64,
+    /// Failed polls in a row (0 after a success).
+    pub errors: i64,
+    pub last_error: Option<String>,
+}
+
 /// A story as listed: id, title, size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorySummary {

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The schema this code reads. A store at an older version is brought up by [`MIGRATIONS`].
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 /// Ordered, versioned migrations: (the version a step brings a store to, its SQL). A store at
 /// version v runs every step above v in order, each in one transaction with the version bump.
@@ -22,7 +22,23 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     // the similarity an article joined its story with (older articles read as 0)
     (4, "ALTER TABLE articles ADD COLUMN join_sim REAL"),
+    // the feeds `parallax add` follows and `parallax watch` polls
+    (5, FEEDS_SQL),
 ];
+
+const FEEDS_SQL: &str = "CREATE TABLE IF NOT EXISTS feeds (
+        url TEXT PRIMARY KEY,
+        title TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        etag TEXT,
+        last_modified TEXT,
+        last_checked INTEGER,
+        next_check INTEGER NOT NULL DEFAULT 0,
+        interval_secs INTEGER NOT NULL DEFAULT 3600,
+        errors INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -131,6 +147,51 @@ impl Drop for Checkpointer {
 }
 
 impl SqliteStore {
+    /// Follows a feed (again, when it was followed before: it is enabled and due now).
+    pub fn follow_feed(&mut self, url: &str, title: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO feeds (url, title) VALUES (?1, ?2) ON CONFLICT(url) DO UPDATE SET title = COALESCE(?2, title), enabled = 1",
+            params![url, title],
+        )?;
+        Ok(())
+    }
+
+    /// Every followed feed, by URL.
+    pub fn feeds(&self) -> Result<Vec<crate::FeedState>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT url, title, enabled, etag, last_modified, last_checked, next_check, interval_secs, errors, last_error FROM feeds ORDER BY url")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::FeedState {
+                url: r.get(0)?,
+                title: r.get(1)?,
+                enabled: r.get::<_, i64>(2)? != 0,
+                etag: r.get(3)?,
+                last_modified: r.get(4)?,
+                last_checked: r.get(5)?,
+                next_check: r.get(6)?,
+                interval_secs: r.get(7)?,
+                errors: r.get(8)?,
+                last_error: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Saves what a poll learnt about a feed.
+    pub fn update_feed(&mut self, f: &crate::FeedState) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET title = ?2, enabled = ?3, etag = ?4, last_modified = ?5, last_checked = ?6, next_check = ?7, interval_secs = ?8, errors = ?9, last_error = ?10 WHERE url = ?1",
+            params![f.url, f.title, f.enabled as i64, f.etag, f.last_modified, f.last_checked, f.next_check, f.interval_secs, f.errors, f.last_error],
+        )?;
+        Ok(())
+    }
+
+    /// Enables or disables a followed feed; `false` when no such feed is followed.
+    pub fn set_feed_enabled(&mut self, url: &str, enabled: bool) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("UPDATE feeds SET enabled = ?2, next_check = 0 WHERE url = ?1", params![url, enabled as i64])? > 0)
+    }
+
     /// The file beside the database for the state saved under `key` (keys are ours: letters and
     /// dots).
     /// Takes the store's writer lock (a lock on the file `PATH-engine.lock` beside it): one
@@ -204,6 +265,10 @@ impl SqliteStore {
             conn.pragma_update(None, "cache_size", -65536)?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             conn.execute_batch(SCHEMA)?;
+            if conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get::<_, String>(0)).optional()?.is_none() {
+                // a new store: every table at once (older stores get theirs by migration)
+                conn.execute_batch(FEEDS_SQL)?;
+            }
             // stores made before embeddings existed lack the column
             let has_embedding: bool =
                 conn.query_row("SELECT COUNT(*) FROM pragma_table_info('articles') WHERE name = 'embedding'", [], |r| r.get::<_, i64>(0))? > 0;

@@ -8,6 +8,7 @@ use parallax_fetch::{Fetcher, Validators};
 use parallax_ingest::IngestError;
 use parallax_model::{DocumentKind, Hints, RawDocument};
 use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
 /// Sitemap indexes nest at most this deep.
 const MAX_SITEMAP_DEPTH: usize = 3;
@@ -16,6 +17,8 @@ enum Task {
     /// As the user gave it: a path or a URL.
     Source(String),
     Feed(String),
+    /// A feed already fetched (by `watch`, with its validators).
+    FeedBody(String, Vec<u8>),
     Sitemap(String, usize),
     /// A page, with what the feed or sitemap that named it said of it; `crawled` when it was
     /// found through a sitemap (robots.txt decides) rather than named by a feed.
@@ -33,22 +36,34 @@ enum Task {
     Warc(Box<dyn Iterator<Item = Result<warc::Page, crate::SourceError>> + Send>, String),
 }
 
-/// Counts of what was found, for the summary line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What was found, for the summary line and for following the feeds read.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Found {
     pub feeds: usize,
     pub sitemaps: usize,
     pub pages: usize,
     pub robots_refused: usize,
+    /// Each feed read: its URL (after redirects), title, and the publication dates of its
+    /// items (for a poll schedule that follows how often it publishes).
+    pub followed: Vec<FeedRead>,
+}
+
+/// A feed read by the collector.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedRead {
+    pub url: String,
+    pub title: Option<String>,
+    pub item_dates: Vec<String>,
+    pub ttl_minutes: Option<u32>,
 }
 
 /// The documents behind `sources`, in order, fetched as they are needed.
 pub struct Collector {
-    fetcher: Fetcher,
+    fetcher: Arc<Fetcher>,
     tasks: VecDeque<Task>,
     robots: HashMap<String, Robots>,
     agent: String,
-    pub found: Found,
+    found: Arc<Mutex<Found>>,
 }
 
 fn bad(input: &str, reason: impl std::fmt::Display) -> IngestError {
@@ -69,9 +84,26 @@ fn is_url(s: &str) -> bool {
 }
 
 impl Collector {
-    pub fn new(fetcher: Fetcher, sources: &[String]) -> Collector {
-        let agent = "parallax".to_string();
-        Collector { fetcher, tasks: sources.iter().cloned().map(Task::Source).collect(), robots: HashMap::new(), agent, found: Found::default() }
+    pub fn new(fetcher: Arc<Fetcher>, sources: &[String]) -> Collector {
+        Collector::with_tasks(fetcher, sources.iter().cloned().map(Task::Source).collect())
+    }
+
+    /// The articles of feeds already fetched: (feed URL, body).
+    pub fn from_feeds(fetcher: Arc<Fetcher>, feeds: Vec<(String, Vec<u8>)>) -> Collector {
+        Collector::with_tasks(fetcher, feeds.into_iter().map(|(u, b)| Task::FeedBody(u, b)).collect())
+    }
+
+    fn with_tasks(fetcher: Arc<Fetcher>, tasks: VecDeque<Task>) -> Collector {
+        Collector { fetcher, tasks, robots: HashMap::new(), agent: "parallax".to_string(), found: Arc::new(Mutex::new(Found::default())) }
+    }
+
+    /// What was found so far; it stays readable after the collector was handed to an ingest.
+    pub fn found(&self) -> Arc<Mutex<Found>> {
+        self.found.clone()
+    }
+
+    fn tally(&self, f: impl FnOnce(&mut Found)) {
+        f(&mut self.found.lock().expect("not poisoned"));
     }
 
     /// Whether robots.txt lets us fetch `url` (fetched once per site; a site without one, or
@@ -95,14 +127,14 @@ impl Collector {
 
     fn page(&mut self, url: &str, hints: Hints, check_robots: bool) -> Option<Result<RawDocument, IngestError>> {
         if check_robots && !self.allowed(url) {
-            self.found.robots_refused += 1;
+            self.tally(|f| f.robots_refused += 1);
             return Some(Err(bad(url, "robots.txt does not allow fetching it")));
         }
         let resp = match self.fetcher.get(url, &Validators::default()) {
             Ok(r) => r,
             Err(e) => return Some(Err(fetch_failed(url, e))),
         };
-        self.found.pages += 1;
+        self.tally(|f| f.pages += 1);
         if let Some(what) = parallax_ingest::binary_kind(&resp.body) {
             return Some(Err(bad(&resp.url, format!("binary content ({what}), not a page"))));
         }
@@ -116,7 +148,15 @@ impl Collector {
             Ok(f) => f,
             Err(e) => return Some(Err(e.into())),
         };
-        self.found.feeds += 1;
+        self.tally(|found| {
+            found.feeds += 1;
+            found.followed.push(FeedRead {
+                url: feed_url.to_string(),
+                title: f.title.clone(),
+                item_dates: f.items.iter().filter_map(|i| i.published.clone()).collect(),
+                ttl_minutes: f.ttl_minutes,
+            })
+        });
         // in feed order, ahead of what was queued before
         for item in f.items.into_iter().rev() {
             let Some(url) = item.url.clone() else { continue };
@@ -140,7 +180,7 @@ impl Collector {
         match xml::sitemap(body, url) {
             Err(e) => Some(Err(e.into())),
             Ok(xml::Sitemap::Index(children)) => {
-                self.found.sitemaps += 1;
+                self.tally(|f| f.sitemaps += 1);
                 if depth >= MAX_SITEMAP_DEPTH {
                     return Some(Err(bad(url, format!("sitemap indexes nested deeper than {MAX_SITEMAP_DEPTH}"))));
                 }
@@ -150,7 +190,7 @@ impl Collector {
                 None
             }
             Ok(xml::Sitemap::Pages(pages)) => {
-                self.found.sitemaps += 1;
+                self.tally(|f| f.sitemaps += 1);
                 for (page, date) in pages.into_iter().rev() {
                     // pages found through a sitemap are crawled: robots.txt decides
                     self.tasks.push_front(Task::Page { url: page, hints: Hints { published: date, ..Default::default() }, crawled: true });
@@ -182,7 +222,7 @@ impl Collector {
                 if let Some(what) = parallax_ingest::binary_kind(&body) {
                     return Some(Err(bad(name, format!("binary content ({what}), not a page"))));
                 }
-                self.found.pages += 1;
+                self.tally(|f| f.pages += 1);
                 let hints = Hints { url: url.map(str::to_string), ..Default::default() };
                 Some(Ok(RawDocument { input: name.to_string(), kind: Some(DocumentKind::Html), body: parallax_ingest::decode_bytes(&body, true), hints }))
             }
@@ -249,8 +289,9 @@ impl Iterator for Collector {
                     Err(e) => Some(Err(fetch_failed(&url, e))),
                 },
                 Task::Page { url, hints, crawled } => self.page(&url, hints, crawled),
+                Task::FeedBody(url, body) => self.feed_items(&body, &url),
                 Task::Item { url, html, hints } => {
-                    self.found.pages += 1;
+                    self.tally(|f| f.pages += 1);
                     Some(Ok(RawDocument { input: url, kind: Some(DocumentKind::Html), body: html, hints }))
                 }
                 Task::Warc(mut pages, name) => match pages.next() {
@@ -259,7 +300,7 @@ impl Iterator for Collector {
                         self.tasks.push_front(Task::Warc(pages, name));
                         Some(match item {
                             Ok(p) => {
-                                self.found.pages += 1;
+                                self.tally(|f| f.pages += 1);
                                 Ok(RawDocument {
                                     input: p.url.clone(),
                                     kind: Some(DocumentKind::Html),

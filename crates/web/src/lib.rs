@@ -12,6 +12,7 @@
 pub mod collect;
 pub mod feed;
 pub mod robots;
+pub mod schedule;
 pub mod warc;
 pub mod xml;
 
