@@ -398,6 +398,8 @@ fn run(cli: Cli) -> Result<()> {
                     state.interval_secs = parallax_web::schedule::after_success(&f.item_dates, now, f.ttl_minutes, None, None);
                     state.last_checked = Some(now);
                     state.next_check = now + state.interval_secs;
+                    state.etag = f.validators.etag.clone();
+                    state.last_modified = f.validators.last_modified.clone();
                     engine.store_mut().update_feed(&state)?;
                 }
             }

@@ -55,6 +55,8 @@ pub struct FeedRead {
     pub title: Option<String>,
     pub item_dates: Vec<String>,
     pub ttl_minutes: Option<u32>,
+    /// The fetch's validators, so the first poll can be conditional.
+    pub validators: Validators,
 }
 
 /// The documents behind `sources`, in order, fetched as they are needed.
@@ -144,6 +146,10 @@ impl Collector {
     }
 
     fn feed_items(&mut self, body: &[u8], feed_url: &str) -> Option<Result<RawDocument, IngestError>> {
+        self.feed_items_with(body, feed_url, Validators::default())
+    }
+
+    fn feed_items_with(&mut self, body: &[u8], feed_url: &str, validators: Validators) -> Option<Result<RawDocument, IngestError>> {
         let f = match feed::parse(body, feed_url) {
             Ok(f) => f,
             Err(e) => return Some(Err(e.into())),
@@ -155,6 +161,7 @@ impl Collector {
                 title: f.title.clone(),
                 item_dates: f.items.iter().filter_map(|i| i.published.clone()).collect(),
                 ttl_minutes: f.ttl_minutes,
+                validators,
             })
         });
         // in feed order, ahead of what was queued before
@@ -236,6 +243,9 @@ impl Collector {
                 Ok(r) => r,
                 Err(e) => return Some(Err(fetch_failed(&s, e))),
             };
+            if crate::sniff(&resp.body, resp.content_type.as_deref()) == SourceKind::Feed {
+                return self.feed_items_with(&resp.body, &resp.url, resp.validators);
+            }
             let (body, ct, url) = (resp.body, resp.content_type, resp.url);
             return self.dispatch(body, ct.as_deref(), &s, Some(&url));
         }
@@ -280,7 +290,7 @@ impl Iterator for Collector {
                 Task::Feed(url) => match self.fetcher.get(&url, &Validators::default()) {
                     Ok(r) => {
                         let final_url = r.url.clone();
-                        self.feed_items(&r.body, &final_url)
+                        self.feed_items_with(&r.body, &final_url, r.validators)
                     }
                     Err(e) => Some(Err(fetch_failed(&url, e))),
                 },
