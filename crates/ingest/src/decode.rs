@@ -17,6 +17,55 @@ pub fn decode_bytes(buf: &[u8], sniff_html_charset: bool) -> String {
     }
 }
 
+/// Decodes a fetched document: the charset comes from the byte-order mark, else the HTTP
+/// `Content-Type` header, else the XML prolog or a `<meta>` declaration, else UTF-8 when the
+/// bytes are valid UTF-8, else Windows-1252. Bytes that are not valid in the charset they are
+/// declared in are an error when they are more than a few (a page that lies, or is not text).
+pub fn decode_document(buf: &[u8], content_type: Option<&str>) -> Result<String, String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(buf) {
+        let (text, _) = enc.decode_without_bom_handling(&buf[bom..]);
+        return Ok(text.into_owned());
+    }
+    let header = content_type.and_then(|ct| {
+        let lower = ct.to_ascii_lowercase();
+        let at = lower.find("charset=")? + "charset=".len();
+        let v = lower[at..].trim_matches(['"', '\'', ' ']).split([';', ' ']).next()?.to_string();
+        Some(v).filter(|v| !v.is_empty())
+    });
+    let declared = header.or_else(|| xml_encoding(buf)).or_else(|| declared_charset(buf));
+    let Some(label) = declared else {
+        return Ok(decode_bytes(buf, false));
+    };
+    let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
+        // an unknown name: the content decides
+        return Ok(decode_bytes(buf, false));
+    };
+    if enc == encoding_rs::UTF_8 {
+        if let Ok(s) = std::str::from_utf8(buf) {
+            return Ok(s.to_string());
+        }
+    }
+    let (text, _, had_errors) = enc.decode(buf);
+    if had_errors {
+        let bad = text.chars().filter(|&c| c == '\u{fffd}').count();
+        if bad * 100 > text.chars().count().max(1) {
+            return Err(format!("{bad} byte sequences are not valid {} (the declared charset)", enc.name()));
+        }
+    }
+    Ok(text.into_owned())
+}
+
+/// `encoding="..."` of an XML prolog.
+fn xml_encoding(buf: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&buf[..buf.len().min(200)]).to_ascii_lowercase();
+    let prolog = head.strip_prefix("<?xml")?;
+    let end = prolog.find("?>")?;
+    let at = prolog[..end].find("encoding=")? + "encoding=".len();
+    let rest = prolog[at..end].trim_start_matches(['"', '\'']);
+    let v: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    Some(v).filter(|v| !v.is_empty())
+}
+
 fn declared_charset(buf: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(&buf[..buf.len().min(4096)]).to_ascii_lowercase();
     let at = head.find("charset=")? + "charset=".len();
@@ -53,6 +102,25 @@ mod tests {
     fn latin1_bytes_decode_as_windows_1252() {
         let page = b"<meta charset=iso-8859-1><p>caf\xe9 \x93quoted\x94</p>";
         assert_eq!(decode_bytes(page, true), "<meta charset=iso-8859-1><p>caf\u{e9} \u{201c}quoted\u{201d}</p>");
+    }
+
+    #[test]
+    fn fetched_documents_take_their_charset_from_bom_header_prolog_or_meta() {
+        // KOI8-R "Киев" declared in the header
+        let koi8 = b"<p>\xeb\xc9\xc5\xd7</p>";
+        assert_eq!(decode_document(koi8, Some("text/html; charset=KOI8-R")).unwrap(), "<p>\u{41a}\u{438}\u{435}\u{432}</p>");
+        // in the XML prolog of a feed
+        let feed = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><title>caf\xe9</title></rss>";
+        assert!(decode_document(feed, Some("application/rss+xml")).unwrap().contains("caf\u{e9}"));
+        // a UTF-16 byte-order mark wins over everything
+        let utf16: Vec<u8> = [0xff, 0xfe].into_iter().chain("Kyiv".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        assert_eq!(decode_document(&utf16, Some("text/html; charset=iso-8859-1")).unwrap(), "Kyiv");
+        // no declaration: UTF-8 when valid, else Windows-1252
+        assert_eq!(decode_document("Zaporizhzhia \u{2014}".as_bytes(), None).unwrap(), "Zaporizhzhia \u{2014}");
+        assert_eq!(decode_document(b"\x93quoted\x94", None).unwrap(), "\u{201c}quoted\u{201d}");
+        // bytes that are not what the header says
+        let err = decode_document(&[0xff, 0xfe, 0xfd, 0x80, 0x81, 0x82, b'a'][2..], Some("text/html; charset=utf-8")).unwrap_err();
+        assert!(err.contains("not valid UTF-8"), "{err}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use parallax_model::{DocumentKind, RawDocument};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-pub use decode::decode_bytes;
+pub use decode::{decode_bytes, decode_document};
 
 /// A non-JSONL file larger than this (after decompression) is refused rather than read into
 /// memory. JSONL is streamed line by line and has no size limit, only [`MAX_LINE_BYTES`].

@@ -140,7 +140,10 @@ impl Collector {
         if let Some(what) = parallax_ingest::binary_kind(&resp.body) {
             return Some(Err(bad(&resp.url, format!("binary content ({what}), not a page"))));
         }
-        let body = parallax_ingest::decode_bytes(&resp.body, true);
+        let body = match parallax_ingest::decode_document(&resp.body, resp.content_type.as_deref()) {
+            Ok(b) => b,
+            Err(reason) => return Some(Err(bad(&resp.url, reason))),
+        };
         let hints = Hints { url: Some(resp.url.clone()), ..hints };
         Some(Ok(RawDocument { input: url.to_string(), kind: Some(DocumentKind::Html), body, hints }))
     }
