@@ -242,3 +242,60 @@ fn watch_polls_followed_feeds_conditionally_and_a_failing_feed_backs_off_but_sta
     let unknown = bin().arg("feeds").arg("--db").arg(&db).arg("--enable").arg("https://nowhere.example/feed").output().unwrap();
     assert!(!unknown.status.success() && String::from_utf8_lossy(&unknown.stderr).contains("not a followed feed"));
 }
+
+#[test]
+fn kill_9_during_add_then_a_rerun_gives_the_stories_of_one_run() {
+    use std::collections::BTreeSet;
+    // a WARC of generated pages: events told by several outlets in their own invented names
+    let syllables = ["ka", "ro", "vel", "tan", "mi", "sor", "den", "lu", "pra", "gor", "zei", "bak", "nor", "til", "fe", "qua"];
+    let common = ["officials", "said", "week", "city", "report", "people", "local", "plan", "council", "police"];
+    let mut seed = 0x2545f4914f6cdd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut warc = Vec::new();
+    let mut n = 0;
+    for e in 0..5000 {
+        let names: Vec<String> = (0..6).map(|_| (0..3).map(|_| syllables[(next() % 16) as usize]).collect::<String>()).collect();
+        for k in 0..(3 + next() % 3) {
+            let words: Vec<&str> =
+                (0..80).map(|_| if next() % 10 < 9 - 2 * k.min(3) { names[(next() % 6) as usize].as_str() } else { common[(next() % 10) as usize] }).collect();
+            let html = format!(
+                "<html><head><title>{} {}</title><meta property=\"og:site_name\" content=\"Outlet {}\"><meta property=\"article:published_time\" content=\"2024-06-{:02}\"></head><body><article><p>{}.</p><p>{}.</p></article></body></html>",
+                names[0], names[1], (e + k as usize * 7) % 23, 1 + (e / 300) % 28, words[..40].join(" "), words[40..].join(" ")
+            );
+            let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{html}", html.len());
+            warc.extend(parallax_web::warc::response_record(&format!("https://outlet.example/{e}/{k}"), "2024-06-01T00:00:00Z", http.as_bytes()));
+            n += 1;
+        }
+    }
+    let dir = tmp("kill-add");
+    let file = dir.join("pages.warc");
+    std::fs::write(&file, &warc).unwrap();
+    // a story id is derived from its first article, so equal (id, size) sets are equal stories
+    let stories = |db: &std::path::Path| -> BTreeSet<(String, u64)> {
+        let out = bin().arg("stories").arg("--db").arg(db).args(["--json", "--limit", "100000"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_array().unwrap().iter().map(|s| (s["id"].as_str().unwrap().to_string(), s["articles"].as_u64().unwrap())).collect()
+    };
+    let clean = dir.join("clean.db");
+    let v = summary(&add(&[file.to_str().unwrap()], &clean));
+    assert_eq!(v["stored"].as_u64(), Some(n as u64), "{v}");
+    let killed = dir.join("killed.db");
+    let mut child =
+        bin().args(["add", "--db"]).arg(&killed).arg(&file).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let wal = PathBuf::from(format!("{}-wal", killed.display()));
+    let t = std::time::Instant::now();
+    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < 200_000 && t.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Command::new("kill").arg("-KILL").arg(child.id().to_string()).status().unwrap();
+    assert!(!child.wait().unwrap().success());
+    let rerun = summary(&add(&[file.to_str().unwrap()], &killed));
+    assert!(rerun["unchanged"].as_u64().unwrap() > 0, "the killed run had stored some pages: {rerun}");
+    assert_eq!(stories(&killed), stories(&clean));
+}
