@@ -6,8 +6,14 @@
 //! RawDocument -> extract -> Article -> dedup (duplicate_of) -> cluster (story) -> Store
 //!                                                      Store -> claims -> StoryReport
 //! ```
+//!
+//! Its jobs, each in a module of its own:
+//! - preparing a document (`prepare`): stateless, on every core;
+//! - placing it (the [`Engine`]): one writer, origin and story;
+//! - the saved state (`state`): what is saved, how, and when;
+//! - reading (`read`): reports from the store alone, and articles compared with nothing stored.
 
-use parallax_claims::{ArticleInput, ClaimConfig};
+use parallax_claims::ClaimConfig;
 use parallax_cluster::{day_number, ClusterConfig, Clusterer, Features, Learn, TermCounts};
 use parallax_dedup::{DedupConfig, DupIndex, Fingerprint};
 use parallax_model::{Article, RawDocument, Story, StoryReport};
@@ -15,7 +21,14 @@ use parallax_store::{Store, StoreError, StoredArticle};
 use sha2::{Digest, Sha256};
 
 mod ids;
+mod prepare;
+mod read;
+mod state;
 use ids::IdFilter;
+use prepare::{embed_ledes, in_order, prepare_guarded, Prepared, PREPARE_CHUNK, QUEUE_CHUNKS};
+use read::first_words;
+pub use read::{compare_articles, stored_report, story_report};
+use state::*;
 use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,9 +51,6 @@ pub struct EngineConfig {
     /// ledes mean, not only the words they share. Off by default.
     pub embedder: Option<std::sync::Arc<parallax_embed::Embedder>>,
 }
-
-/// Words of the body after the title that the embedding reads: the lede says what happened.
-const EMBED_LEDE_WORDS: usize = 100;
 
 impl EngineConfig {
     pub fn new() -> Self {
@@ -83,91 +93,6 @@ pub struct IngestSummary {
 
 type RawItem = Result<RawDocument, parallax_ingest::IngestError>;
 
-/// Documents per message between the reader, the preparing workers and placement.
-const PREPARE_CHUNK: usize = 32;
-
-/// Chunks per worker that may wait in each queue. Placement pauses now and then (a store
-/// checkpoint); a deeper queue lets the workers keep preparing meanwhile. Bounded, so memory
-/// stays at a few thousand documents in flight.
-const QUEUE_CHUNKS: usize = 16;
-
-/// Chunks numbered by the reader, received in any order, yielded in number order.
-fn in_order<T>(chunks: impl Iterator<Item = (usize, T)>) -> impl Iterator<Item = T> {
-    let mut pending = std::collections::BTreeMap::new();
-    let mut next = 0;
-    let mut chunks = chunks.fuse();
-    std::iter::from_fn(move || loop {
-        if let Some(c) = pending.remove(&next) {
-            next += 1;
-            return Some(c);
-        }
-        let (seq, c) = chunks.next()?;
-        pending.insert(seq, c);
-    })
-}
-
-/// A document made ready for placement off the main thread. (Failures are rare, so the size
-/// difference between the variants costs nothing worth a box.)
-#[allow(clippy::large_enum_variant)]
-enum Prepared {
-    Ready { input: String, article: Article, fp: Fingerprint, counts: TermCounts, embedding: Option<Vec<f32>> },
-    Failed { input: String, error: String },
-}
-
-/// Extraction, id and the index features: everything about one document that needs no engine
-/// state.
-fn prepare(item: RawItem, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepared {
-    let doc = match item {
-        Ok(d) => d,
-        Err(e) => return Prepared::Failed { input: e.input().to_string(), error: e.to_string() },
-    };
-    match parallax_extract::extract_with_words(&doc) {
-        Ok((mut article, words)) => {
-            article.id = article_id(&article);
-            let fp = parallax_dedup::fingerprint_words(&words, dedup);
-            let counts = TermCounts::from_paragraphs(article.title.as_deref().unwrap_or(""), &article.paragraphs, cluster);
-            Prepared::Ready { input: doc.input, article, fp, counts, embedding: None }
-        }
-        Err(e) => Prepared::Failed { input: doc.input, error: e.to_string() },
-    }
-}
-
-/// Adds the lede embedding to every prepared article of a chunk, in one batch through the model.
-/// An inference failure leaves the articles without one (they are placed on words alone).
-fn embed_ledes(model: &parallax_embed::Embedder, chunk: &mut [Prepared]) {
-    let ledes: Vec<String> = chunk
-        .iter()
-        .filter_map(|p| match p {
-            Prepared::Ready { article, .. } => {
-                let body = article.paragraphs.iter().flat_map(|p| p.split_whitespace()).take(EMBED_LEDE_WORDS).collect::<Vec<_>>().join(" ");
-                Some(format!("{}. {body}", article.title.as_deref().unwrap_or("")))
-            }
-            Prepared::Failed { .. } => None,
-        })
-        .collect();
-    let texts: Vec<&str> = ledes.iter().map(String::as_str).collect();
-    let Ok(vectors) = model.embed(&texts) else { return };
-    let mut vectors = vectors.into_iter();
-    for p in chunk.iter_mut() {
-        if let Prepared::Ready { embedding, .. } = p {
-            *embedding = vectors.next();
-        }
-    }
-}
-
-/// [`prepare`], with a bug on one document (a panic) reported as that document's failure: the
-/// batch goes on, and placement never waits for a worker that died.
-fn prepare_guarded(item: RawItem, dedup: &DedupConfig, cluster: &ClusterConfig) -> Prepared {
-    let input = match &item {
-        Ok(d) => d.input.clone(),
-        Err(e) => e.input().to_string(),
-    };
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepare(item, dedup, cluster))).unwrap_or_else(|panic| {
-        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-        Prepared::Failed { input, error: format!("internal error while reading this document ({why}); please report it") }
-    })
-}
-
 /// What the engine remembers of each stored article between batches.
 #[derive(Debug, Clone)]
 struct Known {
@@ -199,42 +124,6 @@ pub struct Engine<S: Store> {
     /// What the user should hear about the engine itself (a state that had to be rebuilt).
     notices: Vec<String>,
 }
-
-/// Store keys of the engine state (live stories and dedup entries), the document-frequency
-/// snapshot (the fallback when the state cannot be read) and the id filter, saved together.
-const ENGINE_STATE: &str = "engine.state";
-const DF_STATE: &str = "cluster.df";
-const IDS_STATE: &str = "engine.ids";
-/// Opens an engine state blob; the version changes with its layout.
-const ENGINE_STATE_TAG: &[u8] = b"parallax.engine/1";
-
-fn encode_engine_state(clusterer: &Clusterer, dups: &DupIndex, size_hint: usize) -> Vec<u8> {
-    let mut e = parallax_codec::Encoder::with_capacity(size_hint);
-    e.bytes(ENGINE_STATE_TAG);
-    clusterer.save_state(&mut e);
-    dups.save_state(&mut e);
-    e.finish()
-}
-
-fn decode_engine_state(bytes: &[u8], config: &EngineConfig) -> Option<(Clusterer, DupIndex)> {
-    let mut d = parallax_codec::Decoder::new(bytes);
-    d.expect(ENGINE_STATE_TAG)?;
-    let clusterer = Clusterer::load_state(config.cluster.clone(), &mut d)?;
-    let dups = DupIndex::load_state(config.dedup.clone(), &mut d)?;
-    d.is_done().then_some((clusterer, dups))
-}
-
-/// A snapshot is also saved every this many stored articles, so a killed run does not leave a
-/// long tail to re-read.
-const SNAPSHOT_EVERY: usize = 100_000;
-/// ... and after a batch once this long has passed since the last one, so a run killed early
-/// has a state too.
-const SNAPSHOT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
-/// At the end of a run, fewer new articles than this are left to the next open to catch up
-/// (it replays them from the store, placing them as they were placed), unless the state is
-/// small: a feed poll that stores ten articles does not rewrite a state of tens of megabytes.
-const END_SNAPSHOT_MIN: usize = 2_000;
-const SMALL_STATE_BYTES: usize = 1 << 20;
 
 /// How far ahead of today a publication date may be and still place an article in time: time
 /// zones and scheduled publication put real dates a day or so ahead.
@@ -563,14 +452,14 @@ impl<S: Store> Engine<S> {
                 batch.clear();
                 new_stories.clear();
                 repoint.clear();
-                if self.since_snapshot >= SNAPSHOT_EVERY || self.last_snapshot.elapsed() >= SNAPSHOT_INTERVAL {
+                if snapshot_due(self.since_snapshot, self.last_snapshot.elapsed()) {
                     self.snapshot()?;
                 }
             }
         }
         self.store.insert_batch(&batch, &new_stories, &repoint)?;
         self.since_snapshot += batch.len();
-        if self.since_snapshot >= END_SNAPSHOT_MIN || (self.since_snapshot > 0 && self.state_bytes < SMALL_STATE_BYTES) {
+        if snapshot_at_end(self.since_snapshot, self.state_bytes) {
             self.snapshot()?;
         }
         Ok(summary)
@@ -681,121 +570,6 @@ impl<S: Store> Engine<S> {
     pub fn save_state(&mut self) -> Result<(), EngineError> {
         self.snapshot()
     }
-}
-
-/// A stored story with its articles and claims, read from the store alone: no engine, no
-/// replay. Claims are saved with the story and computed again only when its articles (or the
-/// claim stage) changed since.
-pub fn stored_report<S: Store>(store: &mut S, story_id: &str, config: &ClaimConfig) -> Result<StoryReport, EngineError> {
-    let story = store.story(story_id)?.ok_or_else(|| EngineError::NoStory(story_id.to_string()))?;
-    let articles = store.story_articles(story_id)?;
-    let fingerprint = claims_fingerprint(&story);
-    if let Some((saved, claims)) = store.saved_claims(story_id)? {
-        if saved == fingerprint {
-            let (aliases, ties) = story_context(&articles, &claims);
-            let (framing, terms) = story_framing(&articles);
-            return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms });
-        }
-    }
-    let report = story_report(story, articles, config);
-    store.save_claims(story_id, &fingerprint, &report.claims)?;
-    Ok(report)
-}
-
-/// Bumped whenever the claim stage would give other claims for the same articles, so saved
-/// claims of an older stage are recomputed.
-const CLAIM_STAGE_VERSION: &str = "claims/4";
-
-/// What a story's claims are computed from: its articles, in order, and the claim stage.
-fn claims_fingerprint(story: &Story) -> String {
-    let mut h = Sha256::new();
-    h.update(CLAIM_STAGE_VERSION.as_bytes());
-    for id in &story.article_ids {
-        h.update([0u8]);
-        h.update(id.as_bytes());
-    }
-    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
-}
-
-/// The report of one story: its articles side by side and the claims they make. Used for stored
-/// stories and for articles compared as one story without a store.
-pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) -> StoryReport {
-    let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
-    // the source of a copy is its origin's outlet
-    let sources = independent_sources(&articles, &by_id);
-    let inputs = claim_inputs(&articles, &sources, &by_id);
-    let claims = parallax_claims::compare(&story.id, &inputs, config);
-    let aliases = parallax_claims::story_aliases(&inputs);
-    let ties = parallax_claims::ties::story_ties(&inputs, &claims);
-    let (framing, terms) = story_framing(&articles);
-    StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms }
-}
-
-/// Each source's framing spans and the sources' term choices. Copies of another article of the
-/// story are left out: their words are their origin's.
-fn story_framing(articles: &[Article]) -> (Vec<parallax_model::ArticleFraming>, Vec<parallax_model::TermChoice>) {
-    let ids: std::collections::HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
-    let originals: Vec<&Article> = articles.iter().filter(|a| a.duplicate_of.as_deref().is_none_or(|d| !ids.contains(d))).collect();
-    let outlets: Vec<String> = originals.iter().map(|a| a.outlet_or_host()).collect();
-    let config = parallax_framing::FramingConfig::default();
-    let framing = originals.iter().zip(&outlets).map(|(a, o)| parallax_framing::article_framing(&a.id, o, &a.paragraphs, &config)).collect();
-    let sources: Vec<parallax_framing::Source> =
-        originals.iter().zip(&outlets).map(|(a, o)| parallax_framing::Source { article: &a.id, outlet: o, paragraphs: &a.paragraphs }).collect();
-    (framing, parallax_framing::term_choices(&sources))
-}
-
-/// What is derived from a story's articles and saved claims without running the claim stage:
-/// the name variants it merged and the ties between its articles.
-fn story_context(articles: &[Article], claims: &[parallax_model::Claim]) -> (Vec<parallax_model::Alias>, Vec<parallax_model::Tie>) {
-    let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
-    let sources = independent_sources(articles, &by_id);
-    let inputs = claim_inputs(articles, &sources, &by_id);
-    (parallax_claims::story_aliases(&inputs), parallax_claims::ties::story_ties(&inputs, claims))
-}
-
-/// Each article's independent outlet's name (a copy's is its origin's).
-fn independent_sources(articles: &[Article], by_id: &HashMap<&str, &Article>) -> Vec<String> {
-    articles.iter().map(|a| parallax_model::independent_outlet(a, |id| by_id.get(id).copied()).name).collect()
-}
-
-/// The claim stage's view of a story's articles.
-fn claim_inputs<'a>(articles: &'a [Article], sources: &'a [String], by_id: &HashMap<&str, &Article>) -> Vec<ArticleInput<'a>> {
-    articles
-        .iter()
-        .zip(sources)
-        .map(|(a, s)| ArticleInput {
-            id: &a.id,
-            source: s,
-            paragraphs: &a.paragraphs,
-            copy_of: a.duplicate_of.as_deref().filter(|d| by_id.contains_key(d)),
-            published: a.published.as_deref(),
-        })
-        .collect()
-}
-
-/// Articles compared as one story, with nothing stored: ids are derived as on ingest, a copy
-/// of an earlier article of the set (the same text) is marked as such, and the story takes the
-/// first title.
-pub fn compare_articles(mut articles: Vec<Article>, config: &ClaimConfig) -> StoryReport {
-    let mut seen: Vec<(String, String)> = Vec::new();
-    for a in &mut articles {
-        if a.id.is_empty() {
-            a.id = article_id(a);
-        }
-        let fp = parallax_text::fingerprint(&a.text());
-        match seen.iter().find(|(f, _)| *f == fp) {
-            Some((_, origin)) => a.duplicate_of = Some(origin.clone()),
-            None => seen.push((fp, a.id.clone())),
-        }
-    }
-    let title = articles.iter().find_map(|a| a.title.clone()).unwrap_or_default();
-    let story = Story { id: "compared".into(), title, article_ids: articles.iter().map(|a| a.id.clone()).collect() };
-    story_report(story, articles, config)
-}
-
-fn first_words(text: &str, n: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().take(n).collect();
-    words.join(" ")
 }
 
 #[cfg(test)]

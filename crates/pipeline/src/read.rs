@@ -1,0 +1,124 @@
+//! Reading: a story's report from the store alone (no engine state), and a set of articles
+//! compared as one story with nothing stored.
+
+use crate::{article_id, EngineError};
+use parallax_claims::{ArticleInput, ClaimConfig};
+use parallax_model::{Article, Story, StoryReport};
+use parallax_store::Store;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// A stored story with its articles and claims, read from the store alone: no engine, no
+/// replay. Claims are saved with the story and computed again only when its articles (or the
+/// claim stage) changed since.
+pub fn stored_report<S: Store>(store: &mut S, story_id: &str, config: &ClaimConfig) -> Result<StoryReport, EngineError> {
+    let story = store.story(story_id)?.ok_or_else(|| EngineError::NoStory(story_id.to_string()))?;
+    let articles = store.story_articles(story_id)?;
+    let fingerprint = claims_fingerprint(&story);
+    if let Some((saved, claims)) = store.saved_claims(story_id)? {
+        if saved == fingerprint {
+            let (aliases, ties) = story_context(&articles, &claims);
+            let (framing, terms) = story_framing(&articles);
+            return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms });
+        }
+    }
+    let report = story_report(story, articles, config);
+    store.save_claims(story_id, &fingerprint, &report.claims)?;
+    Ok(report)
+}
+
+/// Bumped whenever the claim stage would give other claims for the same articles, so saved
+/// claims of an older stage are recomputed.
+pub(crate) const CLAIM_STAGE_VERSION: &str = "claims/4";
+
+/// What a story's claims are computed from: its articles, in order, and the claim stage.
+pub(crate) fn claims_fingerprint(story: &Story) -> String {
+    let mut h = Sha256::new();
+    h.update(CLAIM_STAGE_VERSION.as_bytes());
+    for id in &story.article_ids {
+        h.update([0u8]);
+        h.update(id.as_bytes());
+    }
+    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The report of one story: its articles side by side and the claims they make. Used for stored
+/// stories and for articles compared as one story without a store.
+pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) -> StoryReport {
+    let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
+    // the source of a copy is its origin's outlet
+    let sources = independent_sources(&articles, &by_id);
+    let inputs = claim_inputs(&articles, &sources, &by_id);
+    let claims = parallax_claims::compare(&story.id, &inputs, config);
+    let aliases = parallax_claims::story_aliases(&inputs);
+    let ties = parallax_claims::ties::story_ties(&inputs, &claims);
+    let (framing, terms) = story_framing(&articles);
+    StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms }
+}
+
+/// Each source's framing spans and the sources' term choices. Copies of another article of the
+/// story are left out: their words are their origin's.
+pub(crate) fn story_framing(articles: &[Article]) -> (Vec<parallax_model::ArticleFraming>, Vec<parallax_model::TermChoice>) {
+    let ids: std::collections::HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    let originals: Vec<&Article> = articles.iter().filter(|a| a.duplicate_of.as_deref().is_none_or(|d| !ids.contains(d))).collect();
+    let outlets: Vec<String> = originals.iter().map(|a| a.outlet_or_host()).collect();
+    let config = parallax_framing::FramingConfig::default();
+    let framing = originals.iter().zip(&outlets).map(|(a, o)| parallax_framing::article_framing(&a.id, o, &a.paragraphs, &config)).collect();
+    let sources: Vec<parallax_framing::Source> =
+        originals.iter().zip(&outlets).map(|(a, o)| parallax_framing::Source { article: &a.id, outlet: o, paragraphs: &a.paragraphs }).collect();
+    (framing, parallax_framing::term_choices(&sources))
+}
+
+/// What is derived from a story's articles and saved claims without running the claim stage:
+/// the name variants it merged and the ties between its articles.
+pub(crate) fn story_context(articles: &[Article], claims: &[parallax_model::Claim]) -> (Vec<parallax_model::Alias>, Vec<parallax_model::Tie>) {
+    let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
+    let sources = independent_sources(articles, &by_id);
+    let inputs = claim_inputs(articles, &sources, &by_id);
+    (parallax_claims::story_aliases(&inputs), parallax_claims::ties::story_ties(&inputs, claims))
+}
+
+/// Each article's independent outlet's name (a copy's is its origin's).
+pub(crate) fn independent_sources(articles: &[Article], by_id: &HashMap<&str, &Article>) -> Vec<String> {
+    articles.iter().map(|a| parallax_model::independent_outlet(a, |id| by_id.get(id).copied()).name).collect()
+}
+
+/// The claim stage's view of a story's articles.
+pub(crate) fn claim_inputs<'a>(articles: &'a [Article], sources: &'a [String], by_id: &HashMap<&str, &Article>) -> Vec<ArticleInput<'a>> {
+    articles
+        .iter()
+        .zip(sources)
+        .map(|(a, s)| ArticleInput {
+            id: &a.id,
+            source: s,
+            paragraphs: &a.paragraphs,
+            copy_of: a.duplicate_of.as_deref().filter(|d| by_id.contains_key(d)),
+            published: a.published.as_deref(),
+        })
+        .collect()
+}
+
+/// Articles compared as one story, with nothing stored: ids are derived as on ingest, a copy
+/// of an earlier article of the set (the same text) is marked as such, and the story takes the
+/// first title.
+pub fn compare_articles(mut articles: Vec<Article>, config: &ClaimConfig) -> StoryReport {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for a in &mut articles {
+        if a.id.is_empty() {
+            a.id = article_id(a);
+        }
+        let fp = parallax_text::fingerprint(&a.text());
+        match seen.iter().find(|(f, _)| *f == fp) {
+            Some((_, origin)) => a.duplicate_of = Some(origin.clone()),
+            None => seen.push((fp, a.id.clone())),
+        }
+    }
+    let title = articles.iter().find_map(|a| a.title.clone()).unwrap_or_default();
+    let story = Story { id: "compared".into(), title, article_ids: articles.iter().map(|a| a.id.clone()).collect() };
+    story_report(story, articles, config)
+}
+
+pub(crate) fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(n).collect();
+    words.join(" ")
+}
