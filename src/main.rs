@@ -388,7 +388,7 @@ fn run(cli: Cli) -> Result<()> {
             let (mut engine, _lock) = open_engine(&store)?;
             let collector = parallax_web::collect::Collector::new(fetcher, &sources);
             let found = collector.found();
-            let s = ingest_items(&mut engine, collector, &sources)?;
+            let result = ingest_items(&mut engine, collector, &sources);
             // the feeds read are followed from now on, their next poll paced by their items
             let now = unix_now();
             let read = found.lock().map(|f| f.followed.clone()).unwrap_or_default();
@@ -403,6 +403,14 @@ fn run(cli: Cli) -> Result<()> {
                     engine.store_mut().update_feed(&state)?;
                 }
             }
+            // an empty feed is still followed: its articles come with `watch`
+            let s = match result {
+                Err(e) if !read.is_empty() && e.to_string().starts_with("no documents found") => {
+                    eprintln!("following {} feed{} with no articles yet", read.len(), if read.len() == 1 { "" } else { "s" });
+                    IngestSummary::default()
+                }
+                other => other?,
+            };
             let stats = engine.store().stats()?;
             if json {
                 println!("{}", json::ingest_json(s.stored, s.unchanged, s.failed, s.duplicates, s.new_stories, stats.articles, stats.stories));

@@ -299,3 +299,102 @@ fn kill_9_during_add_then_a_rerun_gives_the_stories_of_one_run() {
     assert!(rerun["unchanged"].as_u64().unwrap() > 0, "the killed run had stored some pages: {rerun}");
     assert_eq!(stories(&killed), stories(&clean));
 }
+
+#[test]
+fn kill_9_during_watch_then_another_round_gives_the_stories_of_one_run() {
+    use std::collections::BTreeSet;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // 60 feeds of 80 full-text items; the feeds are empty when followed and fill up before the
+    // round that gets killed
+    let syllables = ["ka", "ro", "vel", "tan", "mi", "sor", "den", "lu", "pra", "gor", "zei", "bak", "nor", "til", "fe", "qua"];
+    let common = ["officials", "said", "week", "city", "report", "people", "local", "plan", "council", "police"];
+    let mut seed = 0x9e3779b97f4a7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let events: Vec<Vec<String>> = (0..1200).map(|_| (0..6).map(|_| (0..3).map(|_| syllables[(next() % 16) as usize]).collect::<String>()).collect()).collect();
+    let mut full = Vec::new();
+    for f in 0..60 {
+        let mut items = String::new();
+        for k in 0..80 {
+            let names = &events[(f * 13 + k * 7) % events.len()];
+            let words: Vec<&str> =
+                (0..160).map(|_| if next() % 10 < 7 { names[(next() % 6) as usize].as_str() } else { common[(next() % 10) as usize] }).collect();
+            items.push_str(&format!(
+                "<item><title>{} {}</title><link>https://feed{f}.example/{k}</link><pubDate>Mon, 02 Mar 2026 {:02}:00:00 GMT</pubDate><description><![CDATA[<p>{}.</p>]]></description></item>",
+                names[0], names[1], k % 24, words.join(" ")
+            ));
+        }
+        full.push(format!("<rss version=\"2.0\"><channel><title>Feed {f}</title>{items}</channel></rss>"));
+    }
+    let filled = Arc::new(AtomicBool::new(false));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (flag, feeds) = (filled.clone(), full.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let n: usize = first
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.strip_prefix("/feed"))
+                .and_then(|p| p.strip_suffix(".xml"))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            let body =
+                if flag.load(Ordering::SeqCst) { feeds[n].clone() } else { format!("<rss version=\"2.0\"><channel><title>Feed {n}</title></channel></rss>") };
+            let mut s = stream;
+            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    let dir = tmp("kill-watch");
+    let opml = dir.join("feeds.opml");
+    let outlines: String = (0..60).map(|f| format!("<outline text=\"f{f}\" xmlUrl=\"http://{addr}/feed{f}.xml\"/>")).collect();
+    std::fs::write(&opml, format!("<opml version=\"2.0\"><body>{outlines}</body></opml>")).unwrap();
+    let (clean, killed) = (dir.join("clean.db"), dir.join("killed.db"));
+    for db in [&clean, &killed] {
+        let out = add(&["--allow-private", opml.to_str().unwrap()], db);
+        assert!(
+            out.status.success() && String::from_utf8_lossy(&out.stderr).contains("following 60 feeds with no articles yet"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    filled.store(true, Ordering::SeqCst);
+    let round = |db: &std::path::Path| {
+        let mut c = bin();
+        c.arg("watch").arg("--db").arg(db).args(["--once", "--all", "--json", "--allow-private", "--delay", "0"]);
+        c
+    };
+    let out = round(&clean).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut child = round(&killed).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let wal = PathBuf::from(format!("{}-wal", killed.display()));
+    let t = std::time::Instant::now();
+    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < 400_000 && t.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Command::new("kill").arg("-KILL").arg(child.id().to_string()).status().unwrap();
+    assert!(!child.wait().unwrap().success());
+    let again = round(&killed).output().unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let stories = |db: &std::path::Path| -> BTreeSet<(String, u64)> {
+        let out = bin().arg("stories").arg("--db").arg(db).args(["--json", "--limit", "100000"]).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_array().unwrap().iter().map(|s| (s["id"].as_str().unwrap().to_string(), s["articles"].as_u64().unwrap())).collect()
+    };
+    let (a, b) = (stories(&clean), stories(&killed));
+    assert_eq!(a.iter().map(|s| s.1).sum::<u64>(), 4800, "every item of the clean round is stored");
+    assert_eq!(b, a, "nothing lost or duplicated, and the same stories");
+}
