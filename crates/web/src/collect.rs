@@ -20,8 +20,8 @@ enum Task {
     /// A feed already fetched (by `watch`, with its validators).
     FeedBody(String, Vec<u8>),
     Sitemap(String, usize),
-    /// A page, with what the feed or sitemap that named it said of it; `crawled` when it was
-    /// found through a sitemap (robots.txt decides) rather than named by a feed.
+    /// A page, with what the feed or sitemap that named it said of it; `crawled` when robots.txt
+    /// decides (a page found through a sitemap or a feed, not one the user named).
     Page {
         url: String,
         hints: Hints,
@@ -180,7 +180,8 @@ impl Collector {
             match item.full_text {
                 // the feed carries the article: no need to ask the site for it
                 Some(html) => self.tasks.push_front(Task::Item { url, html, hints: Hints { outlet: f.title.clone(), ..hints } }),
-                None => self.tasks.push_front(Task::Page { url, hints, crawled: false }),
+                // a page fetched for a feed item is a page fetch: robots.txt decides
+                None => self.tasks.push_front(Task::Page { url, hints, crawled: true }),
             }
         }
         None
