@@ -411,16 +411,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 other => other?,
             };
-            let stats = engine.store().stats()?;
-            if json {
-                println!("{}", json::ingest_json(s.stored, s.unchanged, s.failed, s.duplicates, s.new_stories, stats.articles, stats.stories));
-            } else {
-                println!(
-                    "added {} new articles ({} copies of earlier ones), {} already stored, {} failed; {} new stories. Store: {} articles in {} stories.",
-                    s.stored, s.duplicates, s.unchanged, s.failed, s.new_stories, stats.articles, stats.stories
-                );
-            }
-            Ok(())
+            print_summary(&engine, &s, json, "added")
         }
         Command::Watch { store, fetch, once, all, json } => watch(&store, &fetch, once, all, json),
         Command::Feeds { store, json, opml, enable, disable } => feeds(&store, json, opml, &enable, &disable),
@@ -441,16 +432,7 @@ fn run(cli: Cli) -> Result<()> {
                     Ok(())
                 })?;
             }
-            let stats = engine.store().stats()?;
-            if json {
-                println!("{}", json::ingest_json(s.stored, s.unchanged, s.failed, s.duplicates, s.new_stories, stats.articles, stats.stories));
-            } else {
-                println!(
-                    "stored {} articles ({} copies of earlier ones), {} already stored, {} failed; {} new stories. Store: {} articles in {} stories.",
-                    s.stored, s.duplicates, s.unchanged, s.failed, s.new_stories, stats.articles, stats.stories
-                );
-            }
-            Ok(())
+            print_summary(&engine, &s, json, "stored")
         }
         Command::Stories { store, profiles, missed_by, limit, json } => {
             let st = open_store(&store)?;
@@ -514,6 +496,20 @@ fn run(cli: Cli) -> Result<()> {
             write_output(None, |out| parallax_report::render(&reports, format, out))
         }
     }
+}
+
+/// The last line of `ingest` and `add`: what was stored, and what the store holds now.
+fn print_summary(engine: &Engine<SqliteStore>, s: &IngestSummary, json: bool, verb: &str) -> Result<()> {
+    let stats = engine.store().stats()?;
+    if json {
+        println!("{}", json::ingest_json(s.stored, s.unchanged, s.failed, s.duplicates, s.new_stories, stats.articles, stats.stories));
+    } else {
+        println!(
+            "{verb} {} articles ({} copies of earlier ones), {} already stored, {} failed; {} new stories. Store: {} articles in {} stories.",
+            s.stored, s.duplicates, s.unchanged, s.failed, s.new_stories, stats.articles, stats.stories
+        );
+    }
+    Ok(())
 }
 
 fn unix_now() -> i64 {

@@ -7,32 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_parallax"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env_remove("PARALLAX_DB");
-    c.env_remove("PARALLAX_EMBED_MODEL");
-    c
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("parallax-engine-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{bin, tmp, Rng};
 
 /// A dated JSONL stream of `n` synthetic reports: events told by three to six outlets over a
 /// few days, in their own invented names, the first reports of an event closer to each other
 /// than the later ones (so the cohesion rule has work to do). Deterministic.
 fn write_stream(path: &Path, n: usize) {
-    let mut seed = 0x9e3779b97f4a7c15u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut next = move || rng.next();
     let syllables = ["ka", "ro", "vel", "tan", "mi", "sor", "den", "lu", "pra", "gor", "zei", "bak", "nor", "til", "fe", "qua", "ash", "erm"];
     let common = ["officials", "said", "week", "city", "report", "people", "local", "plan", "government", "meeting", "statement", "council", "police", "court"];
     let mut out = String::new();

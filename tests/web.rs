@@ -1,25 +1,14 @@
 //! `parallax add` against real HTTP servers on 127.0.0.1: feeds, OPML, sitemaps with
 //! robots.txt, pages, WARC files, and the refusals of the default (no private addresses).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_parallax"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.env_remove("PARALLAX_DB");
-    c
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("parallax-web-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{bin, read_request, tmp, Rng};
 
 /// A news site on 127.0.0.1: it answers from `routes` (path -> content type, body) and logs
 /// every path asked for.
@@ -36,16 +25,7 @@ fn site_with(routes: impl Fn(&str) -> Vec<(String, &'static str, String)>) -> (S
     let seen = log.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut first = String::new();
-            let _ = reader.read_line(&mut first);
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-            }
-            let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (path, _) = read_request(&stream);
             seen.lock().unwrap().push(path.clone());
             let (status, ct, body) = match routes.iter().find(|(p, _, _)| *p == path) {
                 Some((_, ct, body)) => ("200 OK", *ct, body.clone()),
@@ -191,16 +171,7 @@ fn watch_polls_followed_feeds_conditionally_and_a_failing_feed_backs_off_but_sta
     let (steady, flaky) = (feed("Harbor News", "bridge", BRIDGE), feed("Coast Times", "fire", FIRE));
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut head = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                head.push_str(&line);
-            }
-            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (path, head) = read_request(&stream);
             let mut s = stream;
             let (status, extra, body) = match path.as_str() {
                 "/steady.xml" if head.to_ascii_lowercase().contains("if-none-match: \"v1\"") => ("304 Not Modified", "ETag: \"v1\"\r\n", String::new()),
@@ -249,13 +220,8 @@ fn kill_9_during_add_then_a_rerun_gives_the_stories_of_one_run() {
     // a WARC of generated pages: events told by several outlets in their own invented names
     let syllables = ["ka", "ro", "vel", "tan", "mi", "sor", "den", "lu", "pra", "gor", "zei", "bak", "nor", "til", "fe", "qua"];
     let common = ["officials", "said", "week", "city", "report", "people", "local", "plan", "council", "police"];
-    let mut seed = 0x2545f4914f6cdd1du64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = Rng(0x2545f4914f6cdd1d);
+    let mut next = move || rng.next();
     let mut warc = Vec::new();
     let mut n = 0;
     for e in 0..5000 {
@@ -308,13 +274,8 @@ fn kill_9_during_watch_then_another_round_gives_the_stories_of_one_run() {
     // round that gets killed
     let syllables = ["ka", "ro", "vel", "tan", "mi", "sor", "den", "lu", "pra", "gor", "zei", "bak", "nor", "til", "fe", "qua"];
     let common = ["officials", "said", "week", "city", "report", "people", "local", "plan", "council", "police"];
-    let mut seed = 0x9e3779b97f4a7c15u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut next = move || rng.next();
     let events: Vec<Vec<String>> = (0..1200).map(|_| (0..6).map(|_| (0..3).map(|_| syllables[(next() % 16) as usize]).collect::<String>()).collect()).collect();
     let mut full = Vec::new();
     for f in 0..60 {
@@ -336,22 +297,9 @@ fn kill_9_during_watch_then_another_round_gives_the_stories_of_one_run() {
     let (flag, feeds) = (filled.clone(), full.clone());
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut first = String::new();
-            let _ = reader.read_line(&mut first);
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-            }
-            let n: usize = first
-                .split_whitespace()
-                .nth(1)
-                .and_then(|p| p.strip_prefix("/feed"))
-                .and_then(|p| p.strip_suffix(".xml"))
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0);
+            let (path, _) = read_request(&stream);
+            let n: usize =
+                Some(path.as_str()).and_then(|p| p.strip_prefix("/feed")).and_then(|p| p.strip_suffix(".xml")).and_then(|p| p.parse().ok()).unwrap_or(0);
             let body =
                 if flag.load(Ordering::SeqCst) { feeds[n].clone() } else { format!("<rss version=\"2.0\"><channel><title>Feed {n}</title></channel></rss>") };
             let mut s = stream;
