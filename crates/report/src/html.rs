@@ -21,49 +21,73 @@ fn esc(s: &str) -> String {
 }
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
+h1,h2,.source,blockquote,li,p{overflow-wrap:anywhere}.matrix{overflow-x:auto}\
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}\
+@media (max-width:600px){body{margin:1em auto;font-size:14px}td,th{padding:3px 4px}.sources{grid-template-columns:1fr}}\
 .sources{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1em}\
 .source{border:1px solid #ddd;border-radius:6px;padding:.6em}.corroborated{color:#176a1d}.contradicted{color:#b00020}\
 .single_source{color:#666}.single_origin{color:#a60}.mark{text-align:center}blockquote{margin:.3em 0 .3em 1em;color:#333}";
 
 pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>parallax report</title><style>{STYLE}</style></head><body>")?;
+    writeln!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>parallax report</title><style>{STYLE}</style></head><body>"
+    )?;
     for r in reports {
         writeln!(out, "<section class=\"story\" id=\"{}\"><h1>{}</h1>", esc(&r.story.id), esc(&r.story.title))?;
+        writeln!(out, "<p class=\"summary\">{}</p>", esc(&crate::summary_line(r)))?;
         writeln!(out, "<div class=\"sources\">")?;
         for (i, a) in r.articles.iter().enumerate() {
             writeln!(
                 out,
                 "<div class=\"source\"><b>{} {}</b><br>{}<br><small>{} · {}{}</small></div>",
                 label(i),
-                esc(&a.outlet_or_host()),
+                esc(&crate::outlet_label(a)),
                 esc(a.title.as_deref().unwrap_or("")),
                 esc(a.byline.as_deref().unwrap_or("no byline")),
                 esc(a.published.as_deref().unwrap_or("no date")),
                 if a.duplicate_of.is_some() { " · copy" } else { "" }
             )?;
         }
-        writeln!(out, "</div><h2>Claim matrix</h2><table><tr><th>claim</th><th>status</th>")?;
+        writeln!(out, "</div><h2>Claim matrix</h2><div class=\"matrix\"><table><tr><th>claim</th><th>status</th>")?;
         for i in 0..r.articles.len() {
             write!(out, "<th>{}</th>", label(i))?;
         }
         writeln!(out, "<th>statement</th></tr>")?;
         for c in &r.claims {
-            write!(out, "<tr><td>{}</td><td class=\"{}\">{}</td>", esc(&c.id), c.status.as_str(), c.status.as_str())?;
+            write!(
+                out,
+                "<tr><td><a href=\"#{}\">{}</a></td><td class=\"{}\">{}</td>",
+                esc(&c.id),
+                esc(&crate::short_id(&c.id)),
+                c.status.as_str(),
+                c.status.as_str()
+            )?;
             for a in &r.articles {
                 let has = c.support.iter().any(|s| s.article == a.id);
                 write!(out, "<td class=\"mark\">{}</td>", if has { "&#9679;" } else { "" })?;
             }
             writeln!(out, "<td>{}</td></tr>", esc(&clip(&c.text, 140)))?;
         }
-        writeln!(out, "</table><h2>Claims</h2>")?;
+        writeln!(out, "</table></div><h2>Claims</h2>")?;
         for c in &r.claims {
-            writeln!(out, "<div class=\"claim\" id=\"{}\"><p><b class=\"{}\">{}</b> {}</p>", esc(&c.id), c.status.as_str(), c.status.as_str(), esc(&c.text))?;
+            writeln!(
+                out,
+                "<div class=\"claim\" id=\"{}\"><p><b>{}</b> <b class=\"{}\">{}</b> {}</p>",
+                esc(&c.id),
+                esc(&crate::short_id(&c.id)),
+                c.status.as_str(),
+                c.status.as_str(),
+                esc(&c.text)
+            )?;
             for t in [crate::origin_note(c), crate::timeline_note(c)].into_iter().flatten() {
                 writeln!(out, "<p class=\"origins\">{}</p>", esc(&t))?;
             }
             if let Some(conf) = &c.conflict {
                 writeln!(out, "<p class=\"contradicted\">conflict on {} ({}): {}</p>", conf.kind.as_str(), esc(&conf.frame), esc(&conf.values.join(" vs ")))?;
+                for side in &conf.sides {
+                    writeln!(out, "<p class=\"side\">{}</p>", esc(&crate::side_line(r, side)))?;
+                }
             }
             for s in &c.support {
                 let idx = r.articles.iter().position(|a| a.id == s.article).map(label).unwrap_or_default();
@@ -105,7 +129,8 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "<h2>What each source leaves out</h2><ul>")?;
         for cov in r.coverage() {
             let idx = r.articles.iter().position(|a| a.id == cov.article).map(label).unwrap_or_default();
-            writeln!(out, "<li>{} {}: leaves out {} shared claims; adds {} no one else has<ul>", idx, esc(&cov.outlet), cov.leaves_out_total, cov.adds.len())?;
+            let outlet = r.articles.iter().find(|a| a.id == cov.article).map_or_else(|| cov.outlet.clone(), crate::outlet_label);
+            writeln!(out, "<li>{} {}: leaves out {} shared claims; adds {} no one else has<ul>", idx, esc(&outlet), cov.leaves_out_total, cov.adds.len())?;
             for o in cov.leaves_out.iter().take(8) {
                 writeln!(out, "<li>does not mention: <a href=\"#{}\">{}</a> ({} outlets)</li>", esc(&o.claim), esc(&clip(&o.text, 160)), o.outlets)?;
             }
@@ -123,6 +148,13 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
             }
             writeln!(out, "</ul>")?;
         }
+        let (rows, own) = crate::speakers(r);
+        writeln!(out, "<h2>On whose word</h2><ul>")?;
+        for (who, n, arts) in rows {
+            let labels: Vec<String> = arts.into_iter().map(label).collect();
+            writeln!(out, "<li>{}: {n} sentence{} in {}</li>", esc(&who), if n == 1 { "" } else { "s" }, labels.join(" "))?;
+        }
+        writeln!(out, "<li>the outlets' own voice: {own} sentence{}</li></ul>", if own == 1 { "" } else { "s" })?;
         if !r.terms.is_empty() {
             writeln!(out, "<h2>Term choices</h2><ul>")?;
             for t in &r.terms {
@@ -151,5 +183,27 @@ mod tests {
         assert!(html.contains("Bridge &lt;reopens&gt;"));
         assert!(html.contains("&quot;a &lt;fiasco&gt;&quot;"), "framing spans are escaped");
         assert!(html.contains("<h2>Term choices</h2>"));
+    }
+
+    #[test]
+    fn the_page_has_what_the_text_report_has_and_fits_a_phone() {
+        let mut r = crate::fixture::report();
+        r.articles[1].outlet = None;
+        r.claims[0].conflict.as_mut().unwrap().sides = vec![parallax_model::ConflictSide {
+            article: "a2".into(),
+            sentence_index: 1,
+            sentence: "It cost 3 million euros, officials said.".into(),
+            values: vec!["3 million euros".into()],
+        }];
+        let mut buf = Vec::new();
+        super::render(&[r], &mut buf).unwrap();
+        let html = String::from_utf8(buf).unwrap();
+        assert!(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
+        assert!(html.contains("2 articles from 2 outlets. 2 claims: 1 corroborated, 1 contradicted"), "the summary line");
+        assert!(html.contains("<h2>On whose word</h2>") && html.contains("council: 1 sentence in [1]"), "on whose word");
+        assert!(html.contains("[2] states 3 million euros: &quot;It cost 3 million euros, officials said.&quot;"), "the contradiction's values");
+        assert!(html.contains(">C1</a>") && !html.contains(">s1-c1<"), "claims read as in the text report");
+        assert!(html.contains("(outlet not named)") && !html.contains("two.txt</b>"), "an unnamed outlet is not its file path");
+        assert!(html.contains("overflow-wrap:anywhere"), "long headings wrap");
     }
 }

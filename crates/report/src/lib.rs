@@ -117,6 +117,80 @@ pub(crate) fn relay_note(s: &parallax_model::Support) -> Option<String> {
     s.relay.as_ref().map(|r| format!("relays {} ({})", r.outlet, r.cue))
 }
 
+/// The story's one-line summary: "3 articles from 3 outlets. 41 claims: 0 corroborated, ...".
+pub(crate) fn summary_line(r: &StoryReport) -> String {
+    use parallax_model::ClaimStatus;
+    let count = |s: ClaimStatus| r.claims.iter().filter(|c| c.status == s).count();
+    let outlets: std::collections::BTreeSet<String> = r.articles.iter().map(|a| a.outlet_or_host()).collect();
+    format!(
+        "{} articles from {} outlets. {} claims: {} corroborated, {} contradicted, {} on one origin only, {} single-source.",
+        r.articles.len(),
+        outlets.len(),
+        r.claims.len(),
+        count(ClaimStatus::Corroborated),
+        count(ClaimStatus::Contradicted),
+        count(ClaimStatus::SingleOrigin),
+        count(ClaimStatus::SingleSource)
+    )
+}
+
+/// An article's outlet as a reader sees it: its name, or "(outlet not named)" rather than the
+/// path it was read from.
+pub(crate) fn outlet_label(a: &parallax_model::Article) -> String {
+    let o = a.outlet();
+    if o.named {
+        o.name
+    } else {
+        "(outlet not named)".to_string()
+    }
+}
+
+/// The outlet label of the story's article `id` (see [`outlet_label`]), or `fallback`.
+fn outlet_of(r: &StoryReport, id: &str, fallback: &str) -> String {
+    r.articles.iter().find(|a| a.id == id).map_or_else(|| fallback.to_string(), outlet_label)
+}
+
+/// "s123-c4" reads as "C4" inside its own story.
+pub(crate) fn short_id(id: &str) -> String {
+    id.rsplit_once("-c").map(|(_, n)| format!("C{n}")).unwrap_or_else(|| id.to_string())
+}
+
+/// On whose word the story's sentences rest: each speaker with the number of sentences and the
+/// sources (article indexes) that carry them, most sentences first; and how many sentences the
+/// outlets say in their own voice.
+pub(crate) fn speakers(r: &StoryReport) -> (Vec<(String, usize, Vec<usize>)>, usize) {
+    let mut by: std::collections::BTreeMap<&str, (usize, Vec<usize>)> = std::collections::BTreeMap::new();
+    for c in &r.claims {
+        for s in &c.support {
+            if let Some(a) = &s.attribution {
+                let e = by.entry(a.as_str()).or_default();
+                e.0 += 1;
+                if let Some(p) = r.articles.iter().position(|x| x.id == s.article) {
+                    if !e.1.contains(&p) {
+                        e.1.push(p);
+                    }
+                }
+            }
+        }
+    }
+    let own = r.claims.iter().flat_map(|c| &c.support).filter(|s| s.attribution.is_none()).count();
+    let mut rows: Vec<(String, usize, Vec<usize>)> = by
+        .into_iter()
+        .map(|(who, (n, mut arts))| {
+            arts.sort_unstable();
+            (who.to_string(), n, arts)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    (rows, own)
+}
+
+/// One side of a contradiction: "[2] states 3 million euros: \"It cost 3 million euros.\"".
+pub(crate) fn side_line(r: &StoryReport, side: &parallax_model::ConflictSide) -> String {
+    let idx = r.articles.iter().position(|a| a.id == side.article).map(label).unwrap_or_else(|| side.article.clone());
+    format!("{idx} states {}: \"{}\"", if side.values.is_empty() { "it".to_string() } else { side.values.join(", ") }, side.sentence)
+}
+
 /// Spans listed per source in a report; the counts cover them all.
 pub(crate) const FRAMING_SPANS_SHOWN: usize = 12;
 
@@ -126,8 +200,9 @@ pub(crate) fn framing_lines(r: &StoryReport) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for f in &r.framing {
         let idx = r.articles.iter().position(|a| a.id == f.article).map(label).unwrap_or_default();
+        let outlet = outlet_of(r, &f.article, &f.outlet);
         if f.spans.is_empty() {
-            out.push((format!("{idx} {}: no loaded words or techniques found", f.outlet), vec![]));
+            out.push((format!("{idx} {outlet}: no loaded words or techniques found"), vec![]));
             continue;
         }
         let counts: Vec<String> = f
@@ -142,7 +217,7 @@ pub(crate) fn framing_lines(r: &StoryReport) -> Vec<(String, Vec<String>)> {
             })
             .collect();
         let n = f.spans.len();
-        let head = format!("{idx} {}: {n} span{}: {}", f.outlet, if n == 1 { "" } else { "s" }, counts.join(", "));
+        let head = format!("{idx} {outlet}: {n} span{}: {}", if n == 1 { "" } else { "s" }, counts.join(", "));
         let mut spans: Vec<&parallax_model::FramingSpan> = f.spans.iter().collect();
         spans.sort_by_key(|s| (s.quoted, s.sentence_index, s.span.start));
         let mut lines: Vec<String> = spans
@@ -167,7 +242,7 @@ pub(crate) fn term_line(r: &StoryReport, t: &parallax_model::TermChoice) -> Stri
         .map(|u| {
             let idx = r.articles.iter().position(|a| a.id == u.article).map(label).unwrap_or_default();
             let slant = if u.slant == parallax_model::Slant::Neutral { String::new() } else { format!(", {}", u.slant.key()) };
-            format!("{idx} {} \"{}\" {}\u{d7}{slant}", u.outlet, u.term, u.count)
+            format!("{idx} {} \"{}\" {}\u{d7}{slant}", outlet_of(r, &u.article, &u.outlet), u.term, u.count)
         })
         .collect();
     format!("{}: {}", t.referent, uses.join("; "))

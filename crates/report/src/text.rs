@@ -2,9 +2,8 @@
 //! (claims x sources), each claim with the exact sentences behind it, and on whose word claims
 //! rest.
 
-use crate::{clip, label, speaker_note, value_note};
-use parallax_model::{ClaimStatus, StoryReport};
-use std::collections::BTreeMap;
+use crate::{clip, label, short_id, speaker_note, value_note};
+use parallax_model::StoryReport;
 use std::io::{self, Write};
 
 pub fn render(reports: &[StoryReport], md: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -31,20 +30,8 @@ fn heading(out: &mut dyn Write, md: bool, level: usize, text: &str) -> io::Resul
 }
 
 fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
-    let count = |s: ClaimStatus| r.claims.iter().filter(|c| c.status == s).count();
-    let outlets: std::collections::BTreeSet<String> = r.articles.iter().map(|a| a.outlet_or_host()).collect();
     heading(out, md, 1, &format!("Story {}: {}", r.story.id, r.story.title))?;
-    writeln!(
-        out,
-        "{} articles from {} outlets. {} claims: {} corroborated, {} contradicted, {} on one origin only, {} single-source.\n",
-        r.articles.len(),
-        outlets.len(),
-        r.claims.len(),
-        count(ClaimStatus::Corroborated),
-        count(ClaimStatus::Contradicted),
-        count(ClaimStatus::SingleOrigin),
-        count(ClaimStatus::SingleSource)
-    )?;
+    writeln!(out, "{}\n", crate::summary_line(r))?;
 
     heading(out, md, 2, "Sources")?;
     if md {
@@ -59,7 +46,7 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "| {} | {}{} | {} | {} | {} | `{}` |",
                 label(i),
-                md_cell(&a.outlet_or_host()),
+                md_cell(&crate::outlet_label(a)),
                 copy,
                 md_cell(&dash(&a.title)),
                 md_cell(&dash(&a.byline)),
@@ -67,8 +54,7 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
                 a.input
             )?;
         } else {
-            let outlet = a.outlet();
-            let outlet = if outlet.named { outlet.name } else { "(outlet not named)".to_string() };
+            let outlet = crate::outlet_label(a);
             writeln!(
                 out,
                 "{} {}{}\n    {}\n    by {} | published {} | {} | {} paragraphs | {}",
@@ -142,8 +128,7 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "    ! {t}")?;
             }
             for side in &conf.sides {
-                let idx = r.articles.iter().position(|a| a.id == side.article).map(label).unwrap_or_else(|| side.article.clone());
-                let t = format!("{idx} states {}: \"{}\"", if side.values.is_empty() { "it".to_string() } else { side.values.join(", ") }, side.sentence);
+                let t = crate::side_line(r, side);
                 if md {
                     writeln!(out, "    - {}", md_cell(&t))?;
                 } else {
@@ -267,25 +252,8 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
     }
 
     heading(out, md, 2, "On whose word")?;
-    let mut by: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
-    for c in &r.claims {
-        for s in &c.support {
-            if let Some(a) = &s.attribution {
-                let e = by.entry(a.as_str()).or_default();
-                e.0 += 1;
-                if let Some(p) = r.articles.iter().position(|x| x.id == s.article) {
-                    if !e.1.contains(&p) {
-                        e.1.push(p);
-                    }
-                }
-            }
-        }
-    }
-    let unattributed: usize = r.claims.iter().flat_map(|c| &c.support).filter(|s| s.attribution.is_none()).count();
-    let mut rows: Vec<_> = by.into_iter().collect();
-    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
-    for (who, (n, mut arts)) in rows {
-        arts.sort_unstable();
+    let (rows, unattributed) = crate::speakers(r);
+    for (who, n, arts) in rows {
         let labels: Vec<String> = arts.into_iter().map(label).collect();
         let line = format!("{who}: {n} sentence{} in {}", if n == 1 { "" } else { "s" }, labels.join(" "));
         if md {
@@ -301,11 +269,6 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  {line}")?;
     }
     Ok(())
-}
-
-/// "s123-c4" reads as "C4" inside its own story.
-fn short_id(id: &str) -> String {
-    id.rsplit_once("-c").map(|(_, n)| format!("C{n}")).unwrap_or_else(|| id.to_string())
 }
 
 fn md_cell(s: &str) -> String {
