@@ -326,6 +326,25 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: String,
     },
+    /// Serve the stories and story pages, and a JSON API under /api/ (OpenAPI at
+    /// /api/openapi.json), from the store, while other commands write to it.
+    ///
+    /// It binds to 127.0.0.1 (this machine only). To serve other machines give --addr
+    /// 0.0.0.0:8080, and put authentication in front (a reverse proxy): the server has none.
+    ///
+    /// Examples:
+    ///   parallax serve
+    ///   parallax serve --db news.db --addr 127.0.0.1:9000
+    Serve {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Address to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Threads answering requests.
+        #[arg(long, default_value = "4")]
+        workers: usize,
+    },
     /// Print the report of stored stories by id (see `parallax stories`).
     Show {
         #[command(flatten)]
@@ -414,6 +433,17 @@ fn run(cli: Cli) -> Result<()> {
             print_summary(&engine, &s, json, "added")
         }
         Command::Watch { store, fetch, once, all, json } => watch(&store, &fetch, once, all, json),
+        Command::Serve { store, addr, workers } => {
+            let db = db_path(&store);
+            let server = parallax_serve::Server::bind(&db, &addr)?;
+            if !server.addr.ip().is_loopback() {
+                eprintln!("warning: serving {} beyond this machine with no authentication: put a reverse proxy with authentication in front", server.addr);
+            }
+            println!("serving {} at http://{}/ (Ctrl-C to stop)", db.display(), server.addr);
+            std::io::stdout().flush()?;
+            server.run(workers)?;
+            Ok(())
+        }
         Command::Feeds { store, json, opml, enable, disable } => feeds(&store, json, opml, &enable, &disable),
         Command::Ingest { store, json, assignments, inputs } => {
             let (mut engine, _lock) = open_engine(&store)?;

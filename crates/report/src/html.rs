@@ -28,6 +28,38 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 .source{border:1px solid #ddd;border-radius:6px;padding:.6em}.corroborated{color:#176a1d}.contradicted{color:#b00020}\
 .single_source{color:#666}.single_origin{color:#a60}.mark{text-align:center}blockquote{margin:.3em 0 .3em 1em;color:#333}";
 
+/// One row of the stories page: id, title, articles, outlets.
+pub type StoryRow<'a> = (&'a str, &'a str, usize, usize);
+
+/// The stories page of `parallax serve`: the largest stories first, a page at a time, each a
+/// link to its page.
+pub fn stories_page(rows: &[StoryRow], page: usize, more: bool, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>parallax: stories</title><style>{STYLE}</style></head><body><h1>Stories</h1>"
+    )?;
+    if rows.is_empty() {
+        writeln!(out, "<p>No stories yet: ingest some articles (<code>parallax analyze examples/ferry</code>, <code>parallax add FEED_URL</code>).</p>")?;
+    } else {
+        writeln!(out, "<div class=\"matrix\"><table><tr><th>story</th><th>articles</th><th>outlets</th></tr>")?;
+        for (id, title, articles, outlets) in rows {
+            writeln!(out, "<tr><td><a href=\"/story/{}\">{}</a></td><td>{articles}</td><td>{outlets}</td></tr>", esc(id), esc(title))?;
+        }
+        writeln!(out, "</table></div>")?;
+    }
+    let mut nav = Vec::new();
+    if page > 1 {
+        nav.push(format!("<a href=\"/?page={}\">newer</a>", page - 1));
+    }
+    if more {
+        nav.push(format!("<a href=\"/?page={}\">more</a>", page + 1));
+    }
+    if !nav.is_empty() {
+        writeln!(out, "<p>{}</p>", nav.join(" · "))?;
+    }
+    writeln!(out, "</body></html>")
+}
+
 pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,

@@ -4,7 +4,7 @@
 //!
 //! Renderers are sinks: they take finished [`StoryReport`]s and write them; they never compute.
 
-mod html;
+pub mod html;
 pub mod json;
 mod text;
 

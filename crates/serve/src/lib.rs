@@ -1,0 +1,190 @@
+//! `parallax serve`: the stories and story pages, and a JSON API, read from the same store the
+//! CLI writes. Each worker thread has its own read connection, so pages are served while an
+//! ingest or `watch` writes (SQLite's WAL lets readers and one writer work side by side).
+//!
+//! Pages are the CLI's HTML report (one renderer for both, so they cannot drift apart). Every
+//! response forbids scripts (Content-Security-Policy), and every string from an article is
+//! escaped by the renderer. It binds to 127.0.0.1 unless told otherwise.
+
+use parallax_store::{SqliteStore, Store};
+use std::path::{Path, PathBuf};
+
+/// Stories per page, on the stories page and in `/api/stories`.
+pub const PAGE_SIZE: usize = 50;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {reason}")]
+    Bind { addr: String, reason: String },
+    #[error("{0}")]
+    Store(#[from] parallax_store::StoreError),
+}
+
+/// Scripts are forbidden outright; the report's own style is inline.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The OpenAPI description of `/api/`.
+const OPENAPI: &str = include_str!("openapi.json");
+
+/// A response: status, content type, body.
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn html(status: u16, body: Vec<u8>) -> Reply {
+        Reply { status, content_type: "text/html; charset=utf-8", body }
+    }
+
+    fn json(status: u16, v: &serde_json::Value) -> Reply {
+        Reply { status, content_type: "application/json", body: serde_json::to_vec_pretty(v).unwrap_or_default() }
+    }
+
+    fn error(api: bool, status: u16, message: &str) -> Reply {
+        if api {
+            Reply::json(status, &serde_json::json!({"error": message, "status": status}))
+        } else {
+            let body = format!(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{status}</title></head><body><h1>{status}</h1><p>{}</p><p><a href=\"/\">Stories</a></p></body></html>",
+                escape(message)
+            );
+            Reply::html(status, body.into_bytes())
+        }
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// The page number of a `?page=N` query (1 when absent or not a number).
+fn page_of(query: &str) -> usize {
+    query.split('&').find_map(|kv| kv.strip_prefix("page=")).and_then(|v| v.parse::<usize>().ok()).filter(|&p| p >= 1).unwrap_or(1)
+}
+
+/// Answers one request from the store.
+fn answer(store: &mut SqliteStore, method: &str, url: &str) -> Reply {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let api = path.starts_with("/api/");
+    if method != "GET" && method != "HEAD" {
+        return Reply::error(api, 405, "only GET is served here");
+    }
+    let config = parallax_claims::ClaimConfig::default();
+    let page = page_of(query);
+    let list = |store: &SqliteStore| -> Result<(Vec<parallax_store::StorySummary>, bool), parallax_store::StoreError> {
+        let all = store.stories(page * PAGE_SIZE + 1)?;
+        let more = all.len() > page * PAGE_SIZE;
+        Ok((all.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect(), more))
+    };
+    let result: Result<Reply, parallax_pipeline::EngineError> = (|| match path {
+        "/" => {
+            let (rows, more) = list(store)?;
+            let rows: Vec<parallax_report::html::StoryRow> = rows.iter().map(|s| (s.id.as_str(), s.title.as_str(), s.articles, s.outlets)).collect();
+            let mut body = Vec::new();
+            parallax_report::html::stories_page(&rows, page, more, &mut body).expect("writes to memory");
+            Ok(Reply::html(200, body))
+        }
+        "/api/stories" => {
+            let (rows, more) = list(store)?;
+            let stories: Vec<serde_json::Value> =
+                rows.iter().map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();
+            Ok(Reply::json(200, &serde_json::json!({"stories": stories, "page": page, "more": more})))
+        }
+        "/api/openapi.json" => Ok(Reply { status: 200, content_type: "application/json", body: OPENAPI.as_bytes().to_vec() }),
+        _ => {
+            let id = path.strip_prefix("/story/").or_else(|| path.strip_prefix("/api/stories/"));
+            let Some(id) = id.filter(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) else {
+                return Ok(Reply::error(api, 404, &format!("no page at {path}")));
+            };
+            match parallax_pipeline::stored_report(store, id, &config) {
+                Ok(report) => {
+                    if api {
+                        Ok(Reply::json(200, &parallax_report::json::story_json(&report)))
+                    } else {
+                        let mut body = Vec::new();
+                        parallax_report::render(&[report], parallax_report::Format::Html, &mut body).expect("writes to memory");
+                        Ok(Reply::html(200, body))
+                    }
+                }
+                Err(parallax_pipeline::EngineError::NoStory(_)) => Ok(Reply::error(api, 404, &format!("no story {id}"))),
+                Err(e) => Err(e),
+            }
+        }
+    })();
+    result.unwrap_or_else(|e| Reply::error(api, 500, &e.to_string()))
+}
+
+/// A running server: its address, and the handle that stops it.
+pub struct Server {
+    http: std::sync::Arc<tiny_http::Server>,
+    pub addr: std::net::SocketAddr,
+    db: PathBuf,
+}
+
+impl Server {
+    /// Listens on `addr` (port 0 picks a free one) over the store at `db`.
+    pub fn bind(db: &Path, addr: &str) -> Result<Server, ServeError> {
+        // the store must open (and exist) before anyone is told to visit
+        SqliteStore::open(db)?;
+        let http = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
+        let addr = http.server_addr().to_ip().ok_or_else(|| ServeError::Bind { addr: addr.to_string(), reason: "not an IP address".into() })?;
+        Ok(Server { http: std::sync::Arc::new(http), addr, db: db.to_path_buf() })
+    }
+
+    /// Serves with `workers` threads until the process ends or [`Server::stop`] is called.
+    pub fn run(&self, workers: usize) -> Result<(), ServeError> {
+        let mut handles = Vec::new();
+        for _ in 0..workers.max(1) {
+            let http = self.http.clone();
+            let mut store = SqliteStore::open(&self.db)?;
+            handles.push(std::thread::spawn(move || {
+                for request in http.incoming_requests() {
+                    let method = request.method().as_str().to_ascii_uppercase();
+                    let reply = answer(&mut store, &method, request.url());
+                    let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header");
+                    let body = if method == "HEAD" { Vec::new() } else { reply.body };
+                    let response = tiny_http::Response::from_data(body)
+                        .with_status_code(reply.status)
+                        .with_header(header("Content-Type", reply.content_type))
+                        .with_header(header("Content-Security-Policy", CSP))
+                        .with_header(header("X-Content-Type-Options", "nosniff"))
+                        .with_header(header("Referrer-Policy", "no-referrer"));
+                    let _ = request.respond(response);
+                }
+            }));
+        }
+        for h in handles {
+            let _ = h.join();
+        }
+        Ok(())
+    }
+
+    /// Stops accepting requests; [`Server::run`] returns once the workers finish.
+    pub fn stop(&self) {
+        self.http.unblock();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_is_json_and_names_every_route() {
+        let v: serde_json::Value = serde_json::from_str(OPENAPI).expect("valid JSON");
+        for route in ["/api/stories", "/api/stories/{id}", "/api/openapi.json"] {
+            assert!(v["paths"].get(route).is_some(), "{route}");
+        }
+    }
+
+    #[test]
+    fn pages_default_to_the_first() {
+        assert_eq!(page_of(""), 1);
+        assert_eq!(page_of("page=3"), 3);
+        assert_eq!(page_of("x=1&page=0"), 1);
+        assert_eq!(page_of("page=abc"), 1);
+    }
+}
