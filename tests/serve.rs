@@ -67,6 +67,15 @@ fn stories_story_pages_and_the_api_are_served_from_the_store() {
     assert_eq!((err["status"].as_u64(), err["error"].as_str().is_some()), (Some(404), true));
     assert_eq!(request(&s.1, "POST", "/api/stories").0, 405);
     assert_eq!(request(&s.1, "GET", "/nowhere").0, 404);
+    // search: stemmed words, highlighted, any punctuation taken as words
+    let (status, _, found) = request(&s.1, "GET", "/api/search?q=capsize+Aster");
+    assert_eq!(status, 200, "{found}");
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    assert!(found["hits"].as_array().is_some_and(|h| !h.is_empty() && h.iter().all(|x| x["story"] == id.as_str())), "{found}");
+    let (status, _, page) = request(&s.1, "GET", "/search?q=capsized");
+    assert!(status == 200 && page.contains("<mark>"), "{page}");
+    assert_eq!(request(&s.1, "GET", "/api/search?q=%22U.S.-led%22+(x").0, 200, "punctuation is no syntax error");
+    assert_eq!(request(&s.1, "GET", "/api/search?q=").0, 400);
     let (status, _, doc) = request(&s.1, "GET", "/api/openapi.json");
     assert_eq!(status, 200);
     assert!(serde_json::from_str::<serde_json::Value>(&doc).unwrap()["paths"]["/api/stories"].is_object());

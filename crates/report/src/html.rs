@@ -38,6 +38,7 @@ pub fn stories_page(rows: &[StoryRow], page: usize, more: bool, out: &mut dyn Wr
         out,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>parallax: stories</title><style>{STYLE}</style></head><body><h1>Stories</h1>"
     )?;
+    search_box(out, "")?;
     if rows.is_empty() {
         writeln!(out, "<p>No stories yet: ingest some articles (<code>parallax analyze examples/ferry</code>, <code>parallax add FEED_URL</code>).</p>")?;
     } else {
@@ -58,6 +59,34 @@ pub fn stories_page(rows: &[StoryRow], page: usize, more: bool, out: &mut dyn Wr
         writeln!(out, "<p>{}</p>", nav.join(" · "))?;
     }
     writeln!(out, "</body></html>")
+}
+
+/// The search box, on the stories and search pages.
+fn search_box(out: &mut dyn Write, q: &str) -> io::Result<()> {
+    writeln!(out, "<form action=\"/search\" method=\"get\"><input name=\"q\" value=\"{}\" placeholder=\"search articles\" aria-label=\"search\"> <button>Search</button></form>", esc(q))
+}
+
+/// One search hit: story id, title, outlet, snippet (matches in [brackets]).
+pub type SearchRow<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// The search page of `parallax serve`.
+pub fn search_page(q: &str, rows: &[SearchRow], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>parallax: {}</title><style>{STYLE}</style></head><body><p><a href=\"/\">Stories</a></p><h1>Search</h1>",
+        esc(q)
+    )?;
+    search_box(out, q)?;
+    if rows.is_empty() {
+        writeln!(out, "<p>No article matches.</p>")?;
+    }
+    writeln!(out, "<ul>")?;
+    for (story, title, outlet, snippet) in rows {
+        // the snippet's [brackets] become highlights only after escaping
+        let snippet = esc(snippet).replace('[', "<mark>").replace(']', "</mark>");
+        writeln!(out, "<li><a href=\"/story/{}\">{}</a> <small>{}</small><br>{snippet}</li>", esc(story), esc(title), esc(outlet))?;
+    }
+    writeln!(out, "</ul></body></html>")
 }
 
 pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {

@@ -60,6 +60,35 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
+/// The user's words as an FTS5 query: each word quoted (so "U.S." or "anti-war" is a word, not
+/// syntax), all of them required.
+fn fts_query(q: &str) -> String {
+    q.split_whitespace().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
+}
+
+/// A query parameter, percent-decoded (`+` is a space).
+fn query_param(query: &str, key: &str) -> Option<String> {
+    let raw = query.split('&').find_map(|kv| kv.strip_prefix(key).and_then(|v| v.strip_prefix('=')))?;
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 2;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
 /// The page number of a `?page=N` query (1 when absent or not a number).
 fn page_of(query: &str) -> usize {
     query.split('&').find_map(|kv| kv.strip_prefix("page=")).and_then(|v| v.parse::<usize>().ok()).filter(|&p| p >= 1).unwrap_or(1)
@@ -94,6 +123,31 @@ fn answer(store: &mut SqliteStore, method: &str, url: &str) -> Reply {
             Ok(Reply::json(200, &serde_json::json!({"stories": stories, "page": page, "more": more})))
         }
         "/api/openapi.json" => Ok(Reply { status: 200, content_type: "application/json", body: OPENAPI.as_bytes().to_vec() }),
+        "/search" | "/api/search" => {
+            let q = query_param(query, "q").unwrap_or_default();
+            if q.trim().is_empty() {
+                return Ok(Reply::error(api, 400, "give the words to search for: ?q=WORDS"));
+            }
+            // the index catches up with what was stored since the last search
+            while store.update_search_index(20_000)? > 0 {}
+            let hits = match store.search(&fts_query(&q), 100) {
+                Ok(h) => h,
+                Err(e) => return Ok(Reply::error(api, 400, &e.to_string())),
+            };
+            if api {
+                let hits: Vec<serde_json::Value> = hits
+                    .iter()
+                    .map(|h| serde_json::json!({"story": h.story_id, "article": h.article_id, "title": h.title, "outlet": h.outlet, "snippet": h.snippet}))
+                    .collect();
+                Ok(Reply::json(200, &serde_json::json!({"query": q, "hits": hits})))
+            } else {
+                let rows: Vec<parallax_report::html::SearchRow> =
+                    hits.iter().map(|h| (h.story_id.as_str(), h.title.as_str(), h.outlet.as_str(), h.snippet.as_str())).collect();
+                let mut body = Vec::new();
+                parallax_report::html::search_page(&q, &rows, &mut body).expect("writes to memory");
+                Ok(Reply::html(200, body))
+            }
+        }
         _ => {
             let id = path.strip_prefix("/story/").or_else(|| path.strip_prefix("/api/stories/"));
             let Some(id) = id.filter(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) else {
@@ -175,9 +229,22 @@ mod tests {
     #[test]
     fn the_openapi_document_is_json_and_names_every_route() {
         let v: serde_json::Value = serde_json::from_str(OPENAPI).expect("valid JSON");
-        for route in ["/api/stories", "/api/stories/{id}", "/api/openapi.json"] {
+        for route in ["/api/stories", "/api/stories/{id}", "/api/search", "/api/openapi.json"] {
             assert!(v["paths"].get(route).is_some(), "{route}");
         }
+    }
+
+    #[test]
+    fn query_parameters_are_decoded() {
+        assert_eq!(query_param("q=port+aster&page=2", "q").as_deref(), Some("port aster"));
+        assert_eq!(query_param("q=caf%C3%A9%20%22x%22", "q").as_deref(), Some("café \"x\""));
+        assert_eq!(query_param("q=100%", "q").as_deref(), Some("100%"));
+        assert_eq!(query_param("page=2", "q"), None);
+    }
+
+    #[test]
+    fn search_words_are_quoted() {
+        assert_eq!(fts_query("anti-war  U.S. say \"no\""), "\"anti-war\" \"U.S.\" \"say\" \"\"\"no\"\"\"");
     }
 
     #[test]

@@ -69,6 +69,17 @@ pub struct FeedState {
     pub last_error: Option<String>,
 }
 
+/// One article a search found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub story_id: String,
+    pub article_id: String,
+    pub title: String,
+    pub outlet: String,
+    /// The matching words in context, each match in [brackets].
+    pub snippet: String,
+}
+
 /// A story as listed: id, title, size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorySummary {

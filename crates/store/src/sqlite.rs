@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The schema this code reads. A store at an older version is brought up by [`MIGRATIONS`].
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 /// Ordered, versioned migrations: (the version a step brings a store to, its SQL). A store at
 /// version v runs every step above v in order, each in one transaction with the version bump.
@@ -24,7 +24,12 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, "ALTER TABLE articles ADD COLUMN join_sim REAL"),
     // the feeds `parallax add` follows and `parallax watch` polls
     (5, FEEDS_SQL),
+    // full-text search over articles, filled by `update_search_index` (not by ingest: placing
+    // articles stays as fast as before, and the index catches up when searched)
+    (6, SEARCH_SQL),
 ];
+
+const SEARCH_SQL: &str = "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5(title, body, outlet, tokenize = 'porter unicode61');";
 
 const FEEDS_SQL: &str = "CREATE TABLE IF NOT EXISTS feeds (
         url TEXT PRIMARY KEY,
@@ -147,6 +152,37 @@ impl Drop for Checkpointer {
 }
 
 impl SqliteStore {
+    /// Indexes for search the articles stored since the last call, at most `max` of them;
+    /// returns how many it indexed (0 when the index is up to date).
+    pub fn update_search_index(&mut self, max: usize) -> Result<usize, StoreError> {
+        let done: i64 = self.conn.query_row("SELECT COALESCE(MAX(rowid), 0) FROM article_search", [], |r| r.get(0))?;
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "INSERT INTO article_search (rowid, title, body, outlet) SELECT seq, COALESCE(title, ''), body, COALESCE(outlet, '') FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            params![done, max as i64],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Articles matching a full-text query (FTS5 syntax; a bad query is an error naming it),
+    /// best first: (story id, article id, title, outlet, a snippet with the matches in [ ]).
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::SearchHit>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.story_id, a.id, COALESCE(a.title, ''), COALESCE(a.outlet, ''), snippet(article_search, 1, '[', ']', ' … ', 12)
+             FROM article_search JOIN articles a ON a.seq = article_search.rowid
+             WHERE article_search MATCH ?1 ORDER BY rank LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![query, limit as i64], |r| {
+            Ok(crate::SearchHit { story_id: r.get(0)?, article_id: r.get(1)?, title: r.get(2)?, outlet: r.get(3)?, snippet: r.get(4)? })
+        });
+        let bad = |e: rusqlite::Error| StoreError::Schema { path: "search".into(), reason: format!("not a search query ({query:?}): {e}") };
+        // (collected into a binding first: the rows borrow the statement)
+        #[allow(clippy::let_and_return)]
+        let hits = rows.map_err(bad)?.collect::<Result<Vec<_>, _>>().map_err(bad);
+        hits
+    }
+
     /// Follows a feed (again, when it was followed before: it is enabled and due now).
     pub fn follow_feed(&mut self, url: &str, title: Option<&str>) -> Result<(), StoreError> {
         self.conn.execute(
@@ -268,6 +304,7 @@ impl SqliteStore {
             if conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get::<_, String>(0)).optional()?.is_none() {
                 // a new store: every table at once (older stores get theirs by migration)
                 conn.execute_batch(FEEDS_SQL)?;
+                conn.execute_batch(SEARCH_SQL)?;
             }
             // stores made before embeddings existed lack the column
             let has_embedding: bool =
@@ -791,5 +828,48 @@ mod tests {
         s.save_state("df", last, b"snapshot").unwrap();
         s.save_state("df", last, b"newer").unwrap();
         assert_eq!(s.load_state("df").unwrap(), Some((last, b"newer".to_vec())));
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn search_finds_stemmed_words_after_the_index_catches_up() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let mut a = tests_rec("a", "s1");
+        a.article.title = Some("Ferry capsizes off Port Aster".into());
+        a.article.paragraphs = vec!["Twelve people died when the ferry capsized.".into()];
+        let mut b = tests_rec("b", "s2");
+        b.article.paragraphs = vec!["The council approved the budget.".into()];
+        s.insert_batch(
+            &[a, b],
+            &[Story { id: "s1".into(), title: "t".into(), article_ids: vec![] }, Story { id: "s2".into(), title: "u".into(), article_ids: vec![] }],
+            &[],
+        )
+        .unwrap();
+        assert!(s.search("ferry", 10).unwrap().is_empty(), "not indexed yet");
+        assert_eq!(s.update_search_index(1).unwrap(), 1);
+        assert_eq!(s.update_search_index(100).unwrap(), 1);
+        assert_eq!(s.update_search_index(100).unwrap(), 0);
+        let hits = s.search("capsize", 10).unwrap();
+        assert_eq!(hits.len(), 1, "porter stemming: capsize finds capsized");
+        assert_eq!(hits[0].story_id, "s1");
+        assert!(hits[0].snippet.contains('['), "{}", hits[0].snippet);
+        let err = s.search("\"unclosed", 10).unwrap_err().to_string();
+        assert!(err.contains("not a search query"), "{err}");
+    }
+
+    fn tests_rec(id: &str, story: &str) -> StoredArticle {
+        StoredArticle {
+            article: Article { id: id.into(), input: format!("{id}.txt"), ..Default::default() },
+            story_id: story.into(),
+            sketch: vec![1, 2, 3, 4, 5, 6, 7, 8],
+            terms: vec![],
+            day: None,
+            embedding: None,
+            similarity: 0.0,
+        }
     }
 }
