@@ -338,6 +338,8 @@ enum Command {
     Serve {
         #[command(flatten)]
         store: StoreArgs,
+        #[command(flatten)]
+        profiles: ProfileArgs,
         /// Address to listen on (port 0 picks a free one).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
@@ -433,9 +435,9 @@ fn run(cli: Cli) -> Result<()> {
             print_summary(&engine, &s, json, "added")
         }
         Command::Watch { store, fetch, once, all, json } => watch(&store, &fetch, once, all, json),
-        Command::Serve { store, addr, workers } => {
+        Command::Serve { store, profiles, addr, workers } => {
             let db = db_path(&store);
-            let server = parallax_serve::Server::bind(&db, &addr)?;
+            let server = parallax_serve::Server::bind(&db, &addr, profiles.load()?)?;
             if !server.addr.ip().is_loopback() {
                 eprintln!("warning: serving {} beyond this machine with no authentication: put a reverse proxy with authentication in front", server.addr);
             }
@@ -476,17 +478,7 @@ fn run(cli: Cli) -> Result<()> {
                     for s in st.stories(usize::MAX)? {
                         let Some(story) = st.story(&s.id)? else { continue };
                         let articles = st.story_articles(&s.id)?;
-                        let mut r = parallax_model::StoryReport {
-                            story,
-                            articles,
-                            claims: vec![],
-                            aliases: vec![],
-                            ties: vec![],
-                            groups: vec![],
-                            missed_by: vec![],
-                            framing: vec![],
-                            terms: vec![],
-                        };
+                        let mut r = parallax_model::StoryReport::of_articles(story, articles);
                         r.apply_profiles(&p);
                         // a story none of the profiled outlets covers says nothing about the group
                         if !r.groups.is_empty() && r.missed_by.contains(&group) {

@@ -17,7 +17,12 @@ impl Drop for Served {
 }
 
 fn serve(db: &std::path::Path) -> Served {
-    let mut child = bin().arg("serve").arg("--db").arg(db).args(["--addr", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    serve_with(db, &[])
+}
+
+fn serve_with(db: &std::path::Path, extra: &[&str]) -> Served {
+    let mut child =
+        bin().arg("serve").arg("--db").arg(db).args(["--addr", "127.0.0.1:0"]).args(extra).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
     let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no URL in {line:?}")).trim_end_matches('/').to_string();
@@ -43,9 +48,11 @@ fn stories_story_pages_and_the_api_are_served_from_the_store() {
     let db = dir.join("p.db");
     let out = bin().args(["ingest", "--db"]).arg(&db).arg("examples/ferry").output().unwrap();
     assert!(out.status.success());
-    let s = serve(&db);
+    let s = serve_with(&db, &["--outlets", "examples/ferry/outlets.toml"]);
     let (status, head, body) = request(&s.1, "GET", "/");
     assert_eq!(status, 200);
+    assert!(body.contains("2026-03-03 \u{2013} 2026-03-04"), "the story's date span: {body}");
+    assert!(body.contains("coverage by group"), "coverage by the user's groups: {body}");
     assert!(head.contains("Content-Security-Policy: default-src 'none'"), "scripts are forbidden: {head}");
     assert!(body.contains("Ferry capsizes off Port Aster"), "{body}");
     let (status, _, api) = request(&s.1, "GET", "/api/stories");

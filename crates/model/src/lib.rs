@@ -876,6 +876,18 @@ pub struct Omission {
 impl StoryReport {
     /// Fills [`StoryReport::groups`] and [`StoryReport::missed_by`] from the user's profiles.
     /// Copies count as their origin.
+    /// A story with its articles and nothing analysed yet (for coverage by group and dates).
+    pub fn of_articles(story: Story, articles: Vec<Article>) -> StoryReport {
+        StoryReport { story, articles, claims: vec![], aliases: vec![], ties: vec![], groups: vec![], missed_by: vec![], framing: vec![], terms: vec![] }
+    }
+
+    /// The earliest and latest publication dates of the story's articles (ISO 8601, as given).
+    pub fn date_span(&self) -> Option<(&str, &str)> {
+        let mut dates: Vec<&str> = self.articles.iter().filter_map(|a| a.published.as_deref()).collect();
+        dates.sort_unstable();
+        Some((*dates.first()?, *dates.last()?))
+    }
+
     pub fn apply_profiles(&mut self, profiles: &OutletProfiles) {
         let by_id: std::collections::HashMap<&str, &Article> = self.articles.iter().map(|a| (a.id.as_str(), a)).collect();
         let mut groups: Vec<GroupCoverage> = Vec::new();

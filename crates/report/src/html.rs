@@ -28,8 +28,19 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 .source{border:1px solid #ddd;border-radius:6px;padding:.6em}.corroborated{color:#176a1d}.contradicted{color:#b00020}\
 .single_source{color:#666}.single_origin{color:#a60}.mark{text-align:center}blockquote{margin:.3em 0 .3em 1em;color:#333}";
 
-/// One row of the stories page: id, title, articles, outlets.
-pub type StoryRow<'a> = (&'a str, &'a str, usize, usize);
+/// One row of the stories page.
+pub struct StoryRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub articles: usize,
+    pub outlets: usize,
+    /// Earliest and latest publication dates.
+    pub dates: Option<(&'a str, &'a str)>,
+    /// Coverage by the user's outlet groups, and the groups that missed it (see
+    /// `StoryReport::apply_profiles`).
+    pub groups: &'a [parallax_model::GroupCoverage],
+    pub missed_by: &'a [String],
+}
 
 /// The stories page of `parallax serve`: the largest stories first, a page at a time, each a
 /// link to its page.
@@ -42,9 +53,38 @@ pub fn stories_page(rows: &[StoryRow], page: usize, more: bool, out: &mut dyn Wr
     if rows.is_empty() {
         writeln!(out, "<p>No stories yet: ingest some articles (<code>parallax analyze examples/ferry</code>, <code>parallax add FEED_URL</code>).</p>")?;
     } else {
-        writeln!(out, "<div class=\"matrix\"><table><tr><th>story</th><th>articles</th><th>outlets</th></tr>")?;
-        for (id, title, articles, outlets) in rows {
-            writeln!(out, "<tr><td><a href=\"/story/{}\">{}</a></td><td>{articles}</td><td>{outlets}</td></tr>", esc(id), esc(title))?;
+        let grouped = rows.iter().any(|r| !r.groups.is_empty());
+        writeln!(
+            out,
+            "<div class=\"matrix\"><table><tr><th>story</th><th>articles</th><th>outlets</th><th>dates</th>{}</tr>",
+            if grouped { "<th>coverage by group</th>" } else { "" }
+        )?;
+        for r in rows {
+            let day = |d: &str| d.chars().take(10).collect::<String>();
+            let dates = match r.dates {
+                Some((a, b)) if day(a) == day(b) => day(a),
+                Some((a, b)) => format!("{} \u{2013} {}", day(a), day(b)),
+                None => "-".into(),
+            };
+            write!(
+                out,
+                "<tr><td><a href=\"/story/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>",
+                esc(r.id),
+                esc(r.title),
+                r.articles,
+                r.outlets,
+                esc(&dates)
+            )?;
+            if grouped {
+                let by: Vec<String> = r.groups.iter().map(|g| format!("{} {}", esc(&g.group), g.outlets.len())).collect();
+                let blind = if r.missed_by.is_empty() {
+                    String::new()
+                } else {
+                    format!(" <b class=\"single_origin\">blind spot: {}</b>", esc(&r.missed_by.join(", ")))
+                };
+                write!(out, "<td>{}{blind}</td>", by.join(" \u{b7} "))?;
+            }
+            writeln!(out, "</tr>")?;
         }
         writeln!(out, "</table></div>")?;
     }

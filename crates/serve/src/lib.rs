@@ -95,7 +95,7 @@ fn page_of(query: &str) -> usize {
 }
 
 /// Answers one request from the store.
-fn answer(store: &mut SqliteStore, method: &str, url: &str) -> Reply {
+fn answer(store: &mut SqliteStore, profiles: Option<&parallax_model::OutletProfiles>, method: &str, url: &str) -> Reply {
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     let api = path.starts_with("/api/");
     if method != "GET" && method != "HEAD" {
@@ -110,8 +110,31 @@ fn answer(store: &mut SqliteStore, method: &str, url: &str) -> Reply {
     };
     let result: Result<Reply, parallax_pipeline::EngineError> = (|| match path {
         "/" => {
-            let (rows, more) = list(store)?;
-            let rows: Vec<parallax_report::html::StoryRow> = rows.iter().map(|s| (s.id.as_str(), s.title.as_str(), s.articles, s.outlets)).collect();
+            let (list, more) = list(store)?;
+            // dates and coverage by group come from each story's articles
+            let mut reports = Vec::new();
+            for s in &list {
+                if let Some(story) = store.story(&s.id)? {
+                    let mut r = parallax_model::StoryReport::of_articles(story, store.story_articles(&s.id)?);
+                    if let Some(p) = profiles {
+                        r.apply_profiles(p);
+                    }
+                    reports.push(r);
+                }
+            }
+            let rows: Vec<parallax_report::html::StoryRow> = list
+                .iter()
+                .zip(&reports)
+                .map(|(s, r)| parallax_report::html::StoryRow {
+                    id: &s.id,
+                    title: &s.title,
+                    articles: s.articles,
+                    outlets: s.outlets,
+                    dates: r.date_span(),
+                    groups: &r.groups,
+                    missed_by: &r.missed_by,
+                })
+                .collect();
             let mut body = Vec::new();
             parallax_report::html::stories_page(&rows, page, more, &mut body).expect("writes to memory");
             Ok(Reply::html(200, body))
@@ -176,16 +199,18 @@ pub struct Server {
     http: std::sync::Arc<tiny_http::Server>,
     pub addr: std::net::SocketAddr,
     db: PathBuf,
+    profiles: Option<std::sync::Arc<parallax_model::OutletProfiles>>,
 }
 
 impl Server {
     /// Listens on `addr` (port 0 picks a free one) over the store at `db`.
-    pub fn bind(db: &Path, addr: &str) -> Result<Server, ServeError> {
+    /// With `profiles` (the user's `outlets.toml`), pages show coverage by group and blind spots.
+    pub fn bind(db: &Path, addr: &str, profiles: Option<parallax_model::OutletProfiles>) -> Result<Server, ServeError> {
         // the store must open (and exist) before anyone is told to visit
         SqliteStore::open(db)?;
         let http = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
         let addr = http.server_addr().to_ip().ok_or_else(|| ServeError::Bind { addr: addr.to_string(), reason: "not an IP address".into() })?;
-        Ok(Server { http: std::sync::Arc::new(http), addr, db: db.to_path_buf() })
+        Ok(Server { http: std::sync::Arc::new(http), addr, db: db.to_path_buf(), profiles: profiles.map(std::sync::Arc::new) })
     }
 
     /// Serves with `workers` threads until the process ends or [`Server::stop`] is called.
@@ -193,11 +218,12 @@ impl Server {
         let mut handles = Vec::new();
         for _ in 0..workers.max(1) {
             let http = self.http.clone();
+            let profiles = self.profiles.clone();
             let mut store = SqliteStore::open(&self.db)?;
             handles.push(std::thread::spawn(move || {
                 for request in http.incoming_requests() {
                     let method = request.method().as_str().to_ascii_uppercase();
-                    let reply = answer(&mut store, &method, request.url());
+                    let reply = answer(&mut store, profiles.as_deref(), &method, request.url());
                     let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header");
                     let body = if method == "HEAD" { Vec::new() } else { reply.body };
                     let response = tiny_http::Response::from_data(body)
