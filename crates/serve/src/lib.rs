@@ -115,7 +115,7 @@ fn answer(store: &mut SqliteStore, profiles: Option<&parallax_model::OutletProfi
             let mut reports = Vec::new();
             for s in &list {
                 if let Some(story) = store.story(&s.id)? {
-                    let mut r = parallax_model::StoryReport::of_articles(story, store.story_articles(&s.id)?);
+                    let mut r = parallax_model::StoryReport::of_articles(story, store.story_sources(&s.id)?);
                     if let Some(p) = profiles {
                         r.apply_profiles(p);
                     }

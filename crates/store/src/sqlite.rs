@@ -152,6 +152,16 @@ impl Drop for Checkpointer {
 }
 
 impl SqliteStore {
+    /// A story's articles without their bodies (outlet, URL, dates, origin): enough for a
+    /// stories page's dates and coverage by group, at a fraction of the reading.
+    pub fn story_sources(&self, story_id: &str) -> Result<Vec<Article>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of FROM articles WHERE story_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([story_id], article_from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Indexes for search the articles stored since the last call, at most `max` of them;
     /// returns how many it indexed (0 when the index is up to date).
     pub fn update_search_index(&mut self, max: usize) -> Result<usize, StoreError> {
@@ -580,9 +590,11 @@ impl Store for SqliteStore {
 
     fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT s.id, s.title, COUNT(a.id)
-             FROM stories s JOIN articles a ON a.story_id = s.id
-             GROUP BY s.id ORDER BY COUNT(a.id) DESC, MIN(a.seq) LIMIT ?1",
+            // counted on the story index alone, then joined for the few titles shown: a tenth
+            // of the time of grouping the join
+            "SELECT t.story_id, s.title, t.n
+             FROM (SELECT story_id, COUNT(*) AS n, MIN(seq) AS first FROM articles GROUP BY story_id ORDER BY n DESC, first LIMIT ?1) t
+             JOIN stories s ON s.id = t.story_id ORDER BY t.n DESC, t.first",
         )?;
         let mut list = stmt
             .query_map([limit as i64], |r| Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: 0 }))?
