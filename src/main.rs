@@ -143,7 +143,7 @@ enum Command {
         #[command(flatten)]
         profiles: ProfileArgs,
         /// Report format: text and md for people, json for programs (docs/json-schema.md), html
-        /// for a browser.
+        /// for a browser, csv for the claim matrix in a spreadsheet.
         #[arg(long, short, default_value = "text", value_parser = parse_format)]
         format: Format,
         /// Write the report here instead of stdout.

@@ -63,6 +63,11 @@ fn stories_story_pages_and_the_api_are_served_from_the_store() {
     let (status, _, page) = request(&s.1, "GET", &format!("/story/{id}"));
     assert_eq!(status, 200);
     assert!(page.contains("name=\"viewport\"") && page.contains("articles from") && page.contains("On whose word"), "the story page is the report");
+    assert!(page.contains(&format!("href=\"/story/{id}.csv\"")), "the page links its exports");
+    let (status, head, csv) = request(&s.1, "GET", &format!("/story/{id}.csv"));
+    assert!(status == 200 && head.contains("text/csv") && csv.starts_with("story,claim,status,outlets,text,[1] "), "{csv}");
+    let (status, _, md) = request(&s.1, "GET", &format!("/story/{id}.md"));
+    assert!(status == 200 && md.starts_with("# Story"), "{md}");
     let (status, _, story) = request(&s.1, "GET", &format!("/api/stories/{id}"));
     assert_eq!(status, 200);
     let story: serde_json::Value = serde_json::from_str(&story).unwrap();

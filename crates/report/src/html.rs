@@ -164,9 +164,12 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
                 c.status.as_str(),
                 c.status.as_str()
             )?;
-            for a in &r.articles {
-                let has = c.support.iter().any(|s| s.article == a.id);
-                write!(out, "<td class=\"mark\">{}</td>", if has { "&#9679;" } else { "" })?;
+            for (i, a) in r.articles.iter().enumerate() {
+                // a cell opens the source's sentence for the claim
+                match c.support.iter().any(|s| s.article == a.id) {
+                    true => write!(out, "<td class=\"mark\"><a href=\"#{}-{}\" title=\"{} states it\">&#9679;</a></td>", esc(&c.id), i + 1, label(i))?,
+                    false => write!(out, "<td class=\"mark\"></td>")?,
+                }
             }
             writeln!(out, "<td>{}</td></tr>", esc(&clip(&c.text, 140)))?;
         }
@@ -190,8 +193,15 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
                     writeln!(out, "<p class=\"side\">{}</p>", esc(&crate::side_line(r, side)))?;
                 }
             }
+            let mut anchored = std::collections::HashSet::new();
             for s in &c.support {
-                let idx = r.articles.iter().position(|a| a.id == s.article).map(label).unwrap_or_default();
+                let pos = r.articles.iter().position(|a| a.id == s.article);
+                let idx = pos.map(label).unwrap_or_default();
+                // the first sentence of each source is where its matrix cell points
+                let anchor = match pos {
+                    Some(p) if anchored.insert(p) => format!(" id=\"{}-{}\"", esc(&c.id), p + 1),
+                    _ => String::new(),
+                };
                 let on = match (&s.speaker, &s.attribution) {
                     (Some(a), _) => format!(" <i>{}</i>", esc(&speaker_note(a))),
                     (None, Some(a)) => format!(" <i>on the word of {}</i>", esc(a)),
@@ -202,7 +212,7 @@ pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
                 if let Some(r) = crate::relay_note(s) {
                     values.push_str(&format!(" <small>({})</small>", esc(&r)));
                 }
-                writeln!(out, "<blockquote>{} {}{}{}</blockquote>", idx, esc(&s.sentence), on, values)?;
+                writeln!(out, "<blockquote{anchor}>{} {}{}{}</blockquote>", idx, esc(&s.sentence), on, values)?;
             }
             writeln!(out, "</div>")?;
         }
@@ -306,5 +316,6 @@ mod tests {
         assert!(html.contains(">C1</a>") && !html.contains(">s1-c1<"), "claims read as in the text report");
         assert!(html.contains("(outlet not named)") && !html.contains("two.txt</b>"), "an unnamed outlet is not its file path");
         assert!(html.contains("overflow-wrap:anywhere"), "long headings wrap");
+        assert!(html.contains("<a href=\"#s1-c1-2\"") && html.contains("<blockquote id=\"s1-c1-2\">"), "a matrix cell opens its sentence");
     }
 }

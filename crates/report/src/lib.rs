@@ -17,6 +17,8 @@ pub enum Format {
     Markdown,
     Json,
     Html,
+    /// The claim matrix as CSV: a row per claim, a column per source.
+    Csv,
 }
 
 impl std::str::FromStr for Format {
@@ -27,7 +29,8 @@ impl std::str::FromStr for Format {
             "md" | "markdown" => Ok(Format::Markdown),
             "json" => Ok(Format::Json),
             "html" => Ok(Format::Html),
-            other => Err(format!("unknown format `{other}` (text, md, json, html)")),
+            "csv" => Ok(Format::Csv),
+            other => Err(format!("unknown format `{other}` (text, md, json, html, csv)")),
         }
     }
 }
@@ -39,7 +42,47 @@ pub fn render(reports: &[StoryReport], format: Format, out: &mut dyn Write) -> i
         Format::Markdown => text::render(reports, true, out),
         Format::Json => json::render(reports, out),
         Format::Html => html::render(reports, out),
+        Format::Csv => matrix_csv(reports, out),
     }
+}
+
+/// The claim matrix as CSV (RFC 4180): story, claim, status, outlets, text, then one column per
+/// source (`[1] Outlet`) holding `states`, `contradicts` (a side of the claim's conflict) or
+/// nothing.
+fn matrix_csv(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
+    fn cell(s: &str) -> String {
+        // a leading = + - @ would be a formula to a spreadsheet: quoted and prefixed
+        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+        if s.contains([',', '"', '\n', '\r']) || s != s.trim() {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    }
+    for r in reports {
+        let mut head = vec!["story".to_string(), "claim".into(), "status".into(), "outlets".into(), "text".into()];
+        head.extend(r.articles.iter().enumerate().map(|(i, a)| format!("{} {}", label(i), outlet_label(a))));
+        writeln!(out, "{}", head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(","))?;
+        for c in &r.claims {
+            let mut row = vec![r.story.id.clone(), short_id(&c.id), c.status.as_str().to_string(), c.outlets.len().to_string(), c.text.clone()];
+            for a in &r.articles {
+                let states = c.support.iter().any(|s| s.article == a.id);
+                let contradicts = c.conflict.as_ref().is_some_and(|k| k.sides.iter().any(|s| s.article == a.id));
+                row.push(
+                    if contradicts {
+                        "contradicts"
+                    } else if states {
+                        "states"
+                    } else {
+                        ""
+                    }
+                    .to_string(),
+                );
+            }
+            writeln!(out, "{}", row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(","))?;
+        }
+    }
+    Ok(())
 }
 
 /// A value as a reader checks it: the words, and what they were read as when that adds
@@ -407,8 +450,21 @@ mod tests {
     }
 
     #[test]
+    fn the_claim_matrix_is_csv_a_spreadsheet_cannot_run() {
+        let mut r = fixture::report();
+        r.claims[1].text = "=HYPERLINK(\"x\"), with a comma".into();
+        let mut buf = Vec::new();
+        render(&[r], Format::Csv, &mut buf).unwrap();
+        let csv = String::from_utf8(buf).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "story,claim,status,outlets,text,[1] Port Daily,[2] Harbor News");
+        assert_eq!(lines[1], "s1,C1,contradicted,2,It cost 2 million euros.,states,states");
+        assert_eq!(lines[2], "s1,C2,corroborated,2,\"'=HYPERLINK(\"\"x\"\"), with a comma\",states,states");
+    }
+
+    #[test]
     fn formats_parse() {
         assert_eq!("md".parse::<Format>().unwrap(), Format::Markdown);
-        assert!("pdf".parse::<Format>().unwrap_err().contains("text, md, json, html"));
+        assert!("pdf".parse::<Format>().unwrap_err().contains("text, md, json, html, csv"));
     }
 }

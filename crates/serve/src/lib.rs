@@ -172,18 +172,37 @@ fn answer(store: &mut SqliteStore, profiles: Option<&parallax_model::OutletProfi
             }
         }
         _ => {
+            // exports of a story page: /story/ID.json, .md, .csv
+            let (path, export) = match path.rsplit_once('.') {
+                Some((p, ext @ ("json" | "md" | "csv"))) if p.starts_with("/story/") => (p, Some(ext)),
+                _ => (path, None),
+            };
             let id = path.strip_prefix("/story/").or_else(|| path.strip_prefix("/api/stories/"));
             let Some(id) = id.filter(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) else {
                 return Ok(Reply::error(api, 404, &format!("no page at {path}")));
             };
             match parallax_pipeline::stored_report(store, id, &config) {
                 Ok(report) => {
-                    if api {
-                        Ok(Reply::json(200, &parallax_report::json::story_json(&report)))
-                    } else {
-                        let mut body = Vec::new();
-                        parallax_report::render(&[report], parallax_report::Format::Html, &mut body).expect("writes to memory");
-                        Ok(Reply::html(200, body))
+                    let mut body = Vec::new();
+                    match (api, export) {
+                        (true, _) | (_, Some("json")) => Ok(Reply::json(200, &parallax_report::json::story_json(&report))),
+                        (_, Some(ext)) => {
+                            let (format, content_type) = match ext {
+                                "md" => (parallax_report::Format::Markdown, "text/markdown; charset=utf-8"),
+                                _ => (parallax_report::Format::Csv, "text/csv; charset=utf-8"),
+                            };
+                            parallax_report::render(&[report], format, &mut body).expect("writes to memory");
+                            Ok(Reply { status: 200, content_type, body })
+                        }
+                        _ => {
+                            parallax_report::render(&[report], parallax_report::Format::Html, &mut body).expect("writes to memory");
+                            // the page links its exports (the CLI's file has no server to ask)
+                            let links = format!(
+                                "<p class=\"exports\"><a href=\"/\">Stories</a> \u{b7} export: <a href=\"/story/{id}.json\">JSON</a> \u{b7} <a href=\"/story/{id}.md\">Markdown</a> \u{b7} <a href=\"/story/{id}.csv\">claim matrix (CSV)</a></p></body>"
+                            );
+                            let html = String::from_utf8_lossy(&body).replacen("</body>", &links, 1);
+                            Ok(Reply::html(200, html.into_bytes()))
+                        }
                     }
                 }
                 Err(parallax_pipeline::EngineError::NoStory(_)) => Ok(Reply::error(api, 404, &format!("no story {id}"))),
