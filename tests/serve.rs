@@ -73,6 +73,12 @@ fn stories_story_pages_and_the_api_are_served_from_the_store() {
     let story: serde_json::Value = serde_json::from_str(&story).unwrap();
     assert_eq!(story["id"], id.as_str());
     assert!(story["claims"].as_array().is_some_and(|c| !c.is_empty()) && story["framing"].is_array(), "the shape of --format json");
+    // an article page: the text with its claim sentences, speakers and framing highlighted
+    let aid = story["articles"][0]["id"].as_str().unwrap().to_string();
+    assert!(page.contains(&format!("href=\"/article/{aid}\"")), "the story page links its articles");
+    let (status, _, article) = request(&s.1, "GET", &format!("/article/{aid}"));
+    assert!(status == 200 && article.contains("<mark class=\"claim\"") && article.contains("published"), "{article}");
+    assert_eq!(request(&s.1, "GET", "/article/a0000").0, 404);
     let (status, _, missing) = request(&s.1, "GET", "/api/stories/s000000000000");
     assert_eq!(status, 404);
     let err: serde_json::Value = serde_json::from_str(&missing).unwrap();
@@ -109,7 +115,10 @@ fn hostile_titles_and_bodies_render_inert() {
     let (_, _, api) = request(&s.1, "GET", "/api/stories");
     let id = serde_json::from_str::<serde_json::Value>(&api).unwrap()["stories"][0]["id"].as_str().unwrap().to_string();
     let (_, head, page) = request(&s.1, "GET", &format!("/story/{id}"));
-    for html in [&list, &page] {
+    let (_, _, story) = request(&s.1, "GET", &format!("/api/stories/{id}"));
+    let aid = serde_json::from_str::<serde_json::Value>(&story).unwrap()["articles"][0]["id"].as_str().unwrap().to_string();
+    let (_, _, article) = request(&s.1, "GET", &format!("/article/{aid}"));
+    for html in [&list, &page, &article] {
         for bad in ["<script", "<img", "<svg", "href=\"javascript:"] {
             assert!(!html.contains(bad), "{bad} came through: {html}");
         }

@@ -129,6 +129,69 @@ pub fn search_page(q: &str, rows: &[SearchRow], out: &mut dyn Write) -> io::Resu
     writeln!(out, "</ul></body></html>")
 }
 
+/// A highlighted stretch of an article: byte range in its `text()`, a CSS class and a title.
+pub struct Highlight {
+    pub start: usize,
+    pub end: usize,
+    pub class: &'static str,
+    pub title: String,
+}
+
+/// The article page of `parallax serve`: metadata, then the text with its claim sentences,
+/// speakers and framing spans highlighted (overlaps keep the first; everything escaped).
+pub fn article_page(a: &parallax_model::Article, story: &str, highlights: &mut [Highlight], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}\
+mark.claim{{background:#e8f1ff}}mark.speaker{{background:#fff1c4}}mark.framing{{background:#ffd9d9}}</style></head><body>",
+        esc(a.title.as_deref().unwrap_or("article"))
+    )?;
+    writeln!(out, "<p><a href=\"/\">Stories</a> \u{b7} <a href=\"/story/{}\">the story</a></p>", esc(story))?;
+    writeln!(out, "<h1>{}</h1>", esc(a.title.as_deref().unwrap_or("(no title)")))?;
+    let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    writeln!(
+        out,
+        "<p class=\"source\">{} \u{b7} by {} \u{b7} published {} \u{b7} {}{}</p>",
+        esc(&crate::outlet_label(a)),
+        esc(&dash(&a.byline)),
+        esc(&dash(&a.published)),
+        esc(&a.input),
+        a.url.as_deref().map(|u| format!(" \u{b7} {}", esc(u))).unwrap_or_default()
+    )?;
+    writeln!(out, "<p><mark class=\"claim\">claim sentence</mark> <mark class=\"speaker\">speaker</mark> <mark class=\"framing\">framing</mark></p>")?;
+    highlights.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    let text = a.text();
+    let mut offset = 0;
+    for p in &a.paragraphs {
+        let (ps, pe) = (offset, offset + p.len());
+        write!(out, "<p>")?;
+        let mut at = ps;
+        // framing and speakers inside claim sentences: innermost first is not needed; a
+        // stretch takes the first highlight that starts in it, and nested ones are dropped
+        let mut i = 0;
+        while at < pe {
+            let next = highlights[i..]
+                .iter()
+                .position(|h| h.start >= at && h.start < pe && h.end <= pe && text.is_char_boundary(h.start) && text.is_char_boundary(h.end.min(pe)));
+            match next {
+                Some(k) => {
+                    let h = &highlights[i + k];
+                    write!(out, "{}<mark class=\"{}\" title=\"{}\">{}</mark>", esc(&text[at..h.start]), h.class, esc(&h.title), esc(&text[h.start..h.end]))?;
+                    at = h.end;
+                    i += k + 1;
+                }
+                None => {
+                    write!(out, "{}", esc(&text[at..pe]))?;
+                    at = pe;
+                }
+            }
+        }
+        writeln!(out, "</p>")?;
+        offset = pe + 2;
+    }
+    writeln!(out, "</body></html>")
+}
+
 pub fn render(reports: &[StoryReport], out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,

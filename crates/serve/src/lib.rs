@@ -171,6 +171,49 @@ fn answer(store: &mut SqliteStore, profiles: Option<&parallax_model::OutletProfi
                 Ok(Reply::html(200, body))
             }
         }
+        _ if path.starts_with("/article/") => {
+            let id = &path["/article/".len()..];
+            let Some((article, story)) = store.article(id)? else {
+                return Ok(Reply::error(api, 404, &format!("no article {id}")));
+            };
+            let report = parallax_pipeline::stored_report(store, &story, &config)?;
+            let mut marks = Vec::new();
+            for c in &report.claims {
+                for s in c.support.iter().filter(|s| s.article == article.id) {
+                    marks.push(parallax_report::html::Highlight {
+                        start: s.span.start,
+                        end: s.span.end,
+                        class: "claim",
+                        title: format!("{} ({})", c.status.as_str(), c.outlets.len()),
+                    });
+                    if let Some(sp) = s.speaker.as_ref().and_then(|a| a.speaker_span) {
+                        marks.push(parallax_report::html::Highlight { start: sp.start, end: sp.end, class: "speaker", title: "speaker".into() });
+                    }
+                }
+            }
+            for f in report.framing.iter().filter(|f| f.article == article.id) {
+                for sp in &f.spans {
+                    marks.push(parallax_report::html::Highlight {
+                        start: sp.span.start,
+                        end: sp.span.end,
+                        class: "framing",
+                        title: sp.technique.label().into(),
+                    });
+                }
+            }
+            // framing and speakers are shorter than the sentences around them: they go first
+            // where they overlap a claim sentence
+            marks.sort_by_key(|m| m.end - m.start);
+            let mut kept: Vec<parallax_report::html::Highlight> = Vec::new();
+            for m in marks {
+                if !kept.iter().any(|k| k.start < m.end && m.start < k.end) {
+                    kept.push(m);
+                }
+            }
+            let mut body = Vec::new();
+            parallax_report::html::article_page(&article, &story, &mut kept, &mut body).expect("writes to memory");
+            Ok(Reply::html(200, body))
+        }
         _ => {
             // exports of a story page: /story/ID.json, .md, .csv
             let (path, export) = match path.rsplit_once('.') {
@@ -195,10 +238,13 @@ fn answer(store: &mut SqliteStore, profiles: Option<&parallax_model::OutletProfi
                             Ok(Reply { status: 200, content_type, body })
                         }
                         _ => {
+                            let articles: Vec<String> =
+                                report.articles.iter().enumerate().map(|(i, a)| format!("<a href=\"/article/{}\">[{}]</a>", escape(&a.id), i + 1)).collect();
                             parallax_report::render(&[report], parallax_report::Format::Html, &mut body).expect("writes to memory");
                             // the page links its exports (the CLI's file has no server to ask)
                             let links = format!(
-                                "<p class=\"exports\"><a href=\"/\">Stories</a> \u{b7} export: <a href=\"/story/{id}.json\">JSON</a> \u{b7} <a href=\"/story/{id}.md\">Markdown</a> \u{b7} <a href=\"/story/{id}.csv\">claim matrix (CSV)</a></p></body>"
+                                "<p class=\"exports\"><a href=\"/\">Stories</a> \u{b7} articles, highlighted: {} \u{b7} export: <a href=\"/story/{id}.json\">JSON</a> \u{b7} <a href=\"/story/{id}.md\">Markdown</a> \u{b7} <a href=\"/story/{id}.csv\">claim matrix (CSV)</a></p></body>",
+                                articles.join(" ")
                             );
                             let html = String::from_utf8_lossy(&body).replacen("</body>", &links, 1);
                             Ok(Reply::html(200, html.into_bytes()))

@@ -152,6 +152,12 @@ impl Drop for Checkpointer {
 }
 
 impl SqliteStore {
+    /// One stored article and the story it is in.
+    pub fn article(&self, id: &str) -> Result<Option<(Article, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT *, story_id AS story FROM articles WHERE id = ?1")?;
+        Ok(stmt.query_row([id], |r| Ok((article_from_row(r)?, r.get::<_, String>("story")?))).optional()?)
+    }
+
     /// A story's articles without their bodies (outlet, URL, dates, origin): enough for a
     /// stories page's dates and coverage by group, at a fraction of the reading.
     pub fn story_sources(&self, story_id: &str) -> Result<Vec<Article>, StoreError> {
