@@ -545,7 +545,8 @@ fn watch_round(engine: &mut Engine<SqliteStore>, fetcher: &std::sync::Arc<parall
     let due: Vec<parallax_store::FeedState> = engine.store().feeds()?.into_iter().filter(|f| f.enabled && (all || f.next_check <= now)).collect();
     let (mut not_modified, mut failed) = (0, 0);
     let mut bodies = Vec::new();
-    let mut states = Vec::new();
+    // each polled feed, with the URL its body came from (after redirects) and its max-age
+    let mut states: Vec<(parallax_store::FeedState, Option<String>, Option<u64>)> = Vec::new();
     for mut f in due {
         if stop_requested() {
             break;
@@ -558,17 +559,18 @@ fn watch_round(engine: &mut Engine<SqliteStore>, fetcher: &std::sync::Arc<parall
                 f.last_error = None;
                 f.etag = r.validators.etag.clone().or(f.etag.take());
                 f.last_modified = r.validators.last_modified.clone().or(f.last_modified.take());
-                if r.modified && r.validators.etag.is_some() && r.validators.etag == validators.etag {
-                    // a 200 with the ETag we sent is "not modified" too
-                    not_modified += 1;
-                } else if !r.modified {
-                    not_modified += 1;
-                } else {
-                    bodies.push((r.url.clone(), r.body));
-                }
-                // paced once the items are read (below); until then, the old interval
+                // a 200 with the ETag we sent is "not modified" too
+                let unchanged = !r.modified || (r.validators.etag.is_some() && r.validators.etag == validators.etag);
+                // until the items are read (below), the old pace, and never sooner than max-age
                 f.interval_secs = f.interval_secs.max(parallax_web::schedule::MIN_INTERVAL).max(r.max_age.map_or(0, |a| a as i64));
                 f.next_check = now + f.interval_secs;
+                if unchanged {
+                    not_modified += 1;
+                    states.push((f, None, r.max_age));
+                } else {
+                    bodies.push((r.url.clone(), r.body));
+                    states.push((f, Some(r.url), r.max_age));
+                }
             }
             Err(e) => {
                 failed += 1;
@@ -577,9 +579,9 @@ fn watch_round(engine: &mut Engine<SqliteStore>, fetcher: &std::sync::Arc<parall
                 f.interval_secs = parallax_web::schedule::after_failure(f.errors, e.retry_after().map(|d| d.as_secs()));
                 f.next_check = now + f.interval_secs;
                 eprintln!("warning: {e} (next try in {} min)", f.interval_secs / 60);
+                states.push((f, None, None));
             }
         }
-        states.push(f);
     }
     let polled = states.len();
     let collector = parallax_web::collect::Collector::from_feeds(fetcher.clone(), bodies);
@@ -596,11 +598,11 @@ fn watch_round(engine: &mut Engine<SqliteStore>, fetcher: &std::sync::Arc<parall
         (stored, duplicates, item_failures, new_stories) = (s.stored, s.duplicates, s.failed, s.new_stories);
     }
     let read = found.lock().map(|f| f.followed.clone()).unwrap_or_default();
-    for mut f in states {
-        if let Some(r) = read.iter().find(|r| r.url == f.url) {
+    for (mut f, body_url, max_age) in states {
+        // paced by the items just read, matched by the URL the body came from
+        if let Some(r) = body_url.and_then(|u| read.iter().find(|r| r.url == u)) {
             f.title = r.title.clone().or(f.title.take());
-            f.interval_secs = parallax_web::schedule::after_success(&r.item_dates, now, r.ttl_minutes, None, None)
-                .max(f.interval_secs.min(parallax_web::schedule::MIN_INTERVAL));
+            f.interval_secs = parallax_web::schedule::after_success(&r.item_dates, now, r.ttl_minutes, max_age, None);
             f.next_check = now + f.interval_secs;
         }
         engine.store_mut().update_feed(&f)?;

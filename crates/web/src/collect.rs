@@ -82,7 +82,7 @@ fn fetch_failed(url: &str, e: parallax_fetch::FetchError) -> IngestError {
 }
 
 fn is_url(s: &str) -> bool {
-    s.starts_with("http://") || s.starts_with("https://") || s.contains("://")
+    s.contains("://")
 }
 
 impl Collector {

@@ -27,30 +27,13 @@ pub fn after_failure(errors: i64, retry_after: Option<u64>) -> i64 {
 
 /// Unix seconds of an ISO 8601 date or timestamp (to the day is enough for pacing).
 fn unix_of(iso: &str) -> Option<i64> {
-    let (y, m, d) = parallax_text_date(iso)?;
-    let days = days_from_civil(y, m, d);
+    let (y, m, d) = parallax_text::calendar::parse_iso_date(iso)?;
+    let days = parallax_text::calendar::days_from_civil(y, m, d);
     let time = iso.get(11..19).and_then(|t| {
         let p: Vec<i64> = t.split(':').filter_map(|x| x.parse().ok()).collect();
         (p.len() == 3).then(|| p[0] * 3600 + p[1] * 60 + p[2])
     });
     Some(days * 86_400 + time.unwrap_or(0))
-}
-
-fn parallax_text_date(iso: &str) -> Option<(i32, u32, u32)> {
-    let y = iso.get(0..4)?.parse().ok()?;
-    let m = iso.get(5..7)?.parse().ok()?;
-    let d = iso.get(8..10)?.parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
-}
-
-fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y } as i64;
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
