@@ -528,6 +528,20 @@ impl Clusterer {
         self.forget_beyond_capacity();
     }
 
+    /// Whether `story` is live (a candidate for newcomers).
+    pub fn holds(&self, story: &str) -> bool {
+        self.by_id.contains_key(story)
+    }
+
+    /// Drops a live story at once: a reader's correction merged it into another or is about to
+    /// rebuild it from its corrected articles (see [`Clusterer::restore`]). Document
+    /// frequencies are kept: the articles were still read.
+    pub fn forget_story(&mut self, story: &str) {
+        if let Some(&slot) = self.by_id.get(story) {
+            self.forget(slot);
+        }
+    }
+
     /// Counts an article into the document frequencies only (an article older than the replayed
     /// window but newer than the frequency snapshot).
     pub fn learn_only(&mut self, counts: &TermCounts) {

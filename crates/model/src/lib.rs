@@ -140,6 +140,57 @@ pub struct Story {
     pub article_ids: Vec<String>,
 }
 
+/// A reader's correction of the engine's stories. Every correction moves articles from one
+/// story to another; the engine places newcomers by the corrected stories from then on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// Its number, in the order corrections were made.
+    pub seq: i64,
+    pub kind: CorrectionKind,
+    /// The story the articles left.
+    pub from_story: String,
+    /// The story they joined.
+    pub to_story: String,
+    /// The articles it moved when it was made (with their copies).
+    pub articles: Vec<String>,
+    /// Whether it moves all of `from_story`, including articles placed there while it was being
+    /// made (a merge, and the undoing of a split).
+    pub whole_story: bool,
+    /// The correction this one undoes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<i64>,
+    /// The correction that undid this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone_by: Option<i64>,
+    /// When it was made (UTC, ISO 8601).
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionKind {
+    /// Two stories are one: all of `from_story` joins `to_story`.
+    Merge,
+    /// Some articles are another story: they leave `from_story` for a new `to_story`.
+    Split,
+    /// Takes back an earlier correction (`undoes`).
+    Undo,
+}
+
+impl CorrectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CorrectionKind::Merge => "merge",
+            CorrectionKind::Split => "split",
+            CorrectionKind::Undo => "undo",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CorrectionKind> {
+        [CorrectionKind::Merge, CorrectionKind::Split, CorrectionKind::Undo].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// Where the claims of a group stand across outlets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -20,6 +20,7 @@ use parallax_model::{Article, RawDocument, Story, StoryReport};
 use parallax_store::{Store, StoreError, StoredArticle};
 use sha2::{Digest, Sha256};
 
+pub mod corrections;
 mod ids;
 mod prepare;
 mod read;
@@ -123,6 +124,8 @@ pub struct Engine<S: Store> {
     last_snapshot: std::time::Instant,
     /// What the user should hear about the engine itself (a state that had to be rebuilt).
     notices: Vec<String>,
+    /// The last reader's correction taken into the stories in memory (see `corrections`).
+    corrections_seen: i64,
 }
 
 /// How far ahead of today a publication date may be and still place an article in time: time
@@ -173,8 +176,15 @@ impl<S: Store> Engine<S> {
             decoding: None,
             last_snapshot: std::time::Instant::now(),
             notices: Vec::new(),
+            corrections_seen: 0,
             store,
             config,
+        };
+        // a store's corrections are in its articles' stories, which a rebuild or replay reads;
+        // only those made since the saved state was taken in are caught up (see `settle`)
+        engine.corrections_seen = match engine.store.load_state(CORRECTIONS_STATE)? {
+            Some((_, bytes)) if loaded.is_some() => bytes.get(..8).and_then(|b| b.try_into().ok()).map_or(0, i64::from_le_bytes),
+            _ => engine.store.last_correction()?,
         };
         match loaded {
             // The usual case, a state as of the last stored article: it is decoded on a thread
@@ -222,7 +232,48 @@ impl<S: Store> Engine<S> {
                 None => {
                     let last = self.store.last_position()?;
                     self.notices.push(format!("the saved engine state is damaged or from another version: rebuilt from the {last} stored articles"));
-                    self.rebuild()?
+                    self.rebuild()?;
+                    self.corrections_seen = self.store.last_correction()?;
+                }
+            }
+        }
+        self.catch_up_corrections()
+    }
+
+    /// Takes in the corrections readers made since the last look (from `parallax serve` or the
+    /// CLI, while this engine runs or before it opened): their stories are rebuilt in memory from
+    /// the corrected articles, so newcomers are placed by them; a merged-away story is forgotten.
+    /// An article this engine stored in a story while it was being merged away follows the rest.
+    fn catch_up_corrections(&mut self) -> Result<(), EngineError> {
+        if self.store.last_correction()? <= self.corrections_seen {
+            return Ok(());
+        }
+        let found = self.store.reapply_corrections(self.corrections_seen)?;
+        let mut touched: Vec<String> = Vec::new();
+        for c in &found {
+            for s in [&c.from_story, &c.to_story] {
+                if !touched.contains(s) {
+                    touched.push(s.clone());
+                }
+            }
+            self.corrections_seen = self.corrections_seen.max(c.seq);
+        }
+        // stories the clusterer had already forgotten stay forgotten, unless one they were
+        // corrected with is live: then the corrected story is a candidate again
+        let live = touched.iter().any(|s| self.clusterer.holds(s));
+        for s in &touched {
+            self.clusterer.forget_story(s);
+        }
+        for s in &touched {
+            for rec in self.store.story_records(s)? {
+                if let Some(k) = self.known.get_mut(&rec.article.id) {
+                    k.story = s.clone();
+                }
+                if live {
+                    let counts = TermCounts(rec.terms);
+                    let outlet = rec.article.outlet_or_host();
+                    let features = Features { counts: &counts, embedding: rec.embedding.as_deref(), day: rec.day, outlet: Some(&outlet) };
+                    self.clusterer.restore(s, &features, Learn::No, rec.similarity);
                 }
             }
         }
@@ -318,6 +369,7 @@ impl<S: Store> Engine<S> {
         drop(bytes);
         self.store.save_state(DF_STATE, position, &self.clusterer.df_snapshot())?;
         self.store.save_state(IDS_STATE, position, &self.stored_ids.to_bytes())?;
+        self.store.save_state(CORRECTIONS_STATE, position, &self.corrections_seen.to_le_bytes())?;
         self.since_snapshot = 0;
         self.last_snapshot = std::time::Instant::now();
         Ok(())
@@ -452,6 +504,7 @@ impl<S: Store> Engine<S> {
                 batch.clear();
                 new_stories.clear();
                 repoint.clear();
+                self.catch_up_corrections()?;
                 if snapshot_due(self.since_snapshot, self.last_snapshot.elapsed()) {
                     self.snapshot()?;
                 }
@@ -459,6 +512,7 @@ impl<S: Store> Engine<S> {
         }
         self.store.insert_batch(&batch, &new_stories, &repoint)?;
         self.since_snapshot += batch.len();
+        self.catch_up_corrections()?;
         if snapshot_at_end(self.since_snapshot, self.state_bytes) {
             self.snapshot()?;
         }

@@ -10,6 +10,9 @@ use parallax_dedup::DupIndex;
 pub(crate) const ENGINE_STATE: &str = "engine.state";
 pub(crate) const DF_STATE: &str = "cluster.df";
 pub(crate) const IDS_STATE: &str = "engine.ids";
+/// The number of the last reader's correction the saved engine state has taken in (8 bytes,
+/// little endian).
+pub(crate) const CORRECTIONS_STATE: &str = "engine.corrections";
 /// Opens an engine state blob; the version changes with its layout.
 pub(crate) const ENGINE_STATE_TAG: &[u8] = b"parallax.engine/1";
 

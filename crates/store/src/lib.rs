@@ -9,7 +9,7 @@ mod sqlite;
 
 pub use sqlite::{SqliteStore, WriterLock};
 
-use parallax_model::{Article, Claim, Story};
+use parallax_model::{Article, Claim, Correction, CorrectionKind, Story};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -21,6 +21,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("store: corrupt record for article {id}: {reason}")]
     Corrupt { id: String, reason: String },
+    /// The store refused a write that would make no sense (undoing a correction twice).
+    #[error("{0}")]
+    Refused(String),
     #[error("{path}: cannot write the saved state ({source})")]
     StateFile { path: String, source: std::io::Error },
 }
@@ -128,4 +131,35 @@ pub trait Store {
     /// Saves a story's claims with the fingerprint they were computed from, replacing any
     /// earlier ones.
     fn save_claims(&mut self, story_id: &str, fingerprint: &str, claims: &[Claim]) -> Result<(), StoreError>;
+    /// A story's articles as index records (no bodies), in insertion order: what the engine
+    /// rebuilds a corrected story from.
+    fn story_records(&self, story_id: &str) -> Result<Vec<StoredArticle>, StoreError>;
+    /// Records a reader's correction and moves its articles, in one transaction. A split takes
+    /// the copies of the articles it names along; a correction already undone cannot be undone
+    /// again ([`StoreError::Refused`]).
+    fn record_correction(&mut self, c: &NewCorrection) -> Result<Correction, StoreError>;
+    /// The corrections made after number `after`, in order.
+    fn corrections(&self, after: i64) -> Result<Vec<Correction>, StoreError>;
+    /// The corrections that moved articles into or out of a story, in order.
+    fn story_corrections(&self, story_id: &str) -> Result<Vec<Correction>, StoreError>;
+    /// The number of the last correction (0 when none).
+    fn last_correction(&self) -> Result<i64, StoreError>;
+    /// Moves again, in one transaction, what the whole-story corrections after `after` moved:
+    /// an article an engine placed in a story while a reader merged it away follows the rest.
+    /// Returns the corrections after `after`, in order.
+    fn reapply_corrections(&mut self, after: i64) -> Result<Vec<Correction>, StoreError>;
+}
+
+/// A correction about to be made (see [`Store::record_correction`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCorrection {
+    pub kind: CorrectionKind,
+    pub from_story: String,
+    pub to_story: String,
+    /// The title of `to_story` when the correction creates it (a split).
+    pub to_title: Option<String>,
+    /// The articles to move; ignored when `whole_story` (all of `from_story` moves).
+    pub articles: Vec<String>,
+    pub whole_story: bool,
+    pub undoes: Option<i64>,
 }

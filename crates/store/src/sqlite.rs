@@ -1,5 +1,7 @@
 //! The embedded default: one SQLite file in WAL mode.
 
+mod corrections;
+
 use crate::{Placement, Store, StoreError, StoreStats, StoredArticle, StorySummary};
 use parallax_model::{Article, Claim, Outlet, Story};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -7,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The schema this code reads. A store at an older version is brought up by [`MIGRATIONS`].
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 
 /// Ordered, versioned migrations: (the version a step brings a store to, its SQL). A store at
 /// version v runs every step above v in order, each in one transaction with the version bump.
@@ -27,7 +29,23 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // full-text search over articles, filled by `update_search_index` (not by ingest: placing
     // articles stays as fast as before, and the index catches up when searched)
     (6, SEARCH_SQL),
+    // readers' merges and splits of stories (see `corrections.rs`)
+    (7, CORRECTIONS_SQL),
 ];
+
+const CORRECTIONS_SQL: &str = "CREATE TABLE IF NOT EXISTS corrections (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('merge', 'split', 'undo')),
+        from_story TEXT NOT NULL,
+        to_story TEXT NOT NULL REFERENCES stories(id),
+        articles TEXT NOT NULL,
+        whole_story INTEGER NOT NULL,
+        undoes INTEGER REFERENCES corrections(seq),
+        undone_by INTEGER REFERENCES corrections(seq),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX IF NOT EXISTS corrections_from ON corrections(from_story);
+    CREATE INDEX IF NOT EXISTS corrections_to ON corrections(to_story);";
 
 const SEARCH_SQL: &str = "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5(title, body, outlet, tokenize = 'porter unicode61');";
 
@@ -321,6 +339,7 @@ impl SqliteStore {
                 // a new store: every table at once (older stores get theirs by migration)
                 conn.execute_batch(FEEDS_SQL)?;
                 conn.execute_batch(SEARCH_SQL)?;
+                conn.execute_batch(CORRECTIONS_SQL)?;
             }
             // stores made before embeddings existed lack the column
             let has_embedding: bool =
@@ -430,6 +449,19 @@ fn decode_terms(value: rusqlite::types::ValueRef<'_>) -> Result<Vec<(u64, f32)>,
     }
 }
 
+/// The columns of an index record (see [`index_record`]): everything but the body.
+const INDEX_COLUMNS: &str =
+    "seq, id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day, embedding, join_sim";
+
+/// A row of [`INDEX_COLUMNS`] as what the index stages keep of an article.
+fn index_record(r: &rusqlite::Row) -> Result<StoredArticle, StoreError> {
+    let article = article_from_row(r)?;
+    let terms = decode_terms(r.get_ref("terms")?).map_err(|reason| StoreError::Corrupt { id: article.id.clone(), reason })?;
+    let embedding = r.get::<_, Option<Vec<u8>>>("embedding")?.map(|b| decode_floats(&b));
+    let similarity = r.get::<_, Option<f64>>("join_sim")?.unwrap_or(0.0) as f32;
+    Ok(StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, embedding, similarity, article })
+}
+
 fn article_from_row(r: &rusqlite::Row) -> rusqlite::Result<Article> {
     let body: String = r.get("body")?;
     Ok(Article {
@@ -494,17 +526,43 @@ impl Store for SqliteStore {
     }
 
     fn scan_index_records(&self, after: i64, f: &mut dyn FnMut(i64, StoredArticle)) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare("SELECT seq, id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of, story_id, sketch, terms, day, embedding, join_sim FROM articles WHERE seq > ?1 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare(&format!("SELECT {INDEX_COLUMNS} FROM articles WHERE seq > ?1 ORDER BY seq"))?;
         let mut rows = stmt.query([after])?;
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get("seq")?;
-            let article = article_from_row(r)?;
-            let terms = decode_terms(r.get_ref("terms")?).map_err(|reason| StoreError::Corrupt { id: article.id.clone(), reason })?;
-            let embedding = r.get::<_, Option<Vec<u8>>>("embedding")?.map(|b| decode_floats(&b));
-            let similarity = r.get::<_, Option<f64>>("join_sim")?.unwrap_or(0.0) as f32;
-            f(seq, StoredArticle { story_id: r.get("story_id")?, sketch: r.get("sketch")?, terms, day: r.get("day")?, embedding, similarity, article });
+            f(seq, index_record(r)?);
         }
         Ok(())
+    }
+
+    fn story_records(&self, story_id: &str) -> Result<Vec<StoredArticle>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {INDEX_COLUMNS} FROM articles WHERE story_id = ?1 ORDER BY seq"))?;
+        let mut rows = stmt.query([story_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(index_record(r)?);
+        }
+        Ok(out)
+    }
+
+    fn record_correction(&mut self, c: &crate::NewCorrection) -> Result<parallax_model::Correction, StoreError> {
+        corrections::record(&mut self.conn, c)
+    }
+
+    fn corrections(&self, after: i64) -> Result<Vec<parallax_model::Correction>, StoreError> {
+        corrections::list(&self.conn, "seq > ?1", &after)
+    }
+
+    fn story_corrections(&self, story_id: &str) -> Result<Vec<parallax_model::Correction>, StoreError> {
+        corrections::list(&self.conn, "from_story = ?1 OR to_story = ?1", &story_id)
+    }
+
+    fn last_correction(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM corrections", [], |r| r.get(0))?)
+    }
+
+    fn reapply_corrections(&mut self, after: i64) -> Result<Vec<parallax_model::Correction>, StoreError> {
+        corrections::reapply(&mut self.conn, after)
     }
 
     fn latest_day(&self, after: i64) -> Result<Option<f64>, StoreError> {
