@@ -347,6 +347,53 @@ enum Command {
         #[arg(long, default_value = "4")]
         workers: usize,
     },
+    /// Merge story OTHER into story STORY: the engine told one event apart.
+    ///
+    /// All of OTHER's articles join STORY, and from then on new articles are placed by the
+    /// merged story (also by an ingest or watch running now). `parallax undo N` takes it back.
+    ///
+    ///   parallax merge s1a2b3c4d5e6 s9f8e7d6c5b4
+    Merge {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(value_name = "STORY")]
+        story: String,
+        #[arg(value_name = "OTHER")]
+        other: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Split articles (and their copies) off a story into a story of their own.
+    ///
+    /// Article ids are in `parallax show STORY --format json`. At least one article must stay.
+    ///
+    ///   parallax split s1a2b3c4d5e6 a0123456789abcdef
+    Split {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(value_name = "STORY")]
+        story: String,
+        #[arg(required = true, value_name = "ARTICLE")]
+        articles: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo correction N (a merge or a split; see `parallax corrections`).
+    Undo {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(value_name = "N")]
+        seq: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the corrections readers made to the stories (merges, splits, undos).
+    Corrections {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the report of stored stories by id (see `parallax stories`).
     Show {
         #[command(flatten)]
@@ -465,6 +512,35 @@ fn run(cli: Cli) -> Result<()> {
                 })?;
             }
             print_summary(&engine, &s, json, "stored")
+        }
+        Command::Merge { store, story, other, json } => {
+            let mut st = open_store(&store)?;
+            let c = parallax_pipeline::corrections::merge(&mut st, &story, &other)?;
+            print_correction(&c, json)
+        }
+        Command::Split { store, story, articles, json } => {
+            let mut st = open_store(&store)?;
+            let c = parallax_pipeline::corrections::split(&mut st, &story, &articles)?;
+            print_correction(&c, json)
+        }
+        Command::Undo { store, seq, json } => {
+            let mut st = open_store(&store)?;
+            let c = parallax_pipeline::corrections::undo(&mut st, seq)?;
+            print_correction(&c, json)
+        }
+        Command::Corrections { store, json } => {
+            let st = open_store(&store)?;
+            let list = st.corrections(0)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "corrections": list }))?);
+            } else if list.is_empty() {
+                println!("no corrections");
+            } else {
+                for c in &list {
+                    println!("{}", correction_line(c));
+                }
+            }
+            Ok(())
         }
         Command::Stories { store, profiles, missed_by, limit, json } => {
             let st = open_store(&store)?;
@@ -1010,4 +1086,24 @@ fn stance(file: &str) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// A correction in one line: "3 2026-12-02T20:00:00Z merge: 2 articles s1... -> s2... (undone by 4)".
+fn correction_line(c: &parallax_model::Correction) -> String {
+    let undone = c.undone_by.map(|by| format!(" (undone by {by})")).unwrap_or_default();
+    let undoes = c.undoes.map(|n| format!(" of {n}")).unwrap_or_default();
+    let n = c.articles.len();
+    format!("{} {} {}{undoes}: {n} article{} {} -> {}{undone}", c.seq, c.created_at, c.kind.as_str(), if n == 1 { "" } else { "s" }, c.from_story, c.to_story)
+}
+
+fn print_correction(c: &parallax_model::Correction, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "correction": c }))?);
+    } else {
+        println!("{}", correction_line(c));
+        if c.kind != parallax_model::CorrectionKind::Undo {
+            println!("undo with: parallax undo {}", c.seq);
+        }
+    }
+    Ok(())
 }

@@ -29,6 +29,36 @@ fn serve_with(db: &std::path::Path, extra: &[&str]) -> Served {
     Served(child, url)
 }
 
+/// The answer to a search, once the server's indexer has caught up with the store (it runs
+/// every half second, so a search never waits for it).
+fn indexed(base: &str, path: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        let (status, _, body) = request(base, "GET", path);
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if v["hits"].as_array().is_some_and(|h| !h.is_empty()) {
+            return v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{path} found nothing in 10 s");
+}
+
+/// A POST with a form body and extra headers: (status, headers, body).
+fn post(base: &str, path: &str, headers: &[(&str, &str)], form: &str) -> (u16, String, String) {
+    let host = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    write!(s, "POST {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n{extra}\r\n{form}", form.len())
+        .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
 /// A raw HTTP/1.0 request (so the body comes whole, not chunked): (status, headers, body).
 fn request(base: &str, method: &str, path: &str) -> (u16, String, String) {
     let host = base.trim_start_matches("http://");
@@ -83,12 +113,11 @@ fn stories_story_pages_and_the_api_are_served_from_the_store() {
     assert_eq!(status, 404);
     let err: serde_json::Value = serde_json::from_str(&missing).unwrap();
     assert_eq!((err["status"].as_u64(), err["error"].as_str().is_some()), (Some(404), true));
-    assert_eq!(request(&s.1, "POST", "/api/stories").0, 405);
+    assert_eq!(request(&s.1, "POST", "/api/stories").0, 403, "a write without the token");
+    assert_eq!(request(&s.1, "PUT", "/api/stories").0, 405);
     assert_eq!(request(&s.1, "GET", "/nowhere").0, 404);
     // search: stemmed words, highlighted, any punctuation taken as words
-    let (status, _, found) = request(&s.1, "GET", "/api/search?q=capsize+Aster");
-    assert_eq!(status, 200, "{found}");
-    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    let found = indexed(&s.1, "/api/search?q=capsize+Aster");
     assert!(found["hits"].as_array().is_some_and(|h| !h.is_empty() && h.iter().all(|x| x["story"] == id.as_str())), "{found}");
     let (status, _, page) = request(&s.1, "GET", "/search?q=capsized");
     assert!(status == 200 && page.contains("<mark>"), "{page}");
@@ -125,4 +154,77 @@ fn hostile_titles_and_bodies_render_inert() {
     }
     assert!(page.contains("&lt;script&gt;") || page.contains("&lt;img"), "the text is shown, escaped");
     assert!(head.contains("script-src") || head.contains("default-src 'none'"), "{head}");
+}
+
+#[test]
+fn merge_split_and_undo_need_the_token_and_are_respected() {
+    let dir = tmp("serve-corrections");
+    let db = dir.join("p.db");
+    let other = dir.join("budget.jsonl");
+    let line = serde_json::json!({
+        "id": "b1", "source": "Norbridge Gazette", "title": "Norbridge passes its budget", "date": "2026-03-04",
+        "text": "The city council of Norbridge passed its budget on Monday after a long debate over school funding and road repairs.",
+    });
+    std::fs::write(&other, format!("{line}\n")).unwrap();
+    assert!(bin().args(["ingest", "--db"]).arg(&db).arg("examples/ferry").arg(&other).output().unwrap().status.success());
+    let s = serve(&db);
+    let v: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", "/api/stories").2).unwrap();
+    let ids: Vec<String> = v["stories"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect();
+    assert!(ids.len() >= 2, "{v}");
+    let (ferry, budget) = (&ids[0], ids.last().unwrap());
+    let token: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", "/api/token").2).unwrap();
+    let token = token["token"].as_str().unwrap().to_string();
+    // refused: no token, a wrong one, another site's page
+    let merge = format!("/api/stories/{ferry}/merge");
+    assert_eq!(post(&s.1, &merge, &[], &format!("other={budget}")).0, 403);
+    assert_eq!(post(&s.1, &merge, &[], &format!("other={budget}&token=x{}", &token[1..])).0, 403);
+    let host = s.1.trim_start_matches("http://").to_string();
+    assert_eq!(post(&s.1, &merge, &[("Origin", "http://evil.example")], &format!("other={budget}&token={token}")).0, 403);
+    assert_eq!(post(&s.1, &merge, &[("X-CSRF-Token", &token)], &format!("other={ferry}")).0, 400, "a story into itself");
+    // a merge from the page's form: redirected to the story kept, which now holds both
+    let (status, head, _) = post(&s.1, &format!("/story/{ferry}/merge"), &[("Origin", &format!("http://{host}"))], &format!("other={budget}&token={token}"));
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains(&format!("Location: /story/{ferry}")), "{head}");
+    let story: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", &format!("/api/stories/{ferry}")).2).unwrap();
+    let articles: Vec<String> = story["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+    assert!(story["articles"].as_array().unwrap().iter().any(|a| a["outlet"] == "Norbridge Gazette"), "merged: {story}");
+    let (status, _, gone) = request(&s.1, "GET", &format!("/api/stories/{budget}"));
+    assert!(status == 404 && gone.contains("merged into"), "{gone}");
+    let page = request(&s.1, "GET", &format!("/story/{ferry}")).2;
+    assert!(page.contains("merged story") && page.contains("/undo\""), "the page lists the correction with its undo");
+    // the CLI sees it too, and a new article like the budget one joins the merged story
+    let out = bin().args(["corrections", "--db"]).arg(&db).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("merge"), "{out:?}");
+    let more = dir.join("budget2.jsonl");
+    let line = serde_json::json!({
+        "id": "b2", "source": "Norbridge Courier", "date": "2026-03-04", "title": "Budget passes in Norbridge",
+        "text": "The Norbridge city council budget passed on Monday after debate on school funding and road repairs, officials said.",
+    });
+    std::fs::write(&more, format!("{line}\n")).unwrap();
+    let out = bin().args(["ingest", "--json", "--db"]).arg(&db).arg(&more).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let story: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", &format!("/api/stories/{ferry}")).2).unwrap();
+    assert!(story["articles"].as_array().unwrap().iter().any(|a| a["outlet"] == "Norbridge Courier"), "the engine respects the merge: {story}");
+    // split the budget article off again, then undo the split
+    let gazette = story["articles"].as_array().unwrap().iter().find(|a| a["outlet"] == "Norbridge Gazette").unwrap()["id"].as_str().unwrap().to_string();
+    let (status, _, made) = post(&s.1, &format!("/api/stories/{ferry}/split"), &[("X-CSRF-Token", &token)], &format!("article={gazette}"));
+    assert_eq!(status, 200, "{made}");
+    let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+    let split_story = made["correction"]["to_story"].as_str().unwrap().to_string();
+    let seq = made["correction"]["seq"].as_i64().unwrap();
+    let story: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", &format!("/api/stories/{split_story}")).2).unwrap();
+    assert_eq!(story["articles"].as_array().unwrap().len(), 1, "{story}");
+    let all: Vec<String> = articles.iter().filter(|a| **a != gazette).cloned().collect();
+    let everything = all.iter().map(|a| format!("article={a}")).collect::<Vec<_>>().join("&");
+    assert_eq!(
+        post(&s.1, &format!("/api/stories/{ferry}/split"), &[("X-CSRF-Token", &token)], &format!("{everything}&article=x")).0,
+        400,
+        "an article not in the story"
+    );
+    let (status, _, _) = post(&s.1, &format!("/api/corrections/{seq}/undo"), &[("X-CSRF-Token", &token)], "");
+    assert_eq!(status, 200);
+    assert_eq!(request(&s.1, "GET", &format!("/api/stories/{split_story}")).0, 404, "the split story rejoined");
+    assert_eq!(post(&s.1, &format!("/api/corrections/{seq}/undo"), &[("X-CSRF-Token", &token)], "").0, 400, "undone twice");
+    let list: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", "/api/corrections").2).unwrap();
+    assert_eq!(list["corrections"].as_array().unwrap().len(), 3, "{list}");
 }

@@ -168,30 +168,33 @@ mod tests {
 
     fn engine() -> Engine<SqliteStore> {
         let mut e = Engine::open(SqliteStore::in_memory().unwrap(), EngineConfig::new()).unwrap();
-        let docs = vec![doc("ferry1", "Tribune", "2024-03-05", FERRY), doc("ferry2", "Herald", "2024-03-05", FERRY2), doc("budget", "Gazette", "2024-03-04", BUDGET)];
+        let docs =
+            vec![doc("ferry1", "Tribune", "2024-03-05", FERRY), doc("ferry2", "Herald", "2024-03-05", FERRY2), doc("budget", "Gazette", "2024-03-04", BUDGET)];
         e.ingest(docs.into_iter(), &mut |_: Event<'_>| {}).unwrap();
         e
     }
 
     fn story_of(e: &Engine<SqliteStore>, input: &str) -> String {
         let mut found = None;
-        e.store().scan_index_records(0, &mut |_, r| {
-            if r.article.input == input {
-                found = Some(r.story_id.clone());
-            }
-        })
-        .unwrap();
+        e.store()
+            .scan_index_records(0, &mut |_, r| {
+                if r.article.input == input {
+                    found = Some(r.story_id.clone());
+                }
+            })
+            .unwrap();
         found.unwrap()
     }
 
     fn id_of(e: &Engine<SqliteStore>, input: &str) -> String {
         let mut found = None;
-        e.store().scan_index_records(0, &mut |_, r| {
-            if r.article.input == input {
-                found = Some(r.article.id.clone());
-            }
-        })
-        .unwrap();
+        e.store()
+            .scan_index_records(0, &mut |_, r| {
+                if r.article.input == input {
+                    found = Some(r.article.id.clone());
+                }
+            })
+            .unwrap();
         found.unwrap()
     }
 

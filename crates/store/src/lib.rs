@@ -79,8 +79,21 @@ pub struct SearchHit {
     pub article_id: String,
     pub title: String,
     pub outlet: String,
+    pub url: Option<String>,
+    pub published: Option<String>,
     /// The matching words in context, each match in [brackets].
     pub snippet: String,
+}
+
+/// What narrows a search besides its words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    /// Outlet name, matched without regard to case ("reuters" finds "Reuters").
+    pub outlet: Option<String>,
+    /// Published on or after this day (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Published on or before this day (YYYY-MM-DD).
+    pub to: Option<String>,
 }
 
 /// A story as listed: id, title, size.

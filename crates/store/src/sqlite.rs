@@ -200,21 +200,38 @@ impl SqliteStore {
     }
 
     /// Articles matching a full-text query (FTS5 syntax; a bad query is an error naming it),
-    /// best first: (story id, article id, title, outlet, a snippet with the matches in [ ]).
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::SearchHit>, StoreError> {
+    /// best first, narrowed by `filter`; each with a snippet with the matches in [ ].
+    pub fn search(&self, query: &str, filter: &crate::SearchFilter, limit: usize) -> Result<Vec<crate::SearchHit>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.story_id, a.id, COALESCE(a.title, ''), COALESCE(a.outlet, ''), snippet(article_search, 1, '[', ']', ' … ', 12)
+            "SELECT a.story_id, a.id, COALESCE(a.title, ''), COALESCE(a.outlet, ''), a.url, a.published, snippet(article_search, 1, '[', ']', ' … ', 12)
              FROM article_search JOIN articles a ON a.seq = article_search.rowid
-             WHERE article_search MATCH ?1 ORDER BY rank LIMIT ?2",
+             WHERE article_search MATCH ?1
+               AND (?3 IS NULL OR lower(a.outlet) = lower(?3) OR instr(lower(a.url), lower(?3)) > 0)
+               AND (?4 IS NULL OR substr(a.published, 1, 10) >= ?4)
+               AND (?5 IS NULL OR substr(a.published, 1, 10) <= ?5)
+             ORDER BY rank LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![query, limit as i64], |r| {
-            Ok(crate::SearchHit { story_id: r.get(0)?, article_id: r.get(1)?, title: r.get(2)?, outlet: r.get(3)?, snippet: r.get(4)? })
+        let rows = stmt.query_map(params![query, limit as i64, filter.outlet, filter.from, filter.to], |r| {
+            Ok(crate::SearchHit {
+                story_id: r.get(0)?,
+                article_id: r.get(1)?,
+                title: r.get(2)?,
+                outlet: r.get(3)?,
+                url: r.get(4)?,
+                published: r.get(5)?,
+                snippet: r.get(6)?,
+            })
         });
         let bad = |e: rusqlite::Error| StoreError::Schema { path: "search".into(), reason: format!("not a search query ({query:?}): {e}") };
         // (collected into a binding first: the rows borrow the statement)
         #[allow(clippy::let_and_return)]
         let hits = rows.map_err(bad)?.collect::<Result<Vec<_>, _>>().map_err(bad);
         hits
+    }
+
+    /// How many articles the search index holds, and the position it is complete up to.
+    pub fn search_indexed(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT COALESCE(MAX(rowid), 0) FROM article_search", [], |r| r.get(0))?)
     }
 
     /// Follows a feed (again, when it was followed before: it is enabled and due now).
@@ -925,15 +942,15 @@ mod search_tests {
             &[],
         )
         .unwrap();
-        assert!(s.search("ferry", 10).unwrap().is_empty(), "not indexed yet");
+        assert!(s.search("ferry", &Default::default(), 10).unwrap().is_empty(), "not indexed yet");
         assert_eq!(s.update_search_index(1).unwrap(), 1);
         assert_eq!(s.update_search_index(100).unwrap(), 1);
         assert_eq!(s.update_search_index(100).unwrap(), 0);
-        let hits = s.search("capsize", 10).unwrap();
+        let hits = s.search("capsize", &Default::default(), 10).unwrap();
         assert_eq!(hits.len(), 1, "porter stemming: capsize finds capsized");
         assert_eq!(hits[0].story_id, "s1");
         assert!(hits[0].snippet.contains('['), "{}", hits[0].snippet);
-        let err = s.search("\"unclosed", 10).unwrap_err().to_string();
+        let err = s.search("\"unclosed", &Default::default(), 10).unwrap_err().to_string();
         assert!(err.contains("not a search query"), "{err}");
     }
 
