@@ -185,7 +185,10 @@ impl Server {
                         .with_header(header("Content-Type", content_type))
                         .with_header(header("Content-Security-Policy", CSP))
                         .with_header(header("X-Content-Type-Options", "nosniff"))
-                        .with_header(header("Referrer-Policy", "no-referrer"));
+                        // same-origin, not no-referrer: under no-referrer a browser posts forms with
+                        // `Origin: null`, which the CSRF check must refuse; no other site learns
+                        // what was read either way
+                        .with_header(header("Referrer-Policy", "same-origin"));
                     if let Some(to) = &reply.location {
                         response = response.with_header(header("Location", to));
                     }
