@@ -25,11 +25,27 @@ trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q http "$OUT/serve.log" && break; sleep 0.1; done
 URL=$(grep -o 'http://[0-9.:]*' "$OUT/serve.log" | head -1)
 STORY=$(curl -s "$URL/api/stories" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stories"][0]["id"])')
-curl -s "$URL/api/search?q=president" > /dev/null   # the index catches up once, before timing
+# the largest story's first view compares its articles (seconds); later views are kept pages
+start=$(date +%s.%N); curl -s "$URL/story/$STORY" > /dev/null; end=$(date +%s.%N)
+curl -s "$URL/api/stories/$STORY" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(f"largest story: {len(s[\"articles\"])} articles, {len(s[\"claims\"])} claims; first view", end=" ")'
+python3 -c "print(f'{$end - $start:.2f} s')"
+# the server's indexer takes the base store in on its own thread; wait until it has
+until curl -s "$URL/api/search?q=president" | grep -q '"article"'; do sleep 0.2; done
+sleep 2
 $BIN ingest --db "$OUT/p.db" "$OUT/more.jsonl" > /dev/null 2>&1 &
 INGEST=$!
-for path in "/" "/story/$STORY" "/api/stories" "/api/search?q=president+campaign"; do
-  printf '%-32s ' "$path"
-  wrk -t2 -c8 -d8s --latency "$URL$path" | awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s req/s, p50 %s, p99 %s\n", rps, p50, p99}'
+# wrk is closed-loop: each of 10 connections waits 50 ms between requests, which caps the
+# offered load at 200 requests/s (the issue's goal: p99 under 50 ms at 200 req/s); then the
+# same path flat out, for the most it serves
+cat > "$OUT/pace.lua" <<'LUA'
+function delay() return 50 end
+LUA
+summary='/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s req/s, p50 %s, p99 %s", rps, p50, p99}'
+for path in "/" "/story/$STORY" "/api/stories" "/api/search?q=president+campaign" "/search?q=senate&from=2010-01-01"; do
+  printf '%-36s at 200/s: ' "$path"
+  wrk -t2 -c10 -d8s --latency -s "$OUT/pace.lua" "$URL$path" | awk "$summary"
+  printf '   flat out: '
+  wrk -t2 -c8 -d5s --latency "$URL$path" | awk "$summary"
+  echo
 done
 wait $INGEST && echo "(an ingest of 20,000 articles wrote to the store meanwhile)"

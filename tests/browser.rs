@@ -389,3 +389,32 @@ fn hostile_articles_run_no_script_and_open_no_dialog() {
     b.go(&format!("{base}/story/{story}"));
     assert!(b.source().contains("&lt;script&gt;") || b.source().contains("&lt;img"), "the hostile text is shown as text");
 }
+
+#[test]
+fn the_seeds_story_reads_on_a_desktop_and_a_phone() {
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds");
+    if !seeds.is_dir() {
+        eprintln!("skipped: ../shared/corpus/seeds is not present");
+        return;
+    }
+    let Some(b) = Browser::start("seeds") else { return };
+    let dir = tmp("browser-seeds");
+    let db = dir.join("p.db");
+    assert!(bin().args(["analyze", "--db"]).arg(&db).arg(&seeds).output().unwrap().status.success());
+    let (_server, base) = serve(&db, &[]);
+    let story = api(&base, "/api/stories")["stories"][0].clone();
+    assert_eq!(story["articles"], 3, "the three seed reports are one story: {story}");
+    let url = format!("{base}/story/{}", story["id"].as_str().unwrap());
+    b.go(&url);
+    assert_eq!(b.find_all(".sources .source").len(), 3);
+    for section in ["Claim matrix", "On whose word", "What each source leaves out", "Why these articles are one story"] {
+        assert!(b.source().contains(section), "{section}");
+    }
+    b.screenshot("seeds-desktop.png");
+    b.resize(390, 844);
+    b.go(&url);
+    let width = b.eval("return [document.documentElement.scrollWidth, window.innerWidth];");
+    let (scroll, inner) = (width[0].as_u64().unwrap(), width[1].as_u64().unwrap());
+    assert!(scroll <= inner + 1, "the seeds story is {scroll} px wide in a {inner} px window");
+    b.screenshot("seeds-phone.png");
+}

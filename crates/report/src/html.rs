@@ -44,12 +44,15 @@ pub struct StoryRow<'a> {
 
 /// The stories page of `parallax serve`: the largest stories first, a page at a time, each a
 /// link to its page.
-pub fn stories_page(rows: &[StoryRow], groups: &[String], page: usize, more: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn stories_page(rows: &[StoryRow], groups: &[String], page: usize, more: bool, newest: bool, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>parallax: stories</title><style>{STYLE}</style></head><body><h1>Stories</h1>"
     )?;
     search_box(out, &SearchAsked { q: "", outlet: None, group: None, from: None, to: None, groups })?;
+    let sort = if newest { "<a href=\"/\">largest</a> \u{b7} <b>newest</b>" } else { "<b>largest</b> \u{b7} <a href=\"/?sort=newest\">newest</a>" };
+    writeln!(out, "<p class=\"nav\">{sort}</p>")?;
+    let sorted = if newest { "&amp;sort=newest" } else { "" };
     if rows.is_empty() {
         writeln!(out, "<p>No stories yet: ingest some articles (<code>parallax analyze examples/ferry</code>, <code>parallax add FEED_URL</code>).</p>")?;
     } else {
@@ -90,10 +93,10 @@ pub fn stories_page(rows: &[StoryRow], groups: &[String], page: usize, more: boo
     }
     let mut nav = Vec::new();
     if page > 1 {
-        nav.push(format!("<a href=\"/?page={}\">newer</a>", page - 1));
+        nav.push(format!("<a href=\"/?page={}{sorted}\">previous</a>", page - 1));
     }
     if more {
-        nav.push(format!("<a href=\"/?page={}\">more</a>", page + 1));
+        nav.push(format!("<a href=\"/?page={}{sorted}\">more</a>", page + 1));
     }
     if !nav.is_empty() {
         writeln!(out, "<p>{}</p>", nav.join(" · "))?;

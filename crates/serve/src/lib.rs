@@ -43,14 +43,27 @@ const MAX_BODY: u64 = 256 * 1024;
 /// How often the search index is brought up to date with the store.
 const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// What every worker shares: the outlet profiles, the CSRF token, rendered pages.
+/// A page to render again on the renderer thread (see `routes::kept_or_render`).
+pub(crate) type Job = Box<dyn FnOnce(&Shared, &mut SqliteStore) + Send>;
+
+/// What every worker shares: the outlet profiles, the CSRF token, rendered pages, and the way to
+/// the renderer thread.
 pub(crate) struct Shared {
     profiles: Option<parallax_model::OutletProfiles>,
     csrf: String,
     cache: PageCache,
+    renderer: std::sync::Mutex<Option<std::sync::mpsc::Sender<Job>>>,
 }
 
 impl Shared {
+    /// Hands a render to the renderer thread; gives it back when there is none.
+    fn render_later(&self, job: Job) -> Result<(), Job> {
+        match self.renderer.lock().ok().and_then(|r| r.clone()) {
+            Some(tx) => tx.send(job).map_err(|e| e.0),
+            None => Err(job),
+        }
+    }
+
     /// Keeps a successful page for the next reader, and answers with it.
     fn keep(&self, key: &str, fingerprint: &str, reply: Reply) -> Reply {
         match reply.page {
@@ -111,6 +124,30 @@ fn new_token() -> String {
     out
 }
 
+/// Turns Nagle's algorithm off for the connections `listener` accepts (Linux copies the option
+/// to each). The server writes a response's head and body in two writes; with Nagle on, the
+/// body's last segment waited for the client's delayed ACK, and every keep-alive request took
+/// 40 ms.
+#[cfg(target_os = "linux")]
+fn no_delay(listener: &std::net::TcpListener) {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    // SAFETY: a valid socket descriptor owned by `listener`, and a pointer to a c_int that lives
+    // through the call, with its size.
+    unsafe {
+        libc::setsockopt(
+            listener.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_NODELAY,
+            &on as *const libc::c_int as *const libc::c_void,
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_delay(_: &std::net::TcpListener) {}
+
 /// A running server: its address, and the handle that stops it.
 pub struct Server {
     http: Arc<tiny_http::Server>,
@@ -127,9 +164,11 @@ impl Server {
     pub fn bind(db: &Path, addr: &str, profiles: Option<parallax_model::OutletProfiles>) -> Result<Server, ServeError> {
         // the store must open (and exist) before anyone is told to visit
         SqliteStore::open(db)?;
-        let http = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
+        let listener = std::net::TcpListener::bind(addr).map_err(|e| ServeError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
+        no_delay(&listener);
+        let http = tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
         let addr = http.server_addr().to_ip().ok_or_else(|| ServeError::Bind { addr: addr.to_string(), reason: "not an IP address".into() })?;
-        let shared = Shared { profiles, csrf: new_token(), cache: PageCache::default() };
+        let shared = Shared { profiles, csrf: new_token(), cache: PageCache::default(), renderer: std::sync::Mutex::new(None) };
         Ok(Server { http: Arc::new(http), addr, db: db.to_path_buf(), shared: Arc::new(shared), stopped: Arc::new(AtomicBool::new(false)) })
     }
 
@@ -147,6 +186,23 @@ impl Server {
                     }
                 }
                 std::thread::sleep(INDEX_EVERY);
+            }
+        }));
+        // pages out of date are rendered again here, one at a time, with a connection of its own
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        if let Ok(mut r) = self.shared.renderer.lock() {
+            *r = Some(tx);
+        }
+        let mut renderer = SqliteStore::open(&self.db)?;
+        let shared = self.shared.clone();
+        let stopped = self.stopped.clone();
+        handles.push(std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                match rx.recv_timeout(INDEX_EVERY) {
+                    Ok(job) => job(&shared, &mut renderer),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(_) => break,
+                }
             }
         }));
         for _ in 0..workers.max(1) {

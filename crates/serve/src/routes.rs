@@ -4,13 +4,14 @@
 //! that must carry the server's CSRF token and, when the browser names one, come from the
 //! server's own origin.
 
-use crate::cache::Page;
+use crate::cache::{Kept, Page};
 use crate::form;
 use crate::{Reply, Shared};
 use parallax_pipeline::corrections::{self, CorrectionError};
 use parallax_pipeline::EngineError;
 use parallax_report::html;
 use parallax_store::{SearchFilter, SqliteStore, Store};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Stories per page, on the stories page and in `/api/stories`.
@@ -81,7 +82,7 @@ fn day_param(query: &str, key: &str) -> Result<Option<String>, String> {
 }
 
 /// Answers one request from the store.
-pub(crate) fn answer(shared: &Shared, store: &mut SqliteStore, req: &Request) -> Reply {
+pub(crate) fn answer(shared: &Arc<Shared>, store: &mut SqliteStore, req: &Request) -> Reply {
     let (path, query) = req.url.split_once('?').unwrap_or((req.url, ""));
     let api = path.starts_with("/api/");
     let result = match req.method {
@@ -92,53 +93,54 @@ pub(crate) fn answer(shared: &Shared, store: &mut SqliteStore, req: &Request) ->
     result.unwrap_or_else(|e| error(api, 500, &e.to_string()))
 }
 
-fn get(shared: &Shared, store: &mut SqliteStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
+fn get(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
     let config = parallax_claims::ClaimConfig::default();
     match path {
         "/" | "/api/stories" => {
             let page = form::page(query, "page");
-            let key = format!("{path}?page={page}");
-            if let Some(p) = shared.cache.get(&key, "", LIST_FRESH) {
-                return Ok(Reply::cached(p));
-            }
-            let all = store.stories(page * PAGE_SIZE + 1)?;
-            let more = all.len() > page * PAGE_SIZE;
-            let list: Vec<_> = all.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
-            let reply = if api {
-                let stories: Vec<serde_json::Value> =
-                    list.iter().map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();
-                json_reply(200, &serde_json::json!({"stories": stories, "page": page, "more": more}))
-            } else {
-                // dates and coverage by group come from each story's articles (without bodies)
-                let mut reports = Vec::new();
-                for s in &list {
-                    if let Some(story) = store.story(&s.id)? {
-                        let mut r = parallax_model::StoryReport::of_articles(story, store.story_sources(&s.id)?);
-                        if let Some(p) = &shared.profiles {
-                            r.apply_profiles(p);
+            let newest = form::param(query, "sort").as_deref() == Some("newest");
+            let key = format!("{path}?page={page}&newest={newest}");
+            let render = move |shared: &Shared, store: &mut SqliteStore| -> Result<Reply, EngineError> {
+                let all = if newest { store.newest_stories(page * PAGE_SIZE + 1)? } else { store.stories(page * PAGE_SIZE + 1)? };
+                let more = all.len() > page * PAGE_SIZE;
+                let list: Vec<_> = all.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+                let reply = if api {
+                    let stories: Vec<serde_json::Value> =
+                        list.iter().map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();
+                    json_reply(200, &serde_json::json!({"stories": stories, "page": page, "more": more}))
+                } else {
+                    // dates and coverage by group come from each story's articles (without bodies)
+                    let mut reports = Vec::new();
+                    for s in &list {
+                        if let Some(story) = store.story(&s.id)? {
+                            let mut r = parallax_model::StoryReport::of_articles(story, store.story_sources(&s.id)?);
+                            if let Some(p) = &shared.profiles {
+                                r.apply_profiles(p);
+                            }
+                            reports.push(r);
                         }
-                        reports.push(r);
                     }
-                }
-                let rows: Vec<html::StoryRow> = list
-                    .iter()
-                    .zip(&reports)
-                    .map(|(s, r)| html::StoryRow {
-                        id: &s.id,
-                        title: &s.title,
-                        articles: s.articles,
-                        outlets: s.outlets,
-                        dates: r.date_span(),
-                        groups: &r.groups,
-                        missed_by: &r.missed_by,
-                    })
-                    .collect();
-                let groups = shared.profiles.as_ref().map(|p| p.groups()).unwrap_or_default();
-                let mut body = Vec::new();
-                html::stories_page(&rows, &groups, page, more, &mut body).expect("writes to memory");
-                html_reply(body)
+                    let rows: Vec<html::StoryRow> = list
+                        .iter()
+                        .zip(&reports)
+                        .map(|(s, r)| html::StoryRow {
+                            id: &s.id,
+                            title: &s.title,
+                            articles: s.articles,
+                            outlets: s.outlets,
+                            dates: r.date_span(),
+                            groups: &r.groups,
+                            missed_by: &r.missed_by,
+                        })
+                        .collect();
+                    let groups = shared.profiles.as_ref().map(|p| p.groups()).unwrap_or_default();
+                    let mut body = Vec::new();
+                    html::stories_page(&rows, &groups, page, more, newest, &mut body).expect("writes to memory");
+                    html_reply(body)
+                };
+                Ok(reply)
             };
-            Ok(shared.keep(&key, "", reply))
+            kept_or_render(shared, store, key, String::new(), LIST_FRESH, true, render)
         }
         "/api/openapi.json" => Ok(Reply::page(Page { status: 200, content_type: "application/json", body: crate::OPENAPI.as_bytes().to_vec() })),
         "/api/token" => Ok(json_reply(200, &serde_json::json!({"token": shared.csrf}))),
@@ -148,11 +150,11 @@ fn get(shared: &Shared, store: &mut SqliteStore, path: &str, query: &str, api: b
         }
         "/search" | "/api/search" => search(shared, store, path, query, api),
         _ if path.starts_with("/article/") => article(store, &path["/article/".len()..], api, &config),
-        _ => story(shared, store, path, query, api, &config),
+        _ => story(shared, store, path, query, api),
     }
 }
 
-fn search(shared: &Shared, store: &mut SqliteStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
+fn search(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
     let q = form::param(query, "q").unwrap_or_default();
     if q.trim().is_empty() {
         return Ok(error(api, 400, "give the words to search for: ?q=WORDS (and, to narrow it, outlet=, group=, from=YYYY-MM-DD, to=YYYY-MM-DD)"));
@@ -175,50 +177,51 @@ fn search(shared: &Shared, store: &mut SqliteStore, path: &str, query: &str, api
         }
     }
     let key = format!("{path}?{}", form::pairs(query).iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"));
-    if let Some(p) = shared.cache.get(&key, "", LIST_FRESH) {
-        return Ok(Reply::cached(p));
-    }
-    let filter = SearchFilter { outlet: outlet.clone(), from: from.clone(), to: to.clone() };
-    // a group is the profiles' outlets, which SQL does not know: more hits are read, then kept
-    let limit = if group.is_some() { HITS * 10 } else { HITS };
-    let mut hits = match store.search(&fts_query(&q), &filter, limit) {
-        Ok(h) => h,
-        Err(e) => return Ok(error(api, 400, &e.to_string())),
-    };
-    if let (Some(g), Some(p)) = (&group, &shared.profiles) {
-        hits.retain(|h| {
-            let a = parallax_model::Article { outlet: Some(h.outlet.clone()).filter(|o| !o.is_empty()), url: h.url.clone(), ..Default::default() };
-            p.find(&a).is_some_and(|o| o.groups.contains(g))
-        });
-        hits.truncate(HITS);
-    }
-    let reply = if api {
-        let hits: Vec<serde_json::Value> = hits
+    let render = move |shared: &Shared, store: &mut SqliteStore| -> Result<Reply, EngineError> {
+        let filter = SearchFilter { outlet: outlet.clone(), from: from.clone(), to: to.clone() };
+        // a group is the profiles' outlets, which SQL does not know: more hits are read, then kept
+        let limit = if group.is_some() { HITS * 10 } else { HITS };
+        let mut hits = match store.search(&fts_query(&q), &filter, limit) {
+            Ok(h) => h,
+            Err(e) => return Ok(error(api, 400, &e.to_string())),
+        };
+        if let (Some(g), Some(p)) = (&group, &shared.profiles) {
+            hits.retain(|h| {
+                let a = parallax_model::Article { outlet: Some(h.outlet.clone()).filter(|o| !o.is_empty()), url: h.url.clone(), ..Default::default() };
+                p.find(&a).is_some_and(|o| o.groups.contains(g))
+            });
+            hits.truncate(HITS);
+        }
+        let reply = if api {
+            let hits: Vec<serde_json::Value> = hits
             .iter()
             .map(|h| {
                 serde_json::json!({"story": h.story_id, "article": h.article_id, "title": h.title, "outlet": h.outlet, "published": h.published, "snippet": h.snippet})
             })
             .collect();
-        json_reply(200, &serde_json::json!({"query": q, "outlet": outlet, "group": group, "from": from, "to": to, "hits": hits}))
-    } else {
-        let rows: Vec<html::SearchRow> = hits
-            .iter()
-            .map(|h| html::SearchRow {
-                story: &h.story_id,
-                article: &h.article_id,
-                title: &h.title,
-                outlet: &h.outlet,
-                published: h.published.as_deref(),
-                snippet: &h.snippet,
-            })
-            .collect();
-        let groups = shared.profiles.as_ref().map(|p| p.groups()).unwrap_or_default();
-        let asked = html::SearchAsked { q: &q, outlet: outlet.as_deref(), group: group.as_deref(), from: from.as_deref(), to: to.as_deref(), groups: &groups };
-        let mut body = Vec::new();
-        html::search_page(&asked, &rows, &mut body).expect("writes to memory");
-        html_reply(body)
+            json_reply(200, &serde_json::json!({"query": q, "outlet": outlet, "group": group, "from": from, "to": to, "hits": hits}))
+        } else {
+            let rows: Vec<html::SearchRow> = hits
+                .iter()
+                .map(|h| html::SearchRow {
+                    story: &h.story_id,
+                    article: &h.article_id,
+                    title: &h.title,
+                    outlet: &h.outlet,
+                    published: h.published.as_deref(),
+                    snippet: &h.snippet,
+                })
+                .collect();
+            let groups = shared.profiles.as_ref().map(|p| p.groups()).unwrap_or_default();
+            let asked =
+                html::SearchAsked { q: &q, outlet: outlet.as_deref(), group: group.as_deref(), from: from.as_deref(), to: to.as_deref(), groups: &groups };
+            let mut body = Vec::new();
+            html::search_page(&asked, &rows, &mut body).expect("writes to memory");
+            html_reply(body)
+        };
+        Ok(reply)
     };
-    Ok(shared.keep(&key, "", reply))
+    kept_or_render(shared, store, key, String::new(), LIST_FRESH, true, render)
 }
 
 fn article(store: &mut SqliteStore, id: &str, api: bool, config: &parallax_claims::ClaimConfig) -> Result<Reply, EngineError> {
@@ -245,7 +248,7 @@ fn article(store: &mut SqliteStore, id: &str, api: bool, config: &parallax_claim
     Ok(html_reply(body))
 }
 
-fn story(shared: &Shared, store: &mut SqliteStore, path: &str, query: &str, api: bool, config: &parallax_claims::ClaimConfig) -> Result<Reply, EngineError> {
+fn story(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
     // exports of a story page: /story/ID.json, .md, .csv; and two of its sources: /story/ID/compare
     let (path, export) = match path.rsplit_once('.') {
         Some((p, ext @ ("json" | "md" | "csv"))) if p.starts_with("/story/") => (p, Some(ext)),
@@ -268,44 +271,89 @@ fn story(shared: &Shared, store: &mut SqliteStore, path: &str, query: &str, api:
     // a page is made from the story's articles and the corrections: kept until either changes
     let fingerprint = format!("{}/{}", found.article_ids.join(","), store.last_correction()?);
     let key = format!("{path}{}?{query}", export.unwrap_or(if compare { "compare" } else { "" }));
-    if let Some(p) = shared.cache.get(&key, &fingerprint, STORY_FRESH) {
-        return Ok(Reply::cached(p));
-    }
-    let mut report = parallax_pipeline::stored_report(store, id, config)?;
-    if let Some(p) = &shared.profiles {
-        report.apply_profiles(p);
-    }
-    let mut body = Vec::new();
-    let reply = match (api, export) {
-        (true, _) | (_, Some("json")) => json_reply(200, &parallax_report::json::story_json(&report)),
-        (_, Some(ext)) => {
-            let (format, content_type) = match ext {
-                "md" => (parallax_report::Format::Markdown, "text/markdown; charset=utf-8"),
-                _ => (parallax_report::Format::Csv, "text/csv; charset=utf-8"),
-            };
-            parallax_report::render(&[report], format, &mut body).expect("writes to memory");
-            Reply::page(Page { status: 200, content_type, body })
+    let stale_ok = !api && export.is_none();
+    let (id, query, export) = (id.to_string(), query.to_string(), export.map(str::to_string));
+    let render = move |shared: &Shared, store: &mut SqliteStore| -> Result<Reply, EngineError> {
+        let (id, query) = (id.as_str(), query.as_str());
+        let config = parallax_claims::ClaimConfig::default();
+        let mut report = parallax_pipeline::stored_report(store, id, &config)?;
+        if let Some(p) = &shared.profiles {
+            report.apply_profiles(p);
         }
-        _ if compare => {
-            let n = report.articles.len();
-            let pick = |k: &str| form::param(query, k).and_then(|v| v.parse::<usize>().ok()).filter(|&i| i >= 1 && i <= n);
-            match (pick("a"), pick("b")) {
-                (Some(a), Some(b)) if a != b => {
-                    html::compare_page(&report, a - 1, b - 1, &mut body).expect("writes to memory");
-                    html_reply(body)
-                }
-                _ => return Ok(error(api, 400, &format!("name two different sources of the story: ?a=N&b=M, from 1 to {n}"))),
+        let mut body = Vec::new();
+        let reply = match (api, export.as_deref()) {
+            (true, _) | (_, Some("json")) => json_reply(200, &parallax_report::json::story_json(&report)),
+            (_, Some(ext)) => {
+                let (format, content_type) = match ext {
+                    "md" => (parallax_report::Format::Markdown, "text/markdown; charset=utf-8"),
+                    _ => (parallax_report::Format::Csv, "text/csv; charset=utf-8"),
+                };
+                parallax_report::render(&[report], format, &mut body).expect("writes to memory");
+                Reply::page(Page { status: 200, content_type, body })
             }
-        }
-        _ => {
-            let similar = crate::similar::similar(store, &report, SIMILAR);
-            let corrections = store.story_corrections(id)?;
-            let view = html::ServerView { csrf: &shared.csrf, claims_page: form::page(query, "claims"), similar: &similar, corrections: &corrections };
-            html::story_page(&report, &view, &mut body).expect("writes to memory");
-            html_reply(body)
-        }
+            _ if compare => {
+                let n = report.articles.len();
+                let pick = |k: &str| form::param(query, k).and_then(|v| v.parse::<usize>().ok()).filter(|&i| i >= 1 && i <= n);
+                match (pick("a"), pick("b")) {
+                    (Some(a), Some(b)) if a != b => {
+                        html::compare_page(&report, a - 1, b - 1, &mut body).expect("writes to memory");
+                        html_reply(body)
+                    }
+                    _ => return Ok(error(api, 400, &format!("name two different sources of the story: ?a=N&b=M, from 1 to {n}"))),
+                }
+            }
+            _ => {
+                let similar = crate::similar::similar(store, &report, SIMILAR);
+                let corrections = store.story_corrections(id)?;
+                let view = html::ServerView { csrf: &shared.csrf, claims_page: form::page(query, "claims"), similar: &similar, corrections: &corrections };
+                html::story_page(&report, &view, &mut body).expect("writes to memory");
+                html_reply(body)
+            }
+        };
+        Ok(reply)
     };
-    Ok(shared.keep(&key, &fingerprint, reply))
+    kept_or_render(shared, store, key, fingerprint, STORY_FRESH, stale_ok, render)
+}
+
+/// The page kept under `key` when it is fresh; else, when an older one is kept, that one, while
+/// the renderer thread makes it again (one render per key at a time); else rendered now.
+///
+/// `stale_ok` false: never an older page (a story's JSON, which scripts read right after they
+/// ingest).
+fn kept_or_render<F>(
+    shared: &Arc<Shared>,
+    store: &mut SqliteStore,
+    key: String,
+    fingerprint: String,
+    fresh: Duration,
+    stale_ok: bool,
+    render: F,
+) -> Result<Reply, EngineError>
+where
+    F: FnOnce(&Shared, &mut SqliteStore) -> Result<Reply, EngineError> + Send + 'static,
+{
+    match shared.cache.lookup(&key, &fingerprint, fresh) {
+        Kept::Fresh(page) => Ok(Reply::cached(page)),
+        Kept::Stale(page) if stale_ok => {
+            if shared.cache.start_render(&key) {
+                let job: crate::Job = Box::new(move |shared: &Shared, store: &mut SqliteStore| {
+                    if let Ok(reply) = render(shared, store) {
+                        shared.keep(&key, &fingerprint, reply);
+                    }
+                    shared.cache.end_render(&key);
+                });
+                if let Err(job) = shared.render_later(job) {
+                    // no renderer thread (a server not running): render here
+                    job(shared, store);
+                }
+            }
+            Ok(Reply::cached(page))
+        }
+        Kept::Stale(_) | Kept::Missing => {
+            let reply = render(shared, store)?;
+            Ok(shared.keep(&key, &fingerprint, reply))
+        }
+    }
 }
 
 /// Whether a write may go ahead: the token matches, and the browser's `Origin`, when it sends
@@ -327,7 +375,7 @@ fn allowed(shared: &Shared, req: &Request, token: Option<&str>) -> Result<(), St
     }
 }
 
-fn post(shared: &Shared, store: &mut SqliteStore, req: &Request, path: &str, api: bool) -> Result<Reply, EngineError> {
+fn post(shared: &Arc<Shared>, store: &mut SqliteStore, req: &Request, path: &str, api: bool) -> Result<Reply, EngineError> {
     let fields = form::pairs(req.body);
     let field = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
     if let Err(why) = allowed(shared, req, field("token").as_deref()) {

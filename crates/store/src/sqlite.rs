@@ -170,6 +170,37 @@ impl Drop for Checkpointer {
 }
 
 impl SqliteStore {
+    /// The stories an article was stored in last, newest first.
+    pub fn newest_stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+        self.story_list(
+            "SELECT t.story_id, s.title, t.n
+             FROM (SELECT story_id, COUNT(*) AS n, MAX(seq) AS last FROM articles GROUP BY story_id ORDER BY last DESC LIMIT ?1) t
+             JOIN stories s ON s.id = t.story_id ORDER BY t.last DESC",
+            limit,
+        )
+    }
+
+    /// Stories as `sql` lists them (id, title, article count; `?1` the limit), with their outlets
+    /// counted.
+    fn story_list(&self, sql: &str, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut list = stmt
+            .query_map([limit as i64], |r| Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: 0 }))?
+            .collect::<Result<Vec<_>, _>>()?;
+        // outlets are counted by the model's one definition (name, else URL host, else input),
+        // which SQL cannot express
+        let mut outlets = self.conn.prepare_cached("SELECT outlet, url, input FROM articles WHERE story_id = ?1")?;
+        for s in &mut list {
+            let names = outlets
+                .query_map([&s.id], |r| {
+                    Ok(Outlet::of(r.get::<_, Option<String>>(0)?.as_deref(), r.get::<_, Option<String>>(1)?.as_deref(), &r.get::<_, String>(2)?).name)
+                })?
+                .collect::<Result<std::collections::HashSet<String>, _>>()?;
+            s.outlets = names.len();
+        }
+        Ok(list)
+    }
+
     /// One stored article and the story it is in.
     pub fn article(&self, id: &str) -> Result<Option<(Article, String)>, StoreError> {
         let mut stmt = self.conn.prepare_cached("SELECT *, story_id AS story FROM articles WHERE id = ?1")?;
@@ -670,28 +701,14 @@ impl Store for SqliteStore {
     }
 
     fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            // counted on the story index alone, then joined for the few titles shown: a tenth
-            // of the time of grouping the join
+        // counted on the story index alone, then joined for the few titles shown: a tenth of the
+        // time of grouping the join
+        self.story_list(
             "SELECT t.story_id, s.title, t.n
              FROM (SELECT story_id, COUNT(*) AS n, MIN(seq) AS first FROM articles GROUP BY story_id ORDER BY n DESC, first LIMIT ?1) t
              JOIN stories s ON s.id = t.story_id ORDER BY t.n DESC, t.first",
-        )?;
-        let mut list = stmt
-            .query_map([limit as i64], |r| Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: 0 }))?
-            .collect::<Result<Vec<_>, _>>()?;
-        // outlets are counted by the model's one definition (name, else URL host, else input),
-        // which SQL cannot express
-        let mut outlets = self.conn.prepare_cached("SELECT outlet, url, input FROM articles WHERE story_id = ?1")?;
-        for s in &mut list {
-            let names = outlets
-                .query_map([&s.id], |r| {
-                    Ok(Outlet::of(r.get::<_, Option<String>>(0)?.as_deref(), r.get::<_, Option<String>>(1)?.as_deref(), &r.get::<_, String>(2)?).name)
-                })?
-                .collect::<Result<std::collections::HashSet<String>, _>>()?;
-            s.outlets = names.len();
-        }
-        Ok(list)
+            limit,
+        )
     }
 
     fn saved_claims(&self, story_id: &str) -> Result<Option<(String, Vec<Claim>)>, StoreError> {
