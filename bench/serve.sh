@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Server benchmark (issue 17): wrk against `parallax serve` over a store of 10,000 articles
 # (the synthetic stream of bench/clustering.py), on the stories page, a story page,
-# /api/stories and a search, while an ingest writes 20,000 more articles into the same store.
+# /api/stories and a search, while an ingest writes 60,000 more articles into the same store.
 # Loopback only. Needs ../shared and wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ sys.path.insert(0, "bench")
 import clustering
 basil = [json.loads(l) for l in open(f"{sys.argv[1]}/bench/clustering/basil/articles.jsonl")]
 clustering.synthetic_stream(basil, 10000, random.Random(3), f"{sys.argv[2]}/base.jsonl")
-clustering.synthetic_stream(basil, 20000, random.Random(4), f"{sys.argv[2]}/more.jsonl", first=10000)
+clustering.synthetic_stream(basil, 60000, random.Random(4), f"{sys.argv[2]}/more.jsonl", first=10000)
 PY
 BIN=target/release/parallax
 $BIN ingest --db "$OUT/p.db" "$OUT/base.jsonl" > /dev/null 2>&1
@@ -27,25 +27,29 @@ URL=$(grep -o 'http://[0-9.:]*' "$OUT/serve.log" | head -1)
 STORY=$(curl -s "$URL/api/stories" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stories"][0]["id"])')
 # the largest story's first view compares its articles (seconds); later views are kept pages
 start=$(date +%s.%N); curl -s "$URL/story/$STORY" > /dev/null; end=$(date +%s.%N)
-curl -s "$URL/api/stories/$STORY" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(f"largest story: {len(s[\"articles\"])} articles, {len(s[\"claims\"])} claims; first view", end=" ")'
+curl -s "$URL/api/stories/$STORY" | python3 -c 'import json,sys; s=json.load(sys.stdin); print("largest story: %d articles, %d claims; first view" % (len(s["articles"]), len(s["claims"])), end=" ")'
 python3 -c "print(f'{$end - $start:.2f} s')"
 # the server's indexer takes the base store in on its own thread; wait until it has
 until curl -s "$URL/api/search?q=president" | grep -q '"article"'; do sleep 0.2; done
 sleep 2
 $BIN ingest --db "$OUT/p.db" "$OUT/more.jsonl" > /dev/null 2>&1 &
 INGEST=$!
-# wrk is closed-loop: each of 10 connections waits 50 ms between requests, which caps the
-# offered load at 200 requests/s (the issue's goal: p99 under 50 ms at 200 req/s); then the
-# same path flat out, for the most it serves
-cat > "$OUT/pace.lua" <<'LUA'
-function delay() return 50 end
-LUA
-summary='/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s req/s, p50 %s, p99 %s", rps, p50, p99}'
-for path in "/" "/story/$STORY" "/api/stories" "/api/search?q=president+campaign" "/search?q=senate&from=2010-01-01"; do
-  printf '%-36s at 200/s: ' "$path"
-  wrk -t2 -c10 -d8s --latency -s "$OUT/pace.lua" "$URL$path" | awk "$summary"
-  printf '   flat out: '
-  wrk -t2 -c8 -d5s --latency "$URL$path" | awk "$summary"
-  echo
+# wrk is closed-loop (8 connections, each sending its next request when the last is answered):
+# a path that serves far more than 200 requests/s with p99 under 50 ms meets the issue's goal
+# (p99 < 50 ms at 200 req/s) a fortiori. (wrk's own pacing, a Lua delay(), throttles per thread,
+# not per connection, and gave rates that had nothing to do with the delay asked.)
+summary='/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s req/s, p50 %s, p99 %s\n", rps, p50, p99}'
+PATHS=("/" "/story/$STORY" "/api/stories" "/api/stories/$STORY" "/api/search?q=president+campaign" "/search?q=senate&from=2010-01-01")
+# first at the issue's rate, open loop (bench/paced.py): 200 requests a second on schedule
+echo "at 200 requests/s, open loop (latency from when each request was due):"
+for path in "${PATHS[@]}"; do
+  python3 bench/paced.py 200 6 "$URL$path" | tr -d '\n'
+  if kill -0 $INGEST 2>/dev/null; then echo "   (ingest writing)"; else echo "   (ingest done)"; fi
 done
-wait $INGEST && echo "(an ingest of 20,000 articles wrote to the store meanwhile)"
+echo "flat out, wrk -t2 -c8 (closed loop):"
+for path in "${PATHS[@]}"; do
+  printf '%-36s ' "$path"
+  wrk -t2 -c8 -d6s --latency "$URL$path" | awk "$summary" | tr -d '\n'
+  if kill -0 $INGEST 2>/dev/null; then echo "   (ingest writing)"; else echo "   (ingest done)"; fi
+done
+wait $INGEST && echo "(an ingest of 60,000 articles wrote to the store meanwhile)"

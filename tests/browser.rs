@@ -215,6 +215,18 @@ impl Browser {
         self.call("POST", "/window/rect", Some(json!({"width": width, "height": height})));
     }
 
+    /// Opens `url` in a 390 px wide window: the page must not scroll sideways (a wide matrix
+    /// scrolls in its own box); keeps a screenshot, then returns to the desktop size.
+    fn on_a_phone(&self, url: &str, shot: &str) {
+        self.resize(390, 844);
+        self.go(url);
+        let width = self.eval("return [document.documentElement.scrollWidth, window.innerWidth];");
+        let (scroll, inner) = (width[0].as_u64().unwrap(), width[1].as_u64().unwrap());
+        assert!(scroll <= inner + 1, "{url} is {scroll} px wide in a {inner} px window");
+        self.screenshot(shot);
+        self.resize(1280, 900);
+    }
+
     /// A screenshot of the window, kept as a test artefact (not compared with anything).
     fn screenshot(&self, name: &str) -> std::path::PathBuf {
         let b64 = self.call("GET", "/screenshot", None).as_str().unwrap().to_string();
@@ -297,18 +309,11 @@ fn a_reader_reads_clicks_searches_merges_and_splits() {
     assert!(b.source().contains("Claim matrix") && b.source().contains("Timeline"));
     let desktop = b.screenshot("story-desktop.png");
 
-    // on a 390 px phone the page does not scroll sideways (the matrix scrolls in its box)
-    b.resize(390, 844);
-    b.go(&story_url);
-    let width = b.eval("return [document.documentElement.scrollWidth, window.innerWidth];");
-    let (scroll, inner) = (width[0].as_u64().unwrap(), width[1].as_u64().unwrap());
-    assert!(scroll <= inner + 1, "the page is {scroll} px wide in a {inner} px window");
-    b.screenshot("story-phone.png");
-    b.resize(1280, 900);
+    b.on_a_phone(&story_url, "story-phone.png");
 
     // a claim cell opens its sentence in its article
     b.go(&story_url);
-    let cell = b.find("a.cell");
+    let cell = b.find("table.claims td.c a");
     let href = b.attr(&cell, "href");
     b.click(cell);
     b.wait_url(|u| u.contains("/article/") && u.contains("#at-"));
@@ -411,10 +416,5 @@ fn the_seeds_story_reads_on_a_desktop_and_a_phone() {
         assert!(b.source().contains(section), "{section}");
     }
     b.screenshot("seeds-desktop.png");
-    b.resize(390, 844);
-    b.go(&url);
-    let width = b.eval("return [document.documentElement.scrollWidth, window.innerWidth];");
-    let (scroll, inner) = (width[0].as_u64().unwrap(), width[1].as_u64().unwrap());
-    assert!(scroll <= inner + 1, "the seeds story is {scroll} px wide in a {inner} px window");
-    b.screenshot("seeds-phone.png");
+    b.on_a_phone(&url, "seeds-phone.png");
 }

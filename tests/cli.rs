@@ -229,7 +229,7 @@ fn people_formats_render() {
     let dir = tmp("formats");
     let db = dir.join("p.db");
     let db = db.to_str().unwrap();
-    for (format, needle) in [("text", "Claim matrix"), ("md", "| claim | status |"), ("html", "<table>")] {
+    for (format, needle) in [("text", "Claim matrix"), ("md", "| claim | status |"), ("html", "<table class=\"claims\">")] {
         let out = run(&["analyze", "--db", db, "--format", format, "examples/ferry"]);
         assert!(out.status.success());
         let s = String::from_utf8(out.stdout).unwrap();

@@ -47,23 +47,24 @@ fn indexed(base: &str, path: &str) -> serde_json::Value {
 /// A POST with a form body and extra headers: (status, headers, body).
 fn post(base: &str, path: &str, headers: &[(&str, &str)], form: &str) -> (u16, String, String) {
     let host = base.trim_start_matches("http://");
-    let mut s = std::net::TcpStream::connect(host).unwrap();
     let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
-    write!(s, "POST {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n{extra}\r\n{form}", form.len())
-        .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    (status, head.to_string(), body.to_string())
+    let len = form.len();
+    exchange(
+        base,
+        &format!("POST {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {len}\r\n{extra}\r\n{form}"),
+    )
 }
 
 /// A raw HTTP/1.0 request (so the body comes whole, not chunked): (status, headers, body).
 fn request(base: &str, method: &str, path: &str) -> (u16, String, String) {
     let host = base.trim_start_matches("http://");
-    let mut s = std::net::TcpStream::connect(host).unwrap();
-    write!(s, "{method} {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    exchange(base, &format!("{method} {path} HTTP/1.0\r\nHost: {host}\r\n\r\n"))
+}
+
+/// Sends a whole HTTP/1.0 request and reads the answer to the end: (status, headers, body).
+fn exchange(base: &str, raw_request: &str) -> (u16, String, String) {
+    let mut s = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    s.write_all(raw_request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).to_string();

@@ -149,18 +149,9 @@ fn split_story_id(story: &str, articles: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::doc;
     use crate::{Engine, EngineConfig, Event};
-    use parallax_model::{DocumentKind, Hints, RawDocument};
     use parallax_store::SqliteStore;
-
-    fn doc(input: &str, outlet: &str, date: &str, body: &str) -> Result<RawDocument, parallax_ingest::IngestError> {
-        Ok(RawDocument {
-            input: input.into(),
-            kind: Some(DocumentKind::CleanText),
-            body: body.into(),
-            hints: Hints { outlet: Some(outlet.into()), published: Some(date.into()), ..Default::default() },
-        })
-    }
 
     const FERRY: &str = "The ferry Aurora ran aground near Port Elling on Tuesday, the coast guard said. All 212 passengers were taken off by lifeboats.";
     const FERRY2: &str = "A ferry, the Aurora, struck rocks off Port Elling on Tuesday. The coast guard said 212 passengers were rescued by lifeboats.";

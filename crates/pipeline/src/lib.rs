@@ -632,7 +632,8 @@ mod tests {
     use parallax_model::{DocumentKind, Hints};
     use parallax_store::SqliteStore;
 
-    fn doc(input: &str, outlet: &str, date: &str, body: &str) -> Result<RawDocument, parallax_ingest::IngestError> {
+    /// A clean-text document with its outlet and date (also for the other modules' tests).
+    pub(crate) fn doc(input: &str, outlet: &str, date: &str, body: &str) -> Result<RawDocument, parallax_ingest::IngestError> {
         Ok(RawDocument {
             input: input.into(),
             kind: Some(DocumentKind::CleanText),

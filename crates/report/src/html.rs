@@ -26,7 +26,7 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 @media (max-width:600px){body{margin:1em auto;font-size:14px}td,th{padding:3px 4px}.sources{grid-template-columns:1fr}}\
 .sources{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1em}\
 .source{border:1px solid #ddd;border-radius:6px;padding:.6em}.corroborated{color:#176a1d}.contradicted{color:#b00020}\
-.single_source{color:#666}.single_origin{color:#a60}.mark{text-align:center}blockquote{margin:.3em 0 .3em 1em;color:#333}";
+.single_source{color:#666}.single_origin{color:#a60}.mark{text-align:center}table.claims td.c{text-align:center}blockquote{margin:.3em 0 .3em 1em;color:#333}";
 
 /// One row of the stories page.
 pub struct StoryRow<'a> {
@@ -285,6 +285,9 @@ pub struct SimilarStory {
 pub const CLAIMS_PER_PAGE: usize = 100;
 /// Single-source claims listed under each source before the rest are left to the exports.
 const SINGLE_SOURCE_SHOWN: usize = 40;
+/// Single-source claims shown on one page in all, however many sources: a 191-article story
+/// has thousands. The rest of a source's are on its own pages (`?source=N`) when served.
+const SINGLE_SOURCE_PAGE: usize = 200;
 
 fn page_head(out: &mut dyn Write, title: &str) -> io::Result<()> {
     writeln!(
@@ -318,6 +321,28 @@ pub fn story_page(r: &StoryReport, view: &ServerView, out: &mut dyn Write) -> io
     )?;
     story_section(r, Some(view), out)?;
     writeln!(out, "</body></html>")
+}
+
+/// The claims source `i` (from 0) alone carries, a page at a time (`?source=N&claims=P`).
+pub fn source_claims_page(r: &StoryReport, i: usize, page: usize, out: &mut dyn Write) -> io::Result<()> {
+    page_head(out, &format!("parallax: {}", r.story.title))?;
+    let a = &r.articles[i];
+    writeln!(out, "<p class=\"nav\"><a href=\"/\">Stories</a> <a href=\"/story/{}\">the story</a></p>", esc(&r.story.id))?;
+    let (_, single) = ranked_claims(r);
+    let list: Vec<&parallax_model::Claim> = single.into_iter().find(|(j, _)| *j == i).map(|(_, l)| l).unwrap_or_default();
+    writeln!(out, "<h1>Only {} {}</h1><p>{}: {} claims no other source carries.</p>", label(i), esc(&crate::outlet_label(a)), esc(&r.story.title), list.len())?;
+    let first = (page.max(1) - 1) * CLAIMS_PER_PAGE;
+    for c in list.iter().skip(first).take(CLAIMS_PER_PAGE) {
+        claim_block(r, c, out)?;
+    }
+    let mut nav = Vec::new();
+    if page > 1 {
+        nav.push(format!("<a href=\"?source={}&amp;claims={}\">previous</a>", i + 1, page - 1));
+    }
+    if first + CLAIMS_PER_PAGE < list.len() {
+        nav.push(format!("<a href=\"?source={}&amp;claims={}\">next</a>", i + 1, page + 1));
+    }
+    writeln!(out, "<p class=\"nav\">{}</p></body></html>", nav.join(" "))
 }
 
 /// A claim's independent origins (its outlets when no origin was traced): what ranks it.
@@ -435,7 +460,9 @@ fn story_section(r: &StoryReport, view: Option<&ServerView>, out: &mut dyn Write
         writeln!(out, "<p>No claim is carried by more than one source.</p>")?;
     } else {
         writeln!(out, "<p>{} claims carried by more than one source, most independent origins first.</p>", shared.len())?;
-        writeln!(out, "<div class=\"matrix\"><table><tr><th>claim</th><th>status</th>")?;
+        // the cells are most of a large story's page (200 sources by 100 claims): kept short,
+        // centred by the table's style, named by the column's header
+        writeln!(out, "<div class=\"matrix\"><table class=\"claims\"><tr><th>claim</th><th>status</th>")?;
         for i in 0..r.articles.len() {
             write!(out, "<th>{}</th>", label(i))?;
         }
@@ -452,8 +479,8 @@ fn story_section(r: &StoryReport, view: Option<&ServerView>, out: &mut dyn Write
             for i in 0..r.articles.len() {
                 // a cell opens the source's sentence for the claim
                 match cell_href(r, c, i, served) {
-                    Some(href) => write!(out, "<td class=\"mark\"><a class=\"cell\" href=\"{href}\" title=\"{} states it\">&#9679;</a></td>", label(i))?,
-                    None => write!(out, "<td class=\"mark\"></td>")?,
+                    Some(href) => write!(out, "<td class=\"c\"><a href=\"{href}\">&#9679;</a></td>")?,
+                    None => write!(out, "<td></td>")?,
                 }
             }
             writeln!(out, "<td>{}</td></tr>", esc(&clip(&c.text, 140)))?;
@@ -478,6 +505,7 @@ fn story_section(r: &StoryReport, view: Option<&ServerView>, out: &mut dyn Write
     if !single.is_empty() {
         let total: usize = single.iter().map(|(_, l)| l.len()).sum();
         writeln!(out, "<h2>Reported by one source only</h2><p>{total} claims, folded under the source that alone carries them.</p>")?;
+        let per = SINGLE_SOURCE_SHOWN.min((SINGLE_SOURCE_PAGE / single.len()).max(5));
         for (i, list) in &single {
             let a = &r.articles[*i];
             let open = if total <= 30 { " open" } else { "" };
@@ -489,11 +517,15 @@ fn story_section(r: &StoryReport, view: Option<&ServerView>, out: &mut dyn Write
                 list.len(),
                 if list.len() == 1 { "" } else { "s" }
             )?;
-            for c in list.iter().take(SINGLE_SOURCE_SHOWN) {
+            for c in list.iter().take(per) {
                 claim_block(r, c, out)?;
             }
-            if list.len() > SINGLE_SOURCE_SHOWN {
-                writeln!(out, "<p>and {} more in the exports (JSON, CSV).</p>", list.len() - SINGLE_SOURCE_SHOWN)?;
+            if list.len() > per {
+                let rest = list.len() - per;
+                match view {
+                    Some(_) => writeln!(out, "<p>and {rest} more: <a href=\"?source={}\">all of them</a>.</p>", i + 1)?,
+                    None => writeln!(out, "<p>and {rest} more in the exports (JSON, CSV).</p>")?,
+                }
             }
             writeln!(out, "</details>")?;
         }
@@ -515,7 +547,8 @@ fn story_section(r: &StoryReport, view: Option<&ServerView>, out: &mut dyn Write
         let idx = r.articles.iter().position(|a| a.id == cov.article).map(label).unwrap_or_default();
         let outlet = r.articles.iter().find(|a| a.id == cov.article).map_or_else(|| cov.outlet.clone(), crate::outlet_label);
         writeln!(out, "<li>{} {}: leaves out {} shared claims; adds {} no one else has<ul>", idx, esc(&outlet), cov.leaves_out_total, cov.adds.len())?;
-        for o in cov.leaves_out.iter().take(8) {
+        // eight examples a source; three when there are dozens of sources
+        for o in cov.leaves_out.iter().take(if r.articles.len() > 30 { 3 } else { 8 }) {
             writeln!(out, "<li>does not mention: <a href=\"#{}\">{}</a> ({} outlets)</li>", esc(&o.claim), esc(&clip(&o.text, 160)), o.outlets)?;
         }
         writeln!(out, "</ul></li>")?;
@@ -858,7 +891,11 @@ mod tests {
         assert!(html.contains("claims 1\u{2013}100 of 253") && html.contains("href=\"?claims=2\""), "paged");
         assert!(!html.contains("shared claim number 249"), "later pages are not on the first");
         assert!(html.contains("<details><summary>[1] Port Daily: 60 claims</summary>"), "single-source claims folded under their source");
-        assert!(html.contains("and 20 more in the exports"), "{}", &html[html.find("<details>").unwrap()..][..200]);
+        assert!(html.contains("and 20 more: <a href=\"?source=1\">all of them</a>"), "{}", &html[html.find("<details>").unwrap()..][..200]);
+        let mut buf = Vec::new();
+        super::source_claims_page(&r, 0, 1, &mut buf).unwrap();
+        let only = String::from_utf8(buf).unwrap();
+        assert!(only.contains("60 claims no other source carries") && only.contains("only one source says 59"));
         let third = served(&r, 3);
         assert!(third.contains("claims 201\u{2013}253 of 253") && third.contains("shared claim number 249"));
     }

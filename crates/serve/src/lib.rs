@@ -42,6 +42,9 @@ const MAX_BODY: u64 = 256 * 1024;
 
 /// How often the search index is brought up to date with the store.
 const INDEX_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+/// Articles indexed per transaction, and the pause between transactions while catching up.
+const INDEX_BATCH: usize = 500;
+const INDEX_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A page to render again on the renderer thread (see `routes::kept_or_render`).
 pub(crate) type Job = Box<dyn FnOnce(&Shared, &mut SqliteStore) + Send>;
@@ -180,10 +183,13 @@ impl Server {
         let stopped = self.stopped.clone();
         handles.push(std::thread::spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
-                while let Ok(n) = indexer.update_search_index(5_000) {
+                // small batches with a pause between: a backlog of tens of thousands of bodies
+                // indexed flat out took a core for seconds, and readers queued behind it
+                while let Ok(n) = indexer.update_search_index(INDEX_BATCH) {
                     if n == 0 || stopped.load(Ordering::Relaxed) {
                         break;
                     }
+                    std::thread::sleep(INDEX_PAUSE);
                 }
                 std::thread::sleep(INDEX_EVERY);
             }
