@@ -58,6 +58,11 @@ impl PageCache {
         self.rendering.lock().is_ok_and(|mut r| r.insert(key.to_string()))
     }
 
+    /// Whether a thread renders `key` now.
+    pub fn rendering(&self, key: &str) -> bool {
+        self.rendering.lock().is_ok_and(|r| r.contains(key))
+    }
+
     pub fn end_render(&self, key: &str) {
         if let Ok(mut r) = self.rendering.lock() {
             r.remove(key);

@@ -23,6 +23,8 @@ const LIST_FRESH: Duration = Duration::from_secs(2);
 const STORY_FRESH: Duration = Duration::from_secs(60);
 /// Search hits shown at most.
 const HITS: usize = 100;
+/// How long a reader waits for another's render of the same page before rendering it too.
+const RENDER_WAIT: Duration = Duration::from_secs(10);
 /// Similar stories shown on a story page.
 const SIMILAR: usize = 5;
 
@@ -350,8 +352,23 @@ where
             Ok(Reply::cached(page))
         }
         Kept::Stale(_) | Kept::Missing => {
-            let reply = render(shared, store)?;
-            Ok(shared.keep(&key, &fingerprint, reply))
+            // one render per page: a reader who comes while another renders it waits for that
+            // render (a cold page under load would otherwise be rendered by every worker at once)
+            if !shared.cache.start_render(&key) {
+                let start = std::time::Instant::now();
+                while shared.cache.rendering(&key) && start.elapsed() < RENDER_WAIT {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                if let Kept::Fresh(page) = shared.cache.lookup(&key, &fingerprint, fresh) {
+                    return Ok(Reply::cached(page));
+                }
+                let reply = render(shared, store)?;
+                return Ok(shared.keep(&key, &fingerprint, reply));
+            }
+            let reply = render(shared, store);
+            let kept = reply.map(|r| shared.keep(&key, &fingerprint, r));
+            shared.cache.end_render(&key);
+            kept
         }
     }
 }
