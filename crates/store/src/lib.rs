@@ -13,12 +13,14 @@ use parallax_model::{Article, Claim, Correction, CorrectionKind, Story};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{path}: cannot open the store ({source})")]
-    Open { path: String, source: rusqlite::Error },
+    #[error("{path}: cannot open the store ({reason})")]
+    Open { path: String, reason: String },
     #[error("{path}: {reason}")]
     Schema { path: String, reason: String },
+    /// What the backend said went wrong, in its words (the backend's own error type stays
+    /// inside its module: callers see one error whatever the backend).
     #[error("store: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Backend(String),
     #[error("store: corrupt record for article {id}: {reason}")]
     Corrupt { id: String, reason: String },
     /// The store refused a write that would make no sense (undoing a correction twice).

@@ -8,6 +8,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::io::Write;
 use std::path::Path;
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
 /// The schema this code reads. A store at an older version is brought up by [`MIGRATIONS`].
 const SCHEMA_VERSION: i64 = 7;
 
@@ -359,7 +365,7 @@ impl SqliteStore {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Schema { path: shown.clone(), reason: format!("cannot create {}: {e}", dir.display()) })?;
         }
-        let conn = Connection::open(path).map_err(|e| StoreError::Open { path: shown.clone(), source: e })?;
+        let conn = Connection::open(path).map_err(|e| StoreError::Open { path: shown.clone(), reason: e.to_string() })?;
         let mut store = Self::init(conn, &shown)?;
         store.path = Some(path.to_path_buf());
         // the writer checkpoints only when the log passes 64 MB (16384 pages of 4 KiB)
@@ -401,7 +407,7 @@ impl SqliteStore {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
                 StoreError::Schema { path: shown.to_string(), reason: "not a parallax store (not an SQLite database)".into() }
             }
-            other => StoreError::Open { path: shown.to_string(), source: other },
+            other => StoreError::Open { path: shown.to_string(), reason: other.to_string() },
         })?;
         let version: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
         match version {
