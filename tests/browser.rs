@@ -350,6 +350,12 @@ fn a_reader_reads_clicks_searches_merges_and_splits() {
     b.go(&story_url);
     b.type_into(&b.find("form#merge input[name='other']"), &budget);
     b.click(b.find("form#merge button"));
+    // the page posted from is the page landed on: wait for the new one to list the merge
+    let start = Instant::now();
+    while !b.source().contains("merged story") {
+        assert!(start.elapsed() < Duration::from_secs(10), "no merge: {}", b.source());
+        std::thread::sleep(Duration::from_millis(50));
+    }
     b.wait_url(|u| u.ends_with(&format!("/story/{ferry}")));
     assert!(b.source().contains("Norbridge Gazette"), "the merged story holds the budget article");
     assert!(b.source().contains(&format!("merged story {budget} into {ferry}")), "the correction is listed");

@@ -226,8 +226,18 @@ impl SqliteStore {
     /// Indexes for search the articles stored since the last call, at most `max` of them;
     /// returns how many it indexed (0 when the index is up to date).
     pub fn update_search_index(&mut self, max: usize) -> Result<usize, StoreError> {
-        let done: i64 = self.conn.query_row("SELECT COALESCE(MAX(rowid), 0) FROM article_search", [], |r| r.get(0))?;
-        let tx = self.conn.transaction()?;
+        // a look first, without the write lock: most calls find nothing new
+        let (indexed, stored): (i64, i64) =
+            self.conn.query_row("SELECT (SELECT COALESCE(MAX(rowid), 0) FROM article_search), (SELECT COALESCE(MAX(seq), 0) FROM articles)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        if indexed >= stored {
+            return Ok(0);
+        }
+        // immediate, and the position read inside it: two indexers (two servers on one store)
+        // never index the same articles
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let done: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM article_search", [], |r| r.get(0))?;
         let n = tx.execute(
             "INSERT INTO article_search (rowid, title, body, outlet) SELECT seq, COALESCE(title, ''), body, COALESCE(outlet, '') FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2",
             params![done, max as i64],

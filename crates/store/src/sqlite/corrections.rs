@@ -6,14 +6,16 @@
 
 use crate::{NewCorrection, StoreError};
 use parallax_model::{Correction, CorrectionKind};
-use rusqlite::{params, Connection, OptionalExtension, ToSql};
+use rusqlite::{params, Connection, OptionalExtension, ToSql, TransactionBehavior};
 
 /// How many levels of copies a split takes along with the articles it names (a copy of a copy
 /// points at the origin, so one level is the usual case).
 const COPY_DEPTH: usize = 4;
 
 pub(super) fn record(conn: &mut Connection, c: &NewCorrection) -> Result<Correction, StoreError> {
-    let tx = conn.transaction()?;
+    // immediate: it reads, then writes; a deferred transaction whose snapshot another writer
+    // (an ingest, the search indexer) moved past fails at once, without waiting for the lock
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(undone) = c.undoes {
         let by: Option<Option<i64>> = tx.query_row("SELECT undone_by FROM corrections WHERE seq = ?1", [undone], |r| r.get(0)).optional()?;
         match by {
@@ -103,7 +105,7 @@ pub(super) fn list(conn: &Connection, filter: &str, arg: &dyn ToSql) -> Result<V
 }
 
 pub(super) fn reapply(conn: &mut Connection, after: i64) -> Result<Vec<Correction>, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = list(&tx, "seq > ?1", &after)?;
     // an undone merge is not moved again: what was placed in the revived story since is its own
     for c in found.iter().filter(|c| c.whole_story && c.undone_by.is_none()) {
