@@ -1,10 +1,12 @@
 //! Storage: articles, their stories, and what the index stages need to resume (dedup
 //! sketches, cluster term counts). One trait, [`Store`], so the pipeline is the same on the embedded
-//! SQLite default and on a shared server backend.
+//! SQLite default and on a shared server backend; every backend passes the checks of
+//! [`conformance`].
 //!
 //! Every write is one transaction: a batch is stored whole or not at all, so a killed process
 //! leaves the store as it was after the last finished batch.
 
+pub mod conformance;
 mod sqlite;
 
 pub use sqlite::{SqliteStore, WriterLock};

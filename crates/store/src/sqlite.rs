@@ -775,6 +775,21 @@ mod tests {
     }
 
     #[test]
+    fn the_embedded_store_passes_the_conformance_checks() {
+        crate::conformance::check_all(|| SqliteStore::in_memory().unwrap());
+        // and as a file, where large states live beside the database
+        let dir = std::env::temp_dir().join(format!("parallax-conformance-{}", std::process::id()));
+        let mut n = 0;
+        crate::conformance::check_all(|| {
+            n += 1;
+            let path = dir.join(format!("s{n}.db"));
+            let _ = std::fs::remove_file(&path);
+            SqliteStore::open(&path).unwrap()
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn claims_are_saved_with_their_fingerprint() {
         use parallax_model::{ClaimStatus, Span, Support};
         let mut s = SqliteStore::in_memory().unwrap();
