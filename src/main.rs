@@ -329,12 +329,17 @@ enum Command {
     /// Serve the stories and story pages, and a JSON API under /api/ (OpenAPI at
     /// /api/openapi.json), from the store, while other commands write to it.
     ///
+    /// A story's page lets a reader merge it with another story, split articles off, and undo
+    /// either; the engine places new articles by these corrections from then on. They are
+    /// POSTs with the page's CSRF token.
+    ///
     /// It binds to 127.0.0.1 (this machine only). To serve other machines give --addr
-    /// 0.0.0.0:8080, and put authentication in front (a reverse proxy): the server has none.
+    /// 0.0.0.0:8080, and put authentication in front (a reverse proxy): the server has none,
+    /// and anyone who reaches it can read the store and correct its stories.
     ///
     /// Examples:
     ///   parallax serve
-    ///   parallax serve --db news.db --addr 127.0.0.1:9000
+    ///   parallax serve --db news.db --addr 127.0.0.1:9000 --outlets outlets.toml
     Serve {
         #[command(flatten)]
         store: StoreArgs,
