@@ -128,7 +128,7 @@ fn ctrl_c_stores_what_was_read_saves_the_state_and_a_rerun_finishes() {
 
 #[test]
 fn damaged_and_deleted_state_is_reported_and_rebuilt_the_same() {
-    use parallax_store::Store;
+    use parallax_store::StateStore;
     let dir = tmp("damaged");
     let stream = dir.join("stream.jsonl");
     write_stream(&stream, 6_000);

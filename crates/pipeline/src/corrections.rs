@@ -151,7 +151,7 @@ mod tests {
     use super::*;
     use crate::tests::doc;
     use crate::{Engine, EngineConfig, Event};
-    use parallax_store::SqliteStore;
+    use parallax_store::{ArticleStore, SqliteStore};
 
     const FERRY: &str = "The ferry Aurora ran aground near Port Elling on Tuesday, the coast guard said. All 212 passengers were taken off by lifeboats.";
     const FERRY2: &str = "A ferry, the Aurora, struck rocks off Port Elling on Tuesday. The coast guard said 212 passengers were rescued by lifeboats.";

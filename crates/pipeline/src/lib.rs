@@ -630,7 +630,7 @@ impl<S: Store> Engine<S> {
 mod tests {
     use super::*;
     use parallax_model::{DocumentKind, Hints};
-    use parallax_store::SqliteStore;
+    use parallax_store::{ArticleStore, SqliteStore, StateStore};
 
     /// A clean-text document with its outlet and date (also for the other modules' tests).
     pub(crate) fn doc(input: &str, outlet: &str, date: &str, body: &str) -> Result<RawDocument, parallax_ingest::IngestError> {

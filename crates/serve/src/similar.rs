@@ -3,7 +3,7 @@
 
 use parallax_model::{StoryReport, TieKind};
 use parallax_report::html::SimilarStory;
-use parallax_store::{SearchFilter, SqliteStore, Store};
+use parallax_store::{ArticleStore, SearchFilter, SqliteStore};
 
 /// Names (else words) of the story searched for, at most.
 const WORDS: usize = 6;

@@ -1,7 +1,8 @@
 //! Storage: articles, their stories, and what the index stages need to resume (dedup
-//! sketches, cluster term counts). One trait, [`Store`], so the pipeline is the same on the embedded
-//! SQLite default and on a shared server backend; every backend passes the checks of
-//! [`conformance`].
+//! sketches, cluster term counts). One interface, [`Store`], in three parts by what callers need
+//! ([`ArticleStore`], [`StateStore`], [`CorrectionStore`]), so the pipeline is the same on the
+//! embedded SQLite default and on a shared server backend; every backend passes the checks of
+//! [`conformance`], and its errors reach callers as [`StoreError`], never its own type.
 //!
 //! Every write is one transaction: a batch is stored whole or not at all, so a killed process
 //! leaves the store as it was after the last finished batch.
@@ -116,7 +117,9 @@ pub struct StoreStats {
     pub duplicates: usize,
 }
 
-pub trait Store {
+/// Articles and their stories: what an ingest writes and every reader reads (with the claims
+/// computed from a story, kept beside it).
+pub trait ArticleStore {
     /// A stored article's story, origin (`duplicate_of`) and publication date.
     fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError>;
     /// Stores a batch of new articles, their new stories, and re-pointed duplicates, atomically.
@@ -133,10 +136,6 @@ pub trait Store {
     fn scan_ids(&self, f: &mut dyn FnMut(&str)) -> Result<(), StoreError>;
     /// Position of the last stored article (0 when empty); positions only grow.
     fn last_position(&self) -> Result<i64, StoreError>;
-    /// Saves a stage's state under `key`, valid for the articles up to `position`.
-    fn save_state(&mut self, key: &str, position: i64, bytes: &[u8]) -> Result<(), StoreError>;
-    /// The state saved under `key` and the position it is valid for.
-    fn load_state(&self, key: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError>;
     /// A story's articles, in insertion order.
     fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError>;
@@ -151,6 +150,18 @@ pub trait Store {
     /// A story's articles as index records (no bodies), in insertion order: what the engine
     /// rebuilds a corrected story from.
     fn story_records(&self, story_id: &str) -> Result<Vec<StoredArticle>, StoreError>;
+}
+
+/// What the engine saves between runs to resume where it stopped.
+pub trait StateStore {
+    /// Saves a stage's state under `key`, valid for the articles up to `position`.
+    fn save_state(&mut self, key: &str, position: i64, bytes: &[u8]) -> Result<(), StoreError>;
+    /// The state saved under `key` and the position it is valid for.
+    fn load_state(&self, key: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
+}
+
+/// Readers' corrections of the stories (see `parallax_pipeline::corrections`).
+pub trait CorrectionStore {
     /// Records a reader's correction and moves its articles, in one transaction. A split takes
     /// the copies of the articles it names along; a correction already undone cannot be undone
     /// again ([`StoreError::Refused`]).
@@ -166,6 +177,12 @@ pub trait Store {
     /// Returns the corrections after `after`, in order.
     fn reapply_corrections(&mut self, after: i64) -> Result<Vec<Correction>, StoreError>;
 }
+
+/// A whole store: what the engine needs. Callers that need less ask for less (a reader of
+/// stories, an [`ArticleStore`]); a backend implements the three parts.
+pub trait Store: ArticleStore + StateStore + CorrectionStore {}
+
+impl<T: ArticleStore + StateStore + CorrectionStore> Store for T {}
 
 /// A correction about to be made (see [`Store::record_correction`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 mod corrections;
 
-use crate::{Placement, Store, StoreError, StoreStats, StoredArticle, StorySummary};
+use crate::{ArticleStore, CorrectionStore, Placement, StateStore, StoreError, StoreStats, StoredArticle, StorySummary};
 use parallax_model::{Article, Claim, Outlet, Story};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::io::Write;
@@ -542,7 +542,7 @@ fn article_from_row(r: &rusqlite::Row) -> rusqlite::Result<Article> {
     })
 }
 
-impl Store for SqliteStore {
+impl ArticleStore for SqliteStore {
     fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError> {
         let mut stmt = self.conn.prepare_cached("SELECT story_id, duplicate_of, published FROM articles WHERE id = ?1")?;
         Ok(stmt.query_row([id], |r| Ok(Placement { story_id: r.get(0)?, duplicate_of: r.get(1)?, published: r.get(2)? })).optional()?)
@@ -609,26 +609,6 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn record_correction(&mut self, c: &crate::NewCorrection) -> Result<parallax_model::Correction, StoreError> {
-        corrections::record(&mut self.conn, c)
-    }
-
-    fn corrections(&self, after: i64) -> Result<Vec<parallax_model::Correction>, StoreError> {
-        corrections::list(&self.conn, "seq > ?1", &after)
-    }
-
-    fn story_corrections(&self, story_id: &str) -> Result<Vec<parallax_model::Correction>, StoreError> {
-        corrections::list(&self.conn, "from_story = ?1 OR to_story = ?1", &story_id)
-    }
-
-    fn last_correction(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM corrections", [], |r| r.get(0))?)
-    }
-
-    fn reapply_corrections(&mut self, after: i64) -> Result<Vec<parallax_model::Correction>, StoreError> {
-        corrections::reapply(&mut self.conn, after)
-    }
-
     fn latest_day(&self, after: i64) -> Result<Option<f64>, StoreError> {
         Ok(self.conn.query_row("SELECT MAX(day) FROM articles WHERE seq > ?1", [after], |r| r.get(0))?)
     }
@@ -647,6 +627,59 @@ impl Store for SqliteStore {
         Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?)
     }
 
+    fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
+        let title: Option<String> = self.conn.query_row("SELECT title FROM stories WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let Some(title) = title else { return Ok(None) };
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM articles WHERE story_id = ?1 ORDER BY seq")?;
+        let ids = stmt.query_map([id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(Some(Story { id: id.to_string(), title, article_ids: ids }))
+    }
+
+    fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT * FROM articles WHERE story_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([story_id], article_from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+        // counted on the story index alone, then joined for the few titles shown: a tenth of the
+        // time of grouping the join
+        self.story_list(
+            "SELECT t.story_id, s.title, t.n
+             FROM (SELECT story_id, COUNT(*) AS n, MIN(seq) AS first FROM articles GROUP BY story_id ORDER BY n DESC, first LIMIT ?1) t
+             JOIN stories s ON s.id = t.story_id ORDER BY t.n DESC, t.first",
+            limit,
+        )
+    }
+
+    fn saved_claims(&self, story_id: &str) -> Result<Option<(String, Vec<Claim>)>, StoreError> {
+        let row: Option<(String, String)> =
+            self.conn.query_row("SELECT fingerprint, claims FROM claims WHERE story_id = ?1", [story_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let Some((fingerprint, json)) = row else { return Ok(None) };
+        // claims saved by another version of the model types are recomputed, not an error
+        Ok(serde_json::from_str(&json).ok().map(|claims| (fingerprint, claims)))
+    }
+
+    fn save_claims(&mut self, story_id: &str, fingerprint: &str, claims: &[Claim]) -> Result<(), StoreError> {
+        let json = serde_json::to_string(claims).map_err(|e| StoreError::Corrupt { id: story_id.to_string(), reason: e.to_string() })?;
+        self.conn.execute(
+            "INSERT INTO claims (story_id, fingerprint, claims) VALUES (?1, ?2, ?3)
+             ON CONFLICT(story_id) DO UPDATE SET fingerprint = excluded.fingerprint, claims = excluded.claims",
+            params![story_id, fingerprint, json],
+        )?;
+        Ok(())
+    }
+
+    fn stats(&self) -> Result<StoreStats, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories), (SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL)",
+            [],
+            |r| Ok(StoreStats { articles: r.get::<_, i64>(0)? as usize, stories: r.get::<_, i64>(1)? as usize, duplicates: r.get::<_, i64>(2)? as usize }),
+        )?)
+    }
+}
+
+impl StateStore for SqliteStore {
     fn save_state(&mut self, key: &str, position: i64, bytes: &[u8]) -> Result<(), StoreError> {
         let file = self.state_file(key);
         let value: &[u8] = match &file {
@@ -701,56 +734,27 @@ impl Store for SqliteStore {
             row => Ok(row),
         }
     }
+}
 
-    fn story(&self, id: &str) -> Result<Option<Story>, StoreError> {
-        let title: Option<String> = self.conn.query_row("SELECT title FROM stories WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-        let Some(title) = title else { return Ok(None) };
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM articles WHERE story_id = ?1 ORDER BY seq")?;
-        let ids = stmt.query_map([id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
-        Ok(Some(Story { id: id.to_string(), title, article_ids: ids }))
+impl CorrectionStore for SqliteStore {
+    fn record_correction(&mut self, c: &crate::NewCorrection) -> Result<parallax_model::Correction, StoreError> {
+        corrections::record(&mut self.conn, c)
     }
 
-    fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT * FROM articles WHERE story_id = ?1 ORDER BY seq")?;
-        let rows = stmt.query_map([story_id], article_from_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    fn corrections(&self, after: i64) -> Result<Vec<parallax_model::Correction>, StoreError> {
+        corrections::list(&self.conn, "seq > ?1", &after)
     }
 
-    fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
-        // counted on the story index alone, then joined for the few titles shown: a tenth of the
-        // time of grouping the join
-        self.story_list(
-            "SELECT t.story_id, s.title, t.n
-             FROM (SELECT story_id, COUNT(*) AS n, MIN(seq) AS first FROM articles GROUP BY story_id ORDER BY n DESC, first LIMIT ?1) t
-             JOIN stories s ON s.id = t.story_id ORDER BY t.n DESC, t.first",
-            limit,
-        )
+    fn story_corrections(&self, story_id: &str) -> Result<Vec<parallax_model::Correction>, StoreError> {
+        corrections::list(&self.conn, "from_story = ?1 OR to_story = ?1", &story_id)
     }
 
-    fn saved_claims(&self, story_id: &str) -> Result<Option<(String, Vec<Claim>)>, StoreError> {
-        let row: Option<(String, String)> =
-            self.conn.query_row("SELECT fingerprint, claims FROM claims WHERE story_id = ?1", [story_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-        let Some((fingerprint, json)) = row else { return Ok(None) };
-        // claims saved by another version of the model types are recomputed, not an error
-        Ok(serde_json::from_str(&json).ok().map(|claims| (fingerprint, claims)))
+    fn last_correction(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM corrections", [], |r| r.get(0))?)
     }
 
-    fn save_claims(&mut self, story_id: &str, fingerprint: &str, claims: &[Claim]) -> Result<(), StoreError> {
-        let json = serde_json::to_string(claims).map_err(|e| StoreError::Corrupt { id: story_id.to_string(), reason: e.to_string() })?;
-        self.conn.execute(
-            "INSERT INTO claims (story_id, fingerprint, claims) VALUES (?1, ?2, ?3)
-             ON CONFLICT(story_id) DO UPDATE SET fingerprint = excluded.fingerprint, claims = excluded.claims",
-            params![story_id, fingerprint, json],
-        )?;
-        Ok(())
-    }
-
-    fn stats(&self) -> Result<StoreStats, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories), (SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL)",
-            [],
-            |r| Ok(StoreStats { articles: r.get::<_, i64>(0)? as usize, stories: r.get::<_, i64>(1)? as usize, duplicates: r.get::<_, i64>(2)? as usize }),
-        )?)
+    fn reapply_corrections(&mut self, after: i64) -> Result<Vec<parallax_model::Correction>, StoreError> {
+        corrections::reapply(&mut self.conn, after)
     }
 }
 
