@@ -86,7 +86,7 @@ pub struct SearchHit {
     pub outlet: String,
     pub url: Option<String>,
     pub published: Option<String>,
-    /// The matching words in context, each match in [brackets].
+    /// The matching words in context, each match in `[brackets]`.
     pub snippet: String,
 }
 
@@ -184,7 +184,7 @@ pub trait Store: ArticleStore + StateStore + CorrectionStore {}
 
 impl<T: ArticleStore + StateStore + CorrectionStore> Store for T {}
 
-/// A correction about to be made (see [`Store::record_correction`]).
+/// A correction about to be made (see [`CorrectionStore::record_correction`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCorrection {
     pub kind: CorrectionKind,
