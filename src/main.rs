@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use parallax_pipeline::{Engine, EngineConfig, Event, IngestSummary};
 use parallax_report::{json, Format};
-use parallax_store::{ArticleStore, CorrectionStore, SqliteStore};
+use parallax_store::{ArticleStore, CorrectionStore, FeedStore, SqliteStore};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 

@@ -16,7 +16,7 @@ mod similar;
 pub use routes::PAGE_SIZE;
 
 use cache::{Page, PageCache};
-use parallax_store::SqliteStore;
+use parallax_store::{SearchIndex, SqliteStore};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

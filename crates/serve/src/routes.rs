@@ -10,7 +10,7 @@ use crate::{Reply, Shared};
 use parallax_pipeline::corrections::{self, CorrectionError};
 use parallax_pipeline::EngineError;
 use parallax_report::html;
-use parallax_store::{ArticleStore, CorrectionStore, SearchFilter, SqliteStore};
+use parallax_store::{ArticleStore, CorrectionStore, SearchFilter, SearchIndex, SqliteStore};
 use std::sync::Arc;
 use std::time::Duration;
 

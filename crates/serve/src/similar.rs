@@ -3,7 +3,7 @@
 
 use parallax_model::{StoryReport, TieKind};
 use parallax_report::html::SimilarStory;
-use parallax_store::{ArticleStore, SearchFilter, SqliteStore};
+use parallax_store::{ArticleStore, SearchFilter, SearchIndex, SqliteStore};
 
 /// Names (else words) of the story searched for, at most.
 const WORDS: usize = 6;

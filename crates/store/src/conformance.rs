@@ -1,7 +1,7 @@
 //! What every [`Store`] backend must do, as checks a backend's tests run against a fresh,
 //! empty store of theirs: `parallax_store::conformance::check_all(|| MyStore::new_empty())`.
 //! The engine, the server and the CLI rely on exactly these behaviours, so a backend that
-//! passes them can stand in for the embedded SQLite default. Each check panics with what it
+//! passes them can stand in for the embedded SQLite default (with its search index and feeds). Each check panics with what it
 //! found.
 
 use crate::{NewCorrection, Store, StoredArticle};
@@ -36,8 +36,11 @@ fn ids<S: Store>(s: &S, story: &str) -> Vec<String> {
 }
 
 /// Every check, each on a store of its own.
-pub fn check_all<S: Store>(mut make: impl FnMut() -> S) {
+pub fn check_all<S: Store + crate::SearchIndex + crate::FeedStore>(mut make: impl FnMut() -> S) {
     articles_round_trip_in_order_and_insert_is_idempotent(&mut make());
+    articles_are_read_one_at_a_time_and_newest_first(&mut make());
+    search_follows_the_store_and_narrows(&mut make());
+    feeds_are_followed_once_and_keep_their_state(&mut make());
     positions_grow_and_scans_resume_after_them(&mut make());
     states_and_claims_are_kept_with_what_they_are_valid_for(&mut make());
     corrections_move_articles_and_are_undone(&mut make());
@@ -148,4 +151,56 @@ pub fn corrections_move_articles_and_are_undone<S: Store>(s: &mut S) {
     s.reapply_corrections(0).expect("reapply");
     assert_eq!(ids(s, "s2").len(), 0, "it follows the merge");
     assert!(ids(s, "s1").contains(&"b2".to_string()));
+}
+
+/// Reading one article, a story's sources without bodies, and the newest stories.
+pub fn articles_are_read_one_at_a_time_and_newest_first<S: Store>(s: &mut S) {
+    s.insert_batch(&[record("a1", "s1", None), record("a2", "s1", None)], &[story("s1")], &[]).expect("insert");
+    s.insert_batch(&[record("b1", "s2", None)], &[story("s2")], &[]).expect("insert");
+    let (a, in_story) = s.article("a2").expect("article").expect("stored");
+    assert_eq!((a.id.as_str(), in_story.as_str(), a.text()), ("a2", "s1", "One sentence.\n\nTwo sentences.".to_string()));
+    assert!(s.article("zz").expect("article").is_none());
+    let sources = s.story_sources("s1").expect("sources");
+    assert_eq!(
+        sources.iter().map(|a| (a.id.as_str(), a.outlet.as_deref(), a.paragraphs.iter().all(|p| p.is_empty()))).collect::<Vec<_>>(),
+        [("a1", Some("Outlet a1"), true), ("a2", Some("Outlet a2"), true)]
+    );
+    let newest = s.newest_stories(10).expect("newest");
+    assert_eq!(newest.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), ["s2", "s1"], "the story stored in last comes first");
+}
+
+/// Search: nothing before the index catches up, stemmed words after, filters, bad queries.
+pub fn search_follows_the_store_and_narrows<S: Store + crate::SearchIndex>(s: &mut S) {
+    let mut a = record("a1", "s1", None);
+    a.article.paragraphs = vec!["The ferry capsized off the coast.".into()];
+    a.article.published = Some("2024-03-05T10:00:00Z".into());
+    let mut b = record("b1", "s2", None);
+    b.article.paragraphs = vec!["Another ferry capsizes in the strait.".into()];
+    b.article.published = Some("2024-04-01".into());
+    s.insert_batch(&[a, b], &[story("s1"), story("s2")], &[]).expect("insert");
+    let any = crate::SearchFilter::default();
+    assert!(s.search("\"ferry\"", &any, 10).expect("search").is_empty(), "not indexed yet");
+    while s.update_search_index(1).expect("index") > 0 {}
+    assert_eq!(s.search("\"capsize\"", &any, 10).expect("search").len(), 2, "stemmed");
+    let outlet = crate::SearchFilter { outlet: Some("outlet b1".into()), ..Default::default() };
+    assert_eq!(s.search("\"ferry\"", &outlet, 10).expect("search").iter().map(|h| h.article_id.as_str()).collect::<Vec<_>>(), ["b1"], "by outlet, any case");
+    let march = crate::SearchFilter { from: Some("2024-03-01".into()), to: Some("2024-03-31".into()), ..Default::default() };
+    assert_eq!(s.search("\"ferry\"", &march, 10).expect("search").iter().map(|h| h.story_id.as_str()).collect::<Vec<_>>(), ["s1"], "by dates");
+    assert!(s.search("\"unclosed", &any, 10).is_err(), "a bad query is an error");
+}
+
+/// Feeds: followed once however often, their poll state kept, enabled and disabled.
+pub fn feeds_are_followed_once_and_keep_their_state<S: crate::FeedStore>(s: &mut S) {
+    s.follow_feed("https://example.org/feed", Some("Example")).expect("follow");
+    s.follow_feed("https://example.org/feed", None).expect("follow again");
+    let mut f = s.feeds().expect("feeds").pop().expect("one feed");
+    assert_eq!((f.title.as_deref(), f.enabled), (Some("Example"), true), "followed again, it keeps its title");
+    f.etag = Some("\"v1\"".into());
+    f.errors = 2;
+    f.next_check = 1234;
+    s.update_feed(&f).expect("update");
+    assert_eq!(s.feeds().expect("feeds"), vec![f.clone()]);
+    assert!(s.set_feed_enabled(&f.url, false).expect("disable"));
+    assert!(!s.feeds().expect("feeds")[0].enabled);
+    assert!(!s.set_feed_enabled("https://example.org/other", false).expect("no such feed"));
 }

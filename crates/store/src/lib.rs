@@ -120,6 +120,13 @@ pub struct StoreStats {
 /// Articles and their stories: what an ingest writes and every reader reads (with the claims
 /// computed from a story, kept beside it).
 pub trait ArticleStore {
+    /// The stories an article was stored in last, newest first.
+    fn newest_stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError>;
+    /// One stored article and the story it is in.
+    fn article(&self, id: &str) -> Result<Option<(Article, String)>, StoreError>;
+    /// A story's articles without their bodies (outlet, URL, dates, origin): enough for a
+    /// stories page's dates and coverage by group, at a fraction of the reading.
+    fn story_sources(&self, story_id: &str) -> Result<Vec<Article>, StoreError>;
     /// A stored article's story, origin (`duplicate_of`) and publication date.
     fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError>;
     /// Stores a batch of new articles, their new stories, and re-pointed duplicates, atomically.
@@ -150,6 +157,30 @@ pub trait ArticleStore {
     /// A story's articles as index records (no bodies), in insertion order: what the engine
     /// rebuilds a corrected story from.
     fn story_records(&self, story_id: &str) -> Result<Vec<StoredArticle>, StoreError>;
+}
+
+/// Full-text search over the stored articles. The index may lag the store: it is brought up to
+/// date by [`SearchIndex::update_search_index`], which a server calls on a thread of its own.
+pub trait SearchIndex {
+    /// Indexes for search the articles stored since the last call, at most `max` of them;
+    /// returns how many it indexed (0 when the index is up to date).
+    fn update_search_index(&mut self, max: usize) -> Result<usize, StoreError>;
+    /// Articles matching a full-text query (double-quoted words, all required: FTS5 syntax on
+    /// SQLite; a bad query is an error naming it), best first, narrowed by `filter`; each with
+    /// a snippet with the matches in `[ ]`.
+    fn search(&self, query: &str, filter: &crate::SearchFilter, limit: usize) -> Result<Vec<crate::SearchHit>, StoreError>;
+}
+
+/// The feeds `parallax add` follows and `parallax watch` polls, with what the last polls said.
+pub trait FeedStore {
+    /// Follows a feed (again, when it was followed before: it is enabled and due now).
+    fn follow_feed(&mut self, url: &str, title: Option<&str>) -> Result<(), StoreError>;
+    /// Every followed feed, by URL.
+    fn feeds(&self) -> Result<Vec<crate::FeedState>, StoreError>;
+    /// Saves what a poll learnt about a feed.
+    fn update_feed(&mut self, f: &crate::FeedState) -> Result<(), StoreError>;
+    /// Enables or disables a followed feed; `false` when no such feed is followed.
+    fn set_feed_enabled(&mut self, url: &str, enabled: bool) -> Result<bool, StoreError>;
 }
 
 /// What the engine saves between runs to resume where it stopped.

@@ -176,16 +176,6 @@ impl Drop for Checkpointer {
 }
 
 impl SqliteStore {
-    /// The stories an article was stored in last, newest first.
-    pub fn newest_stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
-        self.story_list(
-            "SELECT t.story_id, s.title, t.n
-             FROM (SELECT story_id, COUNT(*) AS n, MAX(seq) AS last FROM articles GROUP BY story_id ORDER BY last DESC LIMIT ?1) t
-             JOIN stories s ON s.id = t.story_id ORDER BY t.last DESC",
-            limit,
-        )
-    }
-
     /// Stories as `sql` lists them (id, title, article count; `?1` the limit), with their outlets
     /// counted.
     fn story_list(&self, sql: &str, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
@@ -207,127 +197,6 @@ impl SqliteStore {
         Ok(list)
     }
 
-    /// One stored article and the story it is in.
-    pub fn article(&self, id: &str) -> Result<Option<(Article, String)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT *, story_id AS story FROM articles WHERE id = ?1")?;
-        Ok(stmt.query_row([id], |r| Ok((article_from_row(r)?, r.get::<_, String>("story")?))).optional()?)
-    }
-
-    /// A story's articles without their bodies (outlet, URL, dates, origin): enough for a
-    /// stories page's dates and coverage by group, at a fraction of the reading.
-    pub fn story_sources(&self, story_id: &str) -> Result<Vec<Article>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of FROM articles WHERE story_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([story_id], article_from_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    }
-
-    /// Indexes for search the articles stored since the last call, at most `max` of them;
-    /// returns how many it indexed (0 when the index is up to date).
-    pub fn update_search_index(&mut self, max: usize) -> Result<usize, StoreError> {
-        // a look first, without the write lock: most calls find nothing new
-        let (indexed, stored): (i64, i64) =
-            self.conn.query_row("SELECT (SELECT COALESCE(MAX(rowid), 0) FROM article_search), (SELECT COALESCE(MAX(seq), 0) FROM articles)", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        if indexed >= stored {
-            return Ok(0);
-        }
-        // immediate, and the position read inside it: two indexers (two servers on one store)
-        // never index the same articles
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let done: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM article_search", [], |r| r.get(0))?;
-        let n = tx.execute(
-            "INSERT INTO article_search (rowid, title, body, outlet) SELECT seq, COALESCE(title, ''), body, COALESCE(outlet, '') FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-            params![done, max as i64],
-        )?;
-        tx.commit()?;
-        Ok(n)
-    }
-
-    /// Articles matching a full-text query (FTS5 syntax; a bad query is an error naming it),
-    /// best first, narrowed by `filter`; each with a snippet with the matches in [ ].
-    pub fn search(&self, query: &str, filter: &crate::SearchFilter, limit: usize) -> Result<Vec<crate::SearchHit>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.story_id, a.id, COALESCE(a.title, ''), COALESCE(a.outlet, ''), a.url, a.published, snippet(article_search, 1, '[', ']', ' … ', 12)
-             FROM article_search JOIN articles a ON a.seq = article_search.rowid
-             WHERE article_search MATCH ?1
-               AND (?3 IS NULL OR lower(a.outlet) = lower(?3) OR instr(lower(a.url), lower(?3)) > 0)
-               AND (?4 IS NULL OR substr(a.published, 1, 10) >= ?4)
-               AND (?5 IS NULL OR substr(a.published, 1, 10) <= ?5)
-             ORDER BY rank LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![query, limit as i64, filter.outlet, filter.from, filter.to], |r| {
-            Ok(crate::SearchHit {
-                story_id: r.get(0)?,
-                article_id: r.get(1)?,
-                title: r.get(2)?,
-                outlet: r.get(3)?,
-                url: r.get(4)?,
-                published: r.get(5)?,
-                snippet: r.get(6)?,
-            })
-        });
-        let bad = |e: rusqlite::Error| StoreError::Schema { path: "search".into(), reason: format!("not a search query ({query:?}): {e}") };
-        // (collected into a binding first: the rows borrow the statement)
-        #[allow(clippy::let_and_return)]
-        let hits = rows.map_err(bad)?.collect::<Result<Vec<_>, _>>().map_err(bad);
-        hits
-    }
-
-    /// How many articles the search index holds, and the position it is complete up to.
-    pub fn search_indexed(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT COALESCE(MAX(rowid), 0) FROM article_search", [], |r| r.get(0))?)
-    }
-
-    /// Follows a feed (again, when it was followed before: it is enabled and due now).
-    pub fn follow_feed(&mut self, url: &str, title: Option<&str>) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO feeds (url, title) VALUES (?1, ?2) ON CONFLICT(url) DO UPDATE SET title = COALESCE(?2, title), enabled = 1",
-            params![url, title],
-        )?;
-        Ok(())
-    }
-
-    /// Every followed feed, by URL.
-    pub fn feeds(&self) -> Result<Vec<crate::FeedState>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT url, title, enabled, etag, last_modified, last_checked, next_check, interval_secs, errors, last_error FROM feeds ORDER BY url")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(crate::FeedState {
-                url: r.get(0)?,
-                title: r.get(1)?,
-                enabled: r.get::<_, i64>(2)? != 0,
-                etag: r.get(3)?,
-                last_modified: r.get(4)?,
-                last_checked: r.get(5)?,
-                next_check: r.get(6)?,
-                interval_secs: r.get(7)?,
-                errors: r.get(8)?,
-                last_error: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    }
-
-    /// Saves what a poll learnt about a feed.
-    pub fn update_feed(&mut self, f: &crate::FeedState) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE feeds SET title = ?2, enabled = ?3, etag = ?4, last_modified = ?5, last_checked = ?6, next_check = ?7, interval_secs = ?8, errors = ?9, last_error = ?10 WHERE url = ?1",
-            params![f.url, f.title, f.enabled as i64, f.etag, f.last_modified, f.last_checked, f.next_check, f.interval_secs, f.errors, f.last_error],
-        )?;
-        Ok(())
-    }
-
-    /// Enables or disables a followed feed; `false` when no such feed is followed.
-    pub fn set_feed_enabled(&mut self, url: &str, enabled: bool) -> Result<bool, StoreError> {
-        Ok(self.conn.execute("UPDATE feeds SET enabled = ?2, next_check = 0 WHERE url = ?1", params![url, enabled as i64])? > 0)
-    }
-
-    /// The file beside the database for the state saved under `key` (keys are ours: letters and
-    /// dots).
     /// Takes the store's writer lock (a lock on the file `PATH-engine.lock` beside it): one
     /// ingest at a time places articles, because placement continues from the saved state of
     /// the run before. When another process holds it, `waiting` is called once and the lock is
@@ -458,6 +327,100 @@ impl SqliteStore {
     }
 }
 
+impl crate::SearchIndex for SqliteStore {
+    fn update_search_index(&mut self, max: usize) -> Result<usize, StoreError> {
+        // a look first, without the write lock: most calls find nothing new
+        let (indexed, stored): (i64, i64) =
+            self.conn.query_row("SELECT (SELECT COALESCE(MAX(rowid), 0) FROM article_search), (SELECT COALESCE(MAX(seq), 0) FROM articles)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        if indexed >= stored {
+            return Ok(0);
+        }
+        // immediate, and the position read inside it: two indexers (two servers on one store)
+        // never index the same articles
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let done: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM article_search", [], |r| r.get(0))?;
+        let n = tx.execute(
+            "INSERT INTO article_search (rowid, title, body, outlet) SELECT seq, COALESCE(title, ''), body, COALESCE(outlet, '') FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            params![done, max as i64],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn search(&self, query: &str, filter: &crate::SearchFilter, limit: usize) -> Result<Vec<crate::SearchHit>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.story_id, a.id, COALESCE(a.title, ''), COALESCE(a.outlet, ''), a.url, a.published, snippet(article_search, 1, '[', ']', ' … ', 12)
+             FROM article_search JOIN articles a ON a.seq = article_search.rowid
+             WHERE article_search MATCH ?1
+               AND (?3 IS NULL OR lower(a.outlet) = lower(?3) OR instr(lower(a.url), lower(?3)) > 0)
+               AND (?4 IS NULL OR substr(a.published, 1, 10) >= ?4)
+               AND (?5 IS NULL OR substr(a.published, 1, 10) <= ?5)
+             ORDER BY rank LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![query, limit as i64, filter.outlet, filter.from, filter.to], |r| {
+            Ok(crate::SearchHit {
+                story_id: r.get(0)?,
+                article_id: r.get(1)?,
+                title: r.get(2)?,
+                outlet: r.get(3)?,
+                url: r.get(4)?,
+                published: r.get(5)?,
+                snippet: r.get(6)?,
+            })
+        });
+        let bad = |e: rusqlite::Error| StoreError::Schema { path: "search".into(), reason: format!("not a search query ({query:?}): {e}") };
+        // (collected into a binding first: the rows borrow the statement)
+        #[allow(clippy::let_and_return)]
+        let hits = rows.map_err(bad)?.collect::<Result<Vec<_>, _>>().map_err(bad);
+        hits
+    }
+}
+
+impl crate::FeedStore for SqliteStore {
+    fn follow_feed(&mut self, url: &str, title: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO feeds (url, title) VALUES (?1, ?2) ON CONFLICT(url) DO UPDATE SET title = COALESCE(?2, title), enabled = 1",
+            params![url, title],
+        )?;
+        Ok(())
+    }
+
+    fn feeds(&self) -> Result<Vec<crate::FeedState>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT url, title, enabled, etag, last_modified, last_checked, next_check, interval_secs, errors, last_error FROM feeds ORDER BY url")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::FeedState {
+                url: r.get(0)?,
+                title: r.get(1)?,
+                enabled: r.get::<_, i64>(2)? != 0,
+                etag: r.get(3)?,
+                last_modified: r.get(4)?,
+                last_checked: r.get(5)?,
+                next_check: r.get(6)?,
+                interval_secs: r.get(7)?,
+                errors: r.get(8)?,
+                last_error: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn update_feed(&mut self, f: &crate::FeedState) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET title = ?2, enabled = ?3, etag = ?4, last_modified = ?5, last_checked = ?6, next_check = ?7, interval_secs = ?8, errors = ?9, last_error = ?10 WHERE url = ?1",
+            params![f.url, f.title, f.enabled as i64, f.etag, f.last_modified, f.last_checked, f.next_check, f.interval_secs, f.errors, f.last_error],
+        )?;
+        Ok(())
+    }
+
+    fn set_feed_enabled(&mut self, url: &str, enabled: bool) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("UPDATE feeds SET enabled = ?2, next_check = 0 WHERE url = ?1", params![url, enabled as i64])? > 0)
+    }
+}
+
 /// Term counts as bytes: [`TERMS_MAGIC`], then per term its key (u64) and its count (f32),
 /// little endian.
 fn encode_terms(terms: &[(u64, f32)]) -> Vec<u8> {
@@ -543,6 +506,28 @@ fn article_from_row(r: &rusqlite::Row) -> rusqlite::Result<Article> {
 }
 
 impl ArticleStore for SqliteStore {
+    fn newest_stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+        self.story_list(
+            "SELECT t.story_id, s.title, t.n
+             FROM (SELECT story_id, COUNT(*) AS n, MAX(seq) AS last FROM articles GROUP BY story_id ORDER BY last DESC LIMIT ?1) t
+             JOIN stories s ON s.id = t.story_id ORDER BY t.last DESC",
+            limit,
+        )
+    }
+
+    fn article(&self, id: &str) -> Result<Option<(Article, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT *, story_id AS story FROM articles WHERE id = ?1")?;
+        Ok(stmt.query_row([id], |r| Ok((article_from_row(r)?, r.get::<_, String>("story")?))).optional()?)
+    }
+
+    fn story_sources(&self, story_id: &str) -> Result<Vec<Article>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, input, url, outlet, title, byline, published, language, '' AS body, duplicate_of FROM articles WHERE story_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([story_id], article_from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError> {
         let mut stmt = self.conn.prepare_cached("SELECT story_id, duplicate_of, published FROM articles WHERE id = ?1")?;
         Ok(stmt.query_row([id], |r| Ok(Placement { story_id: r.get(0)?, duplicate_of: r.get(1)?, published: r.get(2)? })).optional()?)
@@ -979,6 +964,7 @@ mod tests {
 #[cfg(test)]
 mod search_tests {
     use super::*;
+    use crate::SearchIndex;
 
     #[test]
     fn search_finds_stemmed_words_after_the_index_catches_up() {
