@@ -556,7 +556,7 @@ fn run(cli: Cli) -> Result<()> {
                         bail!("no outlet in {} has the group {group:?}", profiles.outlets.as_ref().map(|f| f.display().to_string()).unwrap_or_default());
                     }
                     let mut kept = Vec::new();
-                    for s in st.stories(usize::MAX)? {
+                    for s in st.stories(0, usize::MAX)? {
                         let Some(story) = st.story(&s.id)? else { continue };
                         let articles = st.story_articles(&s.id)?;
                         let mut r = parallax_model::StoryReport::of_articles(story, articles);
@@ -571,7 +571,7 @@ fn run(cli: Cli) -> Result<()> {
                     }
                     kept
                 }
-                _ => st.stories(limit)?,
+                _ => st.stories(0, limit)?,
             };
             if json {
                 let v: Vec<_> = list.iter().map(|s| json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();

@@ -87,7 +87,12 @@ struct Browser {
     session: String,
     _driver: Proc,
     _profile: std::path::PathBuf,
+    /// One browser at a time: two drivers told the same free port (a port is only known free
+    /// until someone binds it) would answer each other's tests.
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
 }
+
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Browser {
     /// Starts chromedriver and a headless chromium; `None` when they are not installed (and not
@@ -101,15 +106,34 @@ impl Browser {
             eprintln!("skipped: no chromium and chromedriver here (apt-get install chromium chromium-driver)");
             return None;
         };
-        let port = free_port();
-        let child = Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");
-        let driver = Proc(child);
-        let addr = format!("127.0.0.1:{port}");
-        let start = Instant::now();
-        while std::net::TcpStream::connect(&addr).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not listen on {addr}");
-            std::thread::sleep(Duration::from_millis(50));
+        let one_at_a_time = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+        // a port free a moment ago may be taken before the driver binds it (by a server a test
+        // starts): the driver must answer its own status, else another port is tried
+        let mut started = None;
+        for _ in 0..5 {
+            let port = free_port();
+            let child = Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");
+            let mut proc = Proc(child);
+            let addr = format!("127.0.0.1:{port}");
+            let start = Instant::now();
+            let ours = loop {
+                if proc.0.try_wait().ok().flatten().is_some() {
+                    break false;
+                }
+                if std::net::TcpStream::connect(&addr).is_ok() {
+                    break http(&addr, "GET", "/status", None).1.contains("ChromeDriver");
+                }
+                if start.elapsed() > Duration::from_secs(20) {
+                    break false;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            };
+            if ours {
+                started = Some((proc, addr));
+                break;
+            }
         }
+        let (driver, addr) = started.expect("chromedriver did not start on any of 5 ports");
         // a profile of its own: two browsers on one profile directory stop each other
         let profile = tmp(&format!("chromium-profile-{name}"));
         // the flags the field notes give for headless chromium as root on a closed network
@@ -131,7 +155,7 @@ impl Browser {
         assert_eq!(status, 200, "no browser session: {body}");
         let v: Value = serde_json::from_str(&body).unwrap();
         let session = v["value"]["sessionId"].as_str().expect("a session id").to_string();
-        Some(Browser { addr, session, _driver: driver, _profile: profile })
+        Some(Browser { addr, session, _driver: driver, _profile: profile, _one_at_a_time: one_at_a_time })
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {

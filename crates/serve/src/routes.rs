@@ -103,9 +103,11 @@ fn get(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str, a
             let newest = form::param(query, "sort").as_deref() == Some("newest");
             let key = format!("{path}?page={page}&newest={newest}");
             let render = move |shared: &Shared, store: &mut SqliteStore| -> Result<Reply, EngineError> {
-                let all = if newest { store.newest_stories(page * PAGE_SIZE + 1)? } else { store.stories(page * PAGE_SIZE + 1)? };
-                let more = all.len() > page * PAGE_SIZE;
-                let list: Vec<_> = all.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+                // one more than a page: whether a next page exists
+                let offset = (page - 1) * PAGE_SIZE;
+                let mut list = if newest { store.newest_stories(offset, PAGE_SIZE + 1)? } else { store.stories(offset, PAGE_SIZE + 1)? };
+                let more = list.len() > PAGE_SIZE;
+                list.truncate(PAGE_SIZE);
                 let reply = if api {
                     let stories: Vec<serde_json::Value> =
                         list.iter().map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();

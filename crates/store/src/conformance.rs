@@ -61,7 +61,8 @@ pub fn articles_round_trip_in_order_and_insert_is_idempotent<S: Store>(s: &mut S
     let recs = s.story_records("s1").expect("records");
     assert_eq!(recs.len(), 2);
     assert_eq!((recs[0].terms.clone(), recs[0].embedding.clone(), recs[0].similarity), (batch[0].terms.clone(), batch[0].embedding.clone(), 0.3125));
-    let listed = s.stories(10).expect("stories");
+    let listed = s.stories(0, 10).expect("stories");
+    assert_eq!(s.stories(1, 10).expect("page 2").iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["s2"], "paged");
     assert_eq!(listed.iter().map(|l| (l.id.as_str(), l.articles)).collect::<Vec<_>>(), [("s1", 2), ("s2", 1)], "largest first");
     s.insert_batch(&[], &[], &[("a1".into(), Some("a3".into()))]).expect("repoint");
     assert_eq!(s.placement("a1").expect("placement").expect("stored").duplicate_of.as_deref(), Some("a3"));
@@ -165,7 +166,7 @@ pub fn articles_are_read_one_at_a_time_and_newest_first<S: Store>(s: &mut S) {
         sources.iter().map(|a| (a.id.as_str(), a.outlet.as_deref(), a.paragraphs.iter().all(|p| p.is_empty()))).collect::<Vec<_>>(),
         [("a1", Some("Outlet a1"), true), ("a2", Some("Outlet a2"), true)]
     );
-    let newest = s.newest_stories(10).expect("newest");
+    let newest = s.newest_stories(0, 10).expect("newest");
     assert_eq!(newest.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), ["s2", "s1"], "the story stored in last comes first");
 }
 

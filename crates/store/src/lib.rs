@@ -121,7 +121,7 @@ pub struct StoreStats {
 /// computed from a story, kept beside it).
 pub trait ArticleStore {
     /// The stories an article was stored in last, newest first.
-    fn newest_stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError>;
+    fn newest_stories(&self, offset: usize, limit: usize) -> Result<Vec<StorySummary>, StoreError>;
     /// One stored article and the story it is in.
     fn article(&self, id: &str) -> Result<Option<(Article, String)>, StoreError>;
     /// A story's articles without their bodies (outlet, URL, dates, origin): enough for a
@@ -146,7 +146,9 @@ pub trait ArticleStore {
     fn story(&self, id: &str) -> Result<Option<Story>, StoreError>;
     /// A story's articles, in insertion order.
     fn story_articles(&self, story_id: &str) -> Result<Vec<Article>, StoreError>;
-    fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError>;
+    /// Stories, largest first (the earlier first among equals), `limit` of them after skipping
+    /// `offset`: a page of the list.
+    fn stories(&self, offset: usize, limit: usize) -> Result<Vec<StorySummary>, StoreError>;
     fn stats(&self) -> Result<StoreStats, StoreError>;
     /// The claims saved for a story and the fingerprint of what they were computed from (its
     /// articles and the claim stage's version), or `None` when none were saved.

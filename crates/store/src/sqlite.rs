@@ -176,12 +176,14 @@ impl Drop for Checkpointer {
 }
 
 impl SqliteStore {
-    /// Stories as `sql` lists them (id, title, article count; `?1` the limit), with their outlets
-    /// counted.
-    fn story_list(&self, sql: &str, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+    /// Stories as `sql` lists them (id, title, article count; `?1` the limit, `?2` the offset),
+    /// with their outlets counted.
+    fn story_list(&self, sql: &str, offset: usize, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut list = stmt
-            .query_map([limit as i64], |r| Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: 0 }))?
+            .query_map([limit.min(i64::MAX as usize) as i64, offset.min(i64::MAX as usize) as i64], |r| {
+                Ok(StorySummary { id: r.get(0)?, title: r.get(1)?, articles: r.get::<_, i64>(2)? as usize, outlets: 0 })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         // outlets are counted by the model's one definition (name, else URL host, else input),
         // which SQL cannot express
@@ -506,11 +508,12 @@ fn article_from_row(r: &rusqlite::Row) -> rusqlite::Result<Article> {
 }
 
 impl ArticleStore for SqliteStore {
-    fn newest_stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+    fn newest_stories(&self, offset: usize, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
         self.story_list(
             "SELECT t.story_id, s.title, t.n
-             FROM (SELECT story_id, COUNT(*) AS n, MAX(seq) AS last FROM articles GROUP BY story_id ORDER BY last DESC LIMIT ?1) t
+             FROM (SELECT story_id, COUNT(*) AS n, MAX(seq) AS last FROM articles GROUP BY story_id ORDER BY last DESC LIMIT ?1 OFFSET ?2) t
              JOIN stories s ON s.id = t.story_id ORDER BY t.last DESC",
+            offset,
             limit,
         )
     }
@@ -626,13 +629,14 @@ impl ArticleStore for SqliteStore {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+    fn stories(&self, offset: usize, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
         // counted on the story index alone, then joined for the few titles shown: a tenth of the
         // time of grouping the join
         self.story_list(
             "SELECT t.story_id, s.title, t.n
-             FROM (SELECT story_id, COUNT(*) AS n, MIN(seq) AS first FROM articles GROUP BY story_id ORDER BY n DESC, first LIMIT ?1) t
+             FROM (SELECT story_id, COUNT(*) AS n, MIN(seq) AS first FROM articles GROUP BY story_id ORDER BY n DESC, first LIMIT ?1 OFFSET ?2) t
              JOIN stories s ON s.id = t.story_id ORDER BY t.n DESC, t.first",
+            offset,
             limit,
         )
     }
