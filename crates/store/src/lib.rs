@@ -8,6 +8,7 @@
 //! leaves the store as it was after the last finished batch.
 
 pub mod conformance;
+pub mod encoding;
 mod sqlite;
 
 pub use sqlite::{SqliteStore, WriterLock};

@@ -2,6 +2,8 @@
 
 mod corrections;
 
+use crate::encoding::{decode_floats, decode_keyed_terms, encode_floats, encode_terms};
+
 use crate::{ArticleStore, CorrectionStore, Placement, StateStore, StoreError, StoreStats, StoredArticle, StorySummary};
 use parallax_model::{Article, Claim, Outlet, Story};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -423,30 +425,6 @@ impl crate::FeedStore for SqliteStore {
     }
 }
 
-/// Term counts as bytes: [`TERMS_MAGIC`], then per term its key (u64) and its count (f32),
-/// little endian.
-fn encode_terms(terms: &[(u64, f32)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(TERMS_MAGIC.len() + terms.len() * 12);
-    out.extend_from_slice(TERMS_MAGIC);
-    for (key, c) in terms {
-        out.extend_from_slice(&key.to_le_bytes());
-        out.extend_from_slice(&c.to_le_bytes());
-    }
-    out
-}
-
-fn encode_floats(v: &[f32]) -> Vec<u8> {
-    v.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
-fn decode_floats(b: &[u8]) -> Vec<f32> {
-    b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
-}
-
-/// Opens term counts keyed by term key. Older stores hold (length, term, count) records, or JSON
-/// text before those, and no term there is empty, so these bytes never begin one.
-const TERMS_MAGIC: &[u8] = b"\0\0k1";
-
 /// Reads [`encode_terms`], or the term strings that older stores hold (keyed on the way in).
 fn decode_terms(value: rusqlite::types::ValueRef<'_>) -> Result<Vec<(u64, f32)>, String> {
     use rusqlite::types::ValueRef;
@@ -454,14 +432,8 @@ fn decode_terms(value: rusqlite::types::ValueRef<'_>) -> Result<Vec<(u64, f32)>,
     match value {
         ValueRef::Text(json) => serde_json::from_slice(json).map(keyed).map_err(|e| e.to_string()),
         ValueRef::Blob(bytes) => {
-            if let Some(pairs) = bytes.strip_prefix(TERMS_MAGIC) {
-                if pairs.len() % 12 != 0 {
-                    return Err("truncated terms".into());
-                }
-                let pairs = pairs.chunks_exact(12);
-                return Ok(pairs
-                    .map(|p| (u64::from_le_bytes(p[..8].try_into().expect("8 bytes")), f32::from_le_bytes(p[8..].try_into().expect("4 bytes"))))
-                    .collect());
+            if let Some(keyed) = decode_keyed_terms(bytes) {
+                return keyed;
             }
             let mut out = Vec::new();
             let mut at = 0;
