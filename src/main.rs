@@ -7,7 +7,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use parallax_pipeline::{Engine, EngineConfig, Event, IngestSummary};
 use parallax_report::{json, Format};
-use parallax_store::{ArticleStore, CorrectionStore, FeedStore, SqliteStore};
+use parallax_store::{ArticleStore, CorrectionStore, FeedStore};
+use parallax_stores::AnyStore;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -40,9 +41,10 @@ struct Cli {
 
 #[derive(Args, Clone)]
 struct StoreArgs {
-    /// SQLite store to use (created if missing). Default: $PARALLAX_DB, else
-    /// $XDG_DATA_HOME/parallax/parallax.db
-    #[arg(long, value_name = "PATH", global = true)]
+    /// Store to use: an SQLite file (created if missing), or a PostgreSQL server as
+    /// postgres://USER@HOST:PORT/DATABASE (schema made on first use). Default: $PARALLAX_DB,
+    /// else $XDG_DATA_HOME/parallax/parallax.db
+    #[arg(long, value_name = "PATH|URL", global = true)]
     db: Option<PathBuf>,
     /// Similarity an article needs to join an existing story (0-1; default 0.16). Higher splits
     /// more. A story whose members are close needs a newcomer nearly as close (see
@@ -493,7 +495,7 @@ fn run(cli: Cli) -> Result<()> {
             if !server.addr.ip().is_loopback() {
                 eprintln!("warning: serving {} beyond this machine with no authentication: put a reverse proxy with authentication in front", server.addr);
             }
-            println!("serving {} at http://{}/ (Ctrl-C to stop)", db.display(), server.addr);
+            println!("serving {} at http://{}/ (Ctrl-C to stop)", shown_db(&db), server.addr);
             std::io::stdout().flush()?;
             server.run(workers)?;
             Ok(())
@@ -602,7 +604,7 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 /// The last line of `ingest` and `add`: what was stored, and what the store holds now.
-fn print_summary(engine: &Engine<SqliteStore>, s: &IngestSummary, json: bool, verb: &str) -> Result<()> {
+fn print_summary(engine: &Engine<AnyStore>, s: &IngestSummary, json: bool, verb: &str) -> Result<()> {
     let stats = engine.store().stats()?;
     if json {
         println!("{}", json::ingest_json(s.stored, s.unchanged, s.failed, s.duplicates, s.new_stories, stats.articles, stats.stories));
@@ -621,7 +623,7 @@ fn unix_now() -> i64 {
 
 /// One round of `watch`: polls the feeds that are due (all enabled ones with `all`), ingests
 /// their new items, and saves each feed's state and next check. Returns the round's counts.
-fn watch_round(engine: &mut Engine<SqliteStore>, fetcher: &std::sync::Arc<parallax_fetch::Fetcher>, all: bool) -> Result<serde_json::Value> {
+fn watch_round(engine: &mut Engine<AnyStore>, fetcher: &std::sync::Arc<parallax_fetch::Fetcher>, all: bool) -> Result<serde_json::Value> {
     let now = unix_now();
     let due: Vec<parallax_store::FeedState> = engine.store().feeds()?.into_iter().filter(|f| f.enabled && (all || f.next_check <= now)).collect();
     let (mut not_modified, mut failed) = (0, 0);
@@ -792,13 +794,23 @@ fn db_path(args: &StoreArgs) -> PathBuf {
     }
 }
 
-fn open_store(args: &StoreArgs) -> Result<SqliteStore> {
-    Ok(SqliteStore::open(&db_path(args))?)
+/// The store as messages name it: a server URL without its password.
+fn shown_db(db: &std::path::Path) -> String {
+    let s = db.to_string_lossy();
+    match s.split_once("://").and_then(|(scheme, rest)| rest.split_once('@').map(|(user, host)| (scheme, user, host))) {
+        Some((scheme, user, host)) if parallax_stores::is_postgres(&s) => format!("{scheme}://{}@{host}", user.split(':').next().unwrap_or("")),
+        _ => db.display().to_string(),
+    }
+}
+
+/// The store `--db` names: a file (SQLite, the default) or a `postgres://` server.
+fn open_store(args: &StoreArgs) -> Result<AnyStore> {
+    Ok(AnyStore::open(&db_path(args).to_string_lossy())?)
 }
 
 /// The engine over the store, with the store's writer lock held: one ingest at a time (a second
 /// one waits, and says so).
-fn open_engine(args: &StoreArgs) -> Result<(Engine<SqliteStore>, Option<parallax_store::WriterLock>)> {
+fn open_engine(args: &StoreArgs) -> Result<(Engine<AnyStore>, Option<parallax_store::WriterLock>)> {
     let mut config = EngineConfig::new();
     if let Some(t) = args.story_threshold {
         config.cluster.threshold = t;
@@ -847,13 +859,13 @@ fn install_stop_handler() {
 
 /// Ingests with per-input errors on stderr and a progress line on a terminal. Fails only when
 /// nothing at all could be read, with one line naming what failed.
-fn ingest(engine: &mut Engine<SqliteStore>, inputs: &[String]) -> Result<IngestSummary> {
+fn ingest(engine: &mut Engine<AnyStore>, inputs: &[String]) -> Result<IngestSummary> {
     ingest_items(engine, parallax_ingest::documents(inputs), inputs)
 }
 
 /// [`ingest`] over any source of documents (files, or what `add` fetches). On a terminal a
 /// progress line counts documents and their rate; piped, a plain line every 1,000.
-fn ingest_items(engine: &mut Engine<SqliteStore>, docs: impl Iterator<Item = parallax_ingest::Item> + Send, inputs: &[String]) -> Result<IngestSummary> {
+fn ingest_items(engine: &mut Engine<AnyStore>, docs: impl Iterator<Item = parallax_ingest::Item> + Send, inputs: &[String]) -> Result<IngestSummary> {
     let tty = std::io::stderr().is_terminal();
     let started = std::time::Instant::now();
     let mut report = Warnings::default();

@@ -16,7 +16,8 @@ mod similar;
 pub use routes::PAGE_SIZE;
 
 use cache::{Page, PageCache};
-use parallax_store::{SearchIndex, SqliteStore};
+use parallax_store::SearchIndex;
+use parallax_stores::AnyStore;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,7 +48,7 @@ const INDEX_BATCH: usize = 500;
 const INDEX_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A page to render again on the renderer thread (see `routes::kept_or_render`).
-pub(crate) type Job = Box<dyn FnOnce(&Shared, &mut SqliteStore) + Send>;
+pub(crate) type Job = Box<dyn FnOnce(&Shared, &mut AnyStore) + Send>;
 
 /// What every worker shares: the outlet profiles, the CSRF token, rendered pages, and the way to
 /// the renderer thread.
@@ -166,7 +167,7 @@ impl Server {
     /// and search can be narrowed to a group.
     pub fn bind(db: &Path, addr: &str, profiles: Option<parallax_model::OutletProfiles>) -> Result<Server, ServeError> {
         // the store must open (and exist) before anyone is told to visit
-        SqliteStore::open(db)?;
+        AnyStore::open(&db.to_string_lossy())?;
         let listener = std::net::TcpListener::bind(addr).map_err(|e| ServeError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
         no_delay(&listener);
         let http = tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
@@ -179,7 +180,7 @@ impl Server {
     pub fn run(&self, workers: usize) -> Result<(), ServeError> {
         let mut handles = Vec::new();
         // the search index follows the store on a thread of its own, so no search waits for it
-        let mut indexer = SqliteStore::open(&self.db)?;
+        let mut indexer = AnyStore::open(&self.db.to_string_lossy())?;
         let stopped = self.stopped.clone();
         handles.push(std::thread::spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
@@ -199,7 +200,7 @@ impl Server {
         if let Ok(mut r) = self.shared.renderer.lock() {
             *r = Some(tx);
         }
-        let mut renderer = SqliteStore::open(&self.db)?;
+        let mut renderer = AnyStore::open(&self.db.to_string_lossy())?;
         let shared = self.shared.clone();
         let stopped = self.stopped.clone();
         handles.push(std::thread::spawn(move || {
@@ -214,7 +215,7 @@ impl Server {
         for _ in 0..workers.max(1) {
             let http = self.http.clone();
             let shared = self.shared.clone();
-            let mut store = SqliteStore::open(&self.db)?;
+            let mut store = AnyStore::open(&self.db.to_string_lossy())?;
             handles.push(std::thread::spawn(move || {
                 for mut request in http.incoming_requests() {
                     let method = request.method().as_str().to_ascii_uppercase();

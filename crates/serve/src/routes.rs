@@ -10,7 +10,8 @@ use crate::{Reply, Shared};
 use parallax_pipeline::corrections::{self, CorrectionError};
 use parallax_pipeline::EngineError;
 use parallax_report::html;
-use parallax_store::{ArticleStore, CorrectionStore, SearchFilter, SearchIndex, SqliteStore};
+use parallax_store::{ArticleStore, CorrectionStore, SearchFilter, SearchIndex};
+use parallax_stores::AnyStore;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -84,7 +85,7 @@ fn day_param(query: &str, key: &str) -> Result<Option<String>, String> {
 }
 
 /// Answers one request from the store.
-pub(crate) fn answer(shared: &Arc<Shared>, store: &mut SqliteStore, req: &Request) -> Reply {
+pub(crate) fn answer(shared: &Arc<Shared>, store: &mut AnyStore, req: &Request) -> Reply {
     let (path, query) = req.url.split_once('?').unwrap_or((req.url, ""));
     let api = path.starts_with("/api/");
     let result = match req.method {
@@ -95,14 +96,14 @@ pub(crate) fn answer(shared: &Arc<Shared>, store: &mut SqliteStore, req: &Reques
     result.unwrap_or_else(|e| error(api, 500, &e.to_string()))
 }
 
-fn get(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
+fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
     let config = parallax_claims::ClaimConfig::default();
     match path {
         "/" | "/api/stories" => {
             let page = form::page(query, "page");
             let newest = form::param(query, "sort").as_deref() == Some("newest");
             let key = format!("{path}?page={page}&newest={newest}");
-            let render = move |shared: &Shared, store: &mut SqliteStore| -> Result<Reply, EngineError> {
+            let render = move |shared: &Shared, store: &mut AnyStore| -> Result<Reply, EngineError> {
                 // one more than a page: whether a next page exists
                 let offset = (page - 1) * PAGE_SIZE;
                 let mut list = if newest { store.newest_stories(offset, PAGE_SIZE + 1)? } else { store.stories(offset, PAGE_SIZE + 1)? };
@@ -158,7 +159,7 @@ fn get(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str, a
     }
 }
 
-fn search(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
+fn search(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
     let q = form::param(query, "q").unwrap_or_default();
     if q.trim().is_empty() {
         return Ok(error(api, 400, "give the words to search for: ?q=WORDS (and, to narrow it, outlet=, group=, from=YYYY-MM-DD, to=YYYY-MM-DD)"));
@@ -181,7 +182,7 @@ fn search(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str
         }
     }
     let key = format!("{path}?{}", form::pairs(query).iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"));
-    let render = move |shared: &Shared, store: &mut SqliteStore| -> Result<Reply, EngineError> {
+    let render = move |shared: &Shared, store: &mut AnyStore| -> Result<Reply, EngineError> {
         let filter = SearchFilter { outlet: outlet.clone(), from: from.clone(), to: to.clone() };
         // a group is the profiles' outlets, which SQL does not know: more hits are read, then kept
         let limit = if group.is_some() { HITS * 10 } else { HITS };
@@ -228,7 +229,7 @@ fn search(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str
     kept_or_render(shared, store, key, String::new(), LIST_FRESH, true, render)
 }
 
-fn article(store: &mut SqliteStore, id: &str, api: bool, config: &parallax_claims::ClaimConfig) -> Result<Reply, EngineError> {
+fn article(store: &mut AnyStore, id: &str, api: bool, config: &parallax_claims::ClaimConfig) -> Result<Reply, EngineError> {
     let Some((article, story)) = store.article(id)? else {
         return Ok(error(api, 404, &format!("no article {id}")));
     };
@@ -252,7 +253,7 @@ fn article(store: &mut SqliteStore, id: &str, api: bool, config: &parallax_claim
     Ok(html_reply(body))
 }
 
-fn story(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
+fn story(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
     // exports of a story page: /story/ID.json, .md, .csv; and two of its sources: /story/ID/compare
     let (path, export) = match path.rsplit_once('.') {
         Some((p, ext @ ("json" | "md" | "csv"))) if p.starts_with("/story/") => (p, Some(ext)),
@@ -277,7 +278,7 @@ fn story(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str,
     let key = format!("{path}{}?{query}", export.unwrap_or(if compare { "compare" } else { "" }));
     let stale_ok = !api && export.is_none();
     let (id, query, export) = (id.to_string(), query.to_string(), export.map(str::to_string));
-    let render = move |shared: &Shared, store: &mut SqliteStore| -> Result<Reply, EngineError> {
+    let render = move |shared: &Shared, store: &mut AnyStore| -> Result<Reply, EngineError> {
         let (id, query) = (id.as_str(), query.as_str());
         let config = parallax_claims::ClaimConfig::default();
         let mut report = parallax_pipeline::stored_report(store, id, &config)?;
@@ -326,7 +327,7 @@ fn story(shared: &Arc<Shared>, store: &mut SqliteStore, path: &str, query: &str,
 /// ingest).
 fn kept_or_render<F>(
     shared: &Arc<Shared>,
-    store: &mut SqliteStore,
+    store: &mut AnyStore,
     key: String,
     fingerprint: String,
     fresh: Duration,
@@ -334,13 +335,13 @@ fn kept_or_render<F>(
     render: F,
 ) -> Result<Reply, EngineError>
 where
-    F: FnOnce(&Shared, &mut SqliteStore) -> Result<Reply, EngineError> + Send + 'static,
+    F: FnOnce(&Shared, &mut AnyStore) -> Result<Reply, EngineError> + Send + 'static,
 {
     match shared.cache.lookup(&key, &fingerprint, fresh) {
         Kept::Fresh(page) => Ok(Reply::cached(page)),
         Kept::Stale(page) if stale_ok => {
             if shared.cache.start_render(&key) {
-                let job: crate::Job = Box::new(move |shared: &Shared, store: &mut SqliteStore| {
+                let job: crate::Job = Box::new(move |shared: &Shared, store: &mut AnyStore| {
                     if let Ok(reply) = render(shared, store) {
                         shared.keep(&key, &fingerprint, reply);
                     }
@@ -394,7 +395,7 @@ fn allowed(shared: &Shared, req: &Request, token: Option<&str>) -> Result<(), St
     }
 }
 
-fn post(shared: &Arc<Shared>, store: &mut SqliteStore, req: &Request, path: &str, api: bool) -> Result<Reply, EngineError> {
+fn post(shared: &Arc<Shared>, store: &mut AnyStore, req: &Request, path: &str, api: bool) -> Result<Reply, EngineError> {
     let fields = form::pairs(req.body);
     let field = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
     if let Err(why) = allowed(shared, req, field("token").as_deref()) {

@@ -3,7 +3,8 @@
 
 use parallax_model::{StoryReport, TieKind};
 use parallax_report::html::SimilarStory;
-use parallax_store::{ArticleStore, SearchFilter, SearchIndex, SqliteStore};
+use parallax_store::{ArticleStore, SearchFilter, SearchIndex};
+use parallax_stores::AnyStore;
 
 /// Names (else words) of the story searched for, at most.
 const WORDS: usize = 6;
@@ -12,7 +13,7 @@ const HITS: usize = 100;
 
 /// Up to `n` other stories sharing the most of the story's leading names, at least two of them
 /// (one when the story has only one).
-pub(crate) fn similar(store: &SqliteStore, r: &StoryReport, n: usize) -> Vec<SimilarStory> {
+pub(crate) fn similar(store: &AnyStore, r: &StoryReport, n: usize) -> Vec<SimilarStory> {
     let mut words: Vec<&str> = r.ties.iter().filter(|t| t.kind == TieKind::Name).map(|t| t.text.as_str()).take(WORDS).collect();
     if words.len() < 2 {
         words.extend(r.ties.iter().filter(|t| t.kind == TieKind::Term).map(|t| t.text.as_str()).take(WORDS - words.len()));

@@ -1,0 +1,51 @@
+//! The CLI on a PostgreSQL store gives what it gives on the embedded one: the same stories,
+//! articles and claims from the same inputs. Needs a live server in `PARALLAX_TEST_PG`
+//! (`.ci/run` starts one); without it the test says so and passes, unless
+//! `PARALLAX_PG_TESTS=required`.
+
+mod common;
+use common::{bin, tmp};
+
+fn server() -> Option<String> {
+    match std::env::var("PARALLAX_TEST_PG") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            assert!(std::env::var("PARALLAX_PG_TESTS").as_deref() != Ok("required"), "PARALLAX_PG_TESTS=required but PARALLAX_TEST_PG is not set");
+            eprintln!("skipped: set PARALLAX_TEST_PG=postgres://USER@HOST:PORT/postgres to run the PostgreSQL tests");
+            None
+        }
+    }
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = bin().args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+#[test]
+fn the_cli_on_postgres_gives_the_stories_and_claims_of_sqlite() {
+    let Some(admin) = server() else { return };
+    let db = format!("parallax_cli_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("connect");
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    let url = format!("{}/{db}", admin.rsplit_once('/').unwrap().0);
+    let file = tmp("pg-vs-sqlite").join("p.db");
+    let file = file.to_str().unwrap();
+    for store in [url.as_str(), file] {
+        let out = bin().args(["ingest", "--db", store, "examples/ferry"]).output().unwrap();
+        assert!(out.status.success(), "{store}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let (pg, lite) = (json(&["stories", "--db", &url, "--json"]), json(&["stories", "--db", file, "--json"]));
+    assert_eq!(pg, lite, "the same stories");
+    let id = pg[0]["id"].as_str().unwrap().to_string();
+    let (pg, lite) = (json(&["show", "--db", &url, "--format", "json", &id]), json(&["show", "--db", file, "--format", "json", &id]));
+    assert_eq!(pg, lite, "the same articles and claims");
+    // a correction and the corrections list, on the server
+    let other = bin().args(["merge", "--db", &url, &id, "s000000000000"]).output().unwrap();
+    assert!(!other.status.success() && String::from_utf8_lossy(&other.stderr).contains("no story s000000000000"));
+    drop(client);
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+}
