@@ -45,7 +45,20 @@ fn the_cli_on_postgres_gives_the_stories_and_claims_of_sqlite() {
     // a correction and the corrections list, on the server
     let other = bin().args(["merge", "--db", &url, &id, "s000000000000"]).output().unwrap();
     assert!(!other.status.success() && String::from_utf8_lossy(&other.stderr).contains("no story s000000000000"));
-    drop(client);
+    // one writer at a time: while another session holds the writer lock, an ingest waits, and
+    // says so; it goes on once the lock is let go
+    let mut holder = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    holder.execute("SELECT pg_advisory_lock($1)", &[&0x7061_7261_6c6c_6177i64]).unwrap();
+    let mut waiting =
+        bin().args(["ingest", "--db", &url, "examples/ferry"]).stderr(std::process::Stdio::piped()).stdout(std::process::Stdio::null()).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(waiting.try_wait().unwrap().is_none(), "a second writer waits for the lock");
+    holder.execute("SELECT pg_advisory_unlock($1)", &[&0x7061_7261_6c6c_6177i64]).unwrap();
+    let out = waiting.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("waiting: another parallax run is writing to postgres://") && !said.contains("secret"), "{said}");
+    drop((client, holder));
     let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
     let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
 }

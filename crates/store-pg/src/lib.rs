@@ -62,6 +62,9 @@ const MIGRATIONS: &[(i64, &str)] = &[(
      INSERT INTO search_done (upto) VALUES (0);",
 )];
 
+/// Held by the process that places articles (see [`PgStore::lock_writer`]).
+const WRITER_LOCK: i64 = 0x7061_7261_6c6c_6177;
+
 /// Taken while the schema is made or migrated: two processes starting at once do it once.
 const MIGRATION_LOCK: i64 = 0x7061_7261_6c6c_6178; // "parallax"
 
@@ -106,6 +109,20 @@ impl PgStore {
         }
         tx.commit().map_err(backend)?;
         Ok(PgStore { client: RefCell::new(client), shown })
+    }
+
+    /// Takes the store's writer lock: one process at a time places articles, because placement
+    /// continues from the saved state of the run before. A session lock of this connection, so
+    /// it is released when the store is dropped or the process dies, however it dies. When
+    /// another process holds it, `waiting` is called once and the lock is waited for.
+    pub fn lock_writer(&self, waiting: &mut dyn FnMut()) -> Result<(), StoreError> {
+        let mut client = self.client.borrow_mut();
+        let got: bool = client.query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK]).map_err(backend)?.get(0);
+        if !got {
+            waiting();
+            client.execute("SELECT pg_advisory_lock($1)", &[&WRITER_LOCK]).map_err(backend)?;
+        }
+        Ok(())
     }
 
     /// Where the store is, for messages (without a password).

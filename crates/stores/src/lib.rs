@@ -29,13 +29,16 @@ impl AnyStore {
         }
     }
 
-    /// The writer lock of an SQLite store (see [`SqliteStore::writer_lock`]). A PostgreSQL
-    /// store has none yet: one ingest at a time there is the user's to keep, until the workers
-    /// of issue 18 hold an advisory lock to place.
+    /// Takes the store's writer lock: one process at a time places articles. On SQLite a file
+    /// lock, returned (see [`SqliteStore::writer_lock`]); on PostgreSQL an advisory lock of the
+    /// store's own connection, held as long as the store (see [`PgStore::lock_writer`]).
     pub fn writer_lock(&self, waiting: &mut dyn FnMut(&std::path::Path)) -> Result<Option<WriterLock>, StoreError> {
         match self {
             AnyStore::Sqlite(s) => s.writer_lock(waiting),
-            AnyStore::Postgres(_) => Ok(None),
+            AnyStore::Postgres(p) => {
+                p.lock_writer(&mut || waiting(std::path::Path::new(p.shown())))?;
+                Ok(None)
+            }
         }
     }
 }
