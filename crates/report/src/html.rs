@@ -5,7 +5,8 @@ use crate::{clip, label, speaker_note, value_note};
 use parallax_model::StoryReport;
 use std::io::{self, Write};
 
-fn esc(s: &str) -> String {
+/// `s` safe in HTML text and attribute values (the five characters that matter, escaped).
+pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

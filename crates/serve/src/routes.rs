@@ -54,14 +54,10 @@ pub(crate) fn error(api: bool, status: u16, message: &str) -> Reply {
     } else {
         let body = format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{status}</title></head><body><h1>{status}</h1><p>{}</p><p><a href=\"/\">Stories</a></p></body></html>",
-            escape(message)
+            html::esc(message)
         );
         Reply::page(Page { status, content_type: "text/html; charset=utf-8", body: body.into_bytes() })
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// The user's words as an FTS5 query: each word quoted (so "U.S." or "anti-war" is a word, not
@@ -97,7 +93,6 @@ pub(crate) fn answer(shared: &Arc<Shared>, store: &mut AnyStore, req: &Request) 
 }
 
 fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api: bool) -> Result<Reply, EngineError> {
-    let config = parallax_claims::ClaimConfig::default();
     match path {
         "/" | "/api/stories" => {
             let page = form::page(query, "page");
@@ -154,7 +149,7 @@ fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api:
             Ok(json_reply(200, &serde_json::json!({"corrections": list})))
         }
         "/search" | "/api/search" => search(shared, store, path, query, api),
-        _ if path.starts_with("/article/") => article(store, &path["/article/".len()..], api, &config),
+        _ if path.starts_with("/article/") => article(store, &path["/article/".len()..], api),
         _ => story(shared, store, path, query, api),
     }
 }
@@ -229,11 +224,11 @@ fn search(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, a
     kept_or_render(shared, store, key, String::new(), LIST_FRESH, true, render)
 }
 
-fn article(store: &mut AnyStore, id: &str, api: bool, config: &parallax_claims::ClaimConfig) -> Result<Reply, EngineError> {
+fn article(store: &mut AnyStore, id: &str, api: bool) -> Result<Reply, EngineError> {
     let Some((article, story)) = store.article(id)? else {
         return Ok(error(api, 404, &format!("no article {id}")));
     };
-    let report = parallax_pipeline::stored_report(store, &story, config)?;
+    let report = parallax_pipeline::stored_report(store, &story, &parallax_claims::ClaimConfig::default())?;
     let mut marks = Vec::new();
     for c in &report.claims {
         for s in c.support.iter().filter(|s| s.article == article.id) {

@@ -20,7 +20,7 @@ pub(crate) fn similar(store: &AnyStore, r: &StoryReport, n: usize) -> Vec<Simila
     }
     let mut found: Vec<(String, Vec<String>, usize)> = Vec::new();
     for w in &words {
-        let query = w.split_whitespace().map(|p| format!("\"{}\"", p.replace('"', "\"\""))).collect::<Vec<_>>().join(" ");
+        let query = crate::routes::fts_query(w);
         let Ok(hits) = store.search(&query, &SearchFilter::default(), HITS) else { continue };
         for h in hits.into_iter().filter(|h| h.story_id != r.story.id) {
             match found.iter_mut().find(|(s, _, _)| *s == h.story_id) {
