@@ -12,6 +12,8 @@ use parallax_stores::AnyStore;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+mod work;
+
 // Ingest allocates many small strings on every core; glibc's allocator was a fifth of the profile.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -89,17 +91,21 @@ struct FetchArgs {
 }
 
 impl FetchArgs {
-    fn fetcher(&self) -> Result<std::sync::Arc<parallax_fetch::Fetcher>> {
+    fn config(&self) -> Result<parallax_fetch::FetchConfig> {
         if !(0.0..=3600.0).contains(&self.delay) {
             bail!("--delay must be between 0 and 3600 seconds");
         }
-        Ok(std::sync::Arc::new(parallax_fetch::Fetcher::new(parallax_fetch::FetchConfig {
+        Ok(parallax_fetch::FetchConfig {
             allow_private: self.allow_private,
             host_delay: std::time::Duration::from_secs_f64(self.delay),
             max_bytes: self.max_mb.saturating_mul(1024 * 1024),
             total_timeout: std::time::Duration::from_secs(self.timeout.max(1)),
             ..Default::default()
-        })))
+        })
+    }
+
+    fn fetcher(&self) -> Result<std::sync::Arc<parallax_fetch::Fetcher>> {
+        Ok(std::sync::Arc::new(parallax_fetch::Fetcher::new(self.config()?)))
     }
 }
 
@@ -235,9 +241,16 @@ enum Command {
         disable: Vec<String>,
     },
     /// Ingest inputs into the store without printing reports.
+    ///
+    /// With --queue (a PostgreSQL store only), the documents are only read and queued for the
+    /// workers (`parallax work`), which prepare and place them:
+    ///   parallax ingest --db postgres://parallax@db/news --queue dumps/
     Ingest {
         #[command(flatten)]
         store: StoreArgs,
+        /// Queue the documents for `parallax work` instead of ingesting them here.
+        #[arg(long, conflicts_with = "assignments")]
+        queue: bool,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -353,6 +366,53 @@ enum Command {
         /// Threads answering requests.
         #[arg(long, default_value = "4")]
         workers: usize,
+    },
+    /// Run a worker of a shared PostgreSQL store: prepare queued documents, fetch queued pages,
+    /// poll followed feeds, and place what is prepared when no other worker does.
+    ///
+    /// Start any number, on any number of machines, all with the same --db. Jobs are claimed
+    /// with a lease: a worker that dies (kill -9, a lost machine) has its jobs taken up again
+    /// when the lease runs out, and an article is stored once however often its job ran. One
+    /// worker at a time places, in queue order, so the stories are those one process makes;
+    /// when it dies another takes over from the saved state. Turns at a web host are shared by
+    /// every worker (--delay).
+    ///
+    /// Examples:
+    ///   parallax work --db postgres://parallax@db.example/news --jobs 4
+    ///   parallax work --db postgres://parallax@127.0.0.1/news --exit-when-idle   # for scripts
+    Work {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        fetch: FetchArgs,
+        /// Preparing threads (default: one per core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Exit once nothing is left to prepare or place.
+        #[arg(long)]
+        exit_when_idle: bool,
+        /// Seconds a claimed job stays this worker's without a heartbeat.
+        #[arg(long, value_name = "SECONDS", default_value = "30")]
+        lease: f64,
+        /// Never place, only prepare (leave placing to other workers).
+        #[arg(long)]
+        no_place: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a shared store's job queue: jobs by kind and state, jobs per second, the workers
+    /// alive, and the latest failures with their reasons.
+    ///
+    ///   parallax status --db postgres://parallax@db.example/news
+    Status {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The latest failures shown.
+        #[arg(long, value_name = "N", default_value = "10")]
+        failures: usize,
+        #[arg(long)]
+        json: bool,
     },
     /// Merge story OTHER into story STORY: the engine told one event apart.
     ///
@@ -501,7 +561,19 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Feeds { store, json, opml, enable, disable } => feeds(&store, json, opml, &enable, &disable),
-        Command::Ingest { store, json, assignments, inputs } => {
+        Command::Ingest { store, json, queue: true, inputs, .. } => work::enqueue(&db_url(&store)?, &inputs, json),
+        Command::Work { store, fetch, jobs, exit_when_idle, lease, no_place, json } => {
+            let mut config = parallax_work::WorkConfig::new(&db_url(&store)?);
+            config.engine = engine_config(&store)?;
+            config.fetch = fetch.config()?;
+            config.host_delay_secs = fetch.delay;
+            config.threads = jobs.unwrap_or(config.threads).max(1);
+            (config.exit_when_idle, config.lease_secs, config.may_place) = (exit_when_idle, lease, !no_place);
+            install_stop_handler();
+            work::work(&config, &STOP, json)
+        }
+        Command::Status { store, failures, json } => work::status(&db_url(&store)?, failures, json),
+        Command::Ingest { store, json, assignments, inputs, .. } => {
             let (mut engine, _lock) = open_engine(&store)?;
             let s = ingest(&mut engine, &inputs)?;
             if let Some(path) = &assignments {
@@ -808,9 +880,32 @@ fn open_store(args: &StoreArgs) -> Result<AnyStore> {
     Ok(AnyStore::open(&db_path(args).to_string_lossy())?)
 }
 
+/// The server `--db` names, for the commands that need a shared store.
+fn db_url(args: &StoreArgs) -> Result<String> {
+    let db = db_path(args).to_string_lossy().to_string();
+    if !parallax_stores::is_postgres(&db) {
+        bail!(
+            "{db}: workers and their queue need a shared PostgreSQL store (--db postgres://USER@HOST/DB); on one machine `parallax ingest` does the whole job"
+        );
+    }
+    Ok(db)
+}
+
 /// The engine over the store, with the store's writer lock held: one ingest at a time (a second
 /// one waits, and says so).
 fn open_engine(args: &StoreArgs) -> Result<(Engine<AnyStore>, Option<parallax_store::WriterLock>)> {
+    let config = engine_config(args)?;
+    let store = open_store(args)?;
+    let lock = store.writer_lock(&mut |path| eprintln!("waiting: another parallax run is writing to {} ...", path.display()))?;
+    let mut engine = Engine::open(store, config)?;
+    for n in engine.take_notices() {
+        eprintln!("warning: {n}");
+    }
+    Ok((engine, lock))
+}
+
+/// The engine settings the story options and the model ask for.
+fn engine_config(args: &StoreArgs) -> Result<EngineConfig> {
     let mut config = EngineConfig::new();
     if let Some(t) = args.story_threshold {
         config.cluster.threshold = t;
@@ -828,13 +923,7 @@ fn open_engine(args: &StoreArgs) -> Result<(Engine<AnyStore>, Option<parallax_st
     if let Some(w) = args.story_window {
         config.cluster.window_days = (w > 0.0).then_some(w);
     }
-    let store = open_store(args)?;
-    let lock = store.writer_lock(&mut |path| eprintln!("waiting: another parallax run is writing to {} ...", path.display()))?;
-    let mut engine = Engine::open(store, config)?;
-    for n in engine.take_notices() {
-        eprintln!("warning: {n}");
-    }
-    Ok((engine, lock))
+    Ok(config)
 }
 
 /// Set by Ctrl-C (or SIGTERM): reading stops, the documents already read are placed and

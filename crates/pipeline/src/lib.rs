@@ -27,6 +27,7 @@ mod read;
 mod state;
 use ids::IdFilter;
 use prepare::{embed_ledes, in_order, prepare_guarded, Prepared, PREPARE_CHUNK, QUEUE_CHUNKS};
+pub use prepare::{prepare_documents, PreparedDocument};
 use read::first_words;
 pub use read::{compare_articles, stored_report, story_report};
 use state::*;
@@ -462,11 +463,24 @@ impl<S: Store> Engine<S> {
                     .expect("spawn a worker thread");
             }
             drop(done_tx);
-            self.place_all(in_order(done_rx.into_iter()).flatten(), sink)
+            self.place_all(in_order(done_rx.into_iter()).flatten(), sink, true)
         })
     }
 
-    fn place_all(&mut self, prepared: impl Iterator<Item = Prepared>, sink: &mut dyn EventSink) -> Result<IngestSummary, EngineError> {
+    /// Places documents prepared elsewhere (by the workers of a job queue), in the order given,
+    /// as [`Engine::ingest`] places the documents it prepares. A caller that places a stream in
+    /// parts saves the state itself ([`Engine::save_state`]) when the stream pauses: each part is
+    /// not a run's end.
+    pub fn place_prepared(&mut self, prepared: impl Iterator<Item = PreparedDocument>, sink: &mut dyn EventSink) -> Result<IngestSummary, EngineError> {
+        self.place_all(prepared.map(|p| p.0), sink, false)
+    }
+
+    /// Whether articles were stored since the state was last saved.
+    pub fn unsaved(&self) -> bool {
+        self.since_snapshot > 0
+    }
+
+    fn place_all(&mut self, prepared: impl Iterator<Item = Prepared>, sink: &mut dyn EventSink, run_end: bool) -> Result<IngestSummary, EngineError> {
         self.settle()?;
         let mut summary = IngestSummary::default();
         let mut batch: Vec<StoredArticle> = Vec::new();
@@ -513,7 +527,9 @@ impl<S: Store> Engine<S> {
         self.store.insert_batch(&batch, &new_stories, &repoint)?;
         self.since_snapshot += batch.len();
         self.catch_up_corrections()?;
-        if snapshot_at_end(self.since_snapshot, self.state_bytes) {
+        if run_end && snapshot_at_end(self.since_snapshot, self.state_bytes) {
+            self.snapshot()?;
+        } else if !run_end && snapshot_due(self.since_snapshot, self.last_snapshot.elapsed()) {
             self.snapshot()?;
         }
         Ok(summary)
@@ -665,6 +681,35 @@ mod tests {
         assert_eq!(r.articles[1].duplicate_of.as_deref(), Some(r.articles[0].id.as_str()));
         // a copy never corroborates its origin
         assert!(r.claims.iter().all(|c| c.outlets.len() == 1));
+    }
+
+    #[test]
+    fn documents_prepared_elsewhere_are_placed_as_an_ingest_places_them() {
+        let docs = || {
+            vec![
+                doc("w", "Wire", "2024-03-04", WIRE),
+                doc("r", "Repost Daily", "2024-03-05", WIRE),
+                doc("o", "Other", "2024-03-05", "A storm closed the mountain pass on Friday, and the road service said it would reopen in a week."),
+                doc("bad", "X", "2024-03-05", " "),
+            ]
+        };
+        let mut one = Engine::open(SqliteStore::in_memory().unwrap(), EngineConfig::new()).unwrap();
+        let s1 = one.ingest(docs().into_iter(), &mut |_: Event<'_>| {}).unwrap();
+        // through bytes, as a job queue carries them, and placed in two parts
+        let config = EngineConfig::new();
+        let bytes: Vec<Vec<u8>> = prepare_documents(docs(), &config).iter().map(PreparedDocument::to_bytes).collect();
+        let back: Vec<PreparedDocument> = bytes.iter().map(|b| PreparedDocument::from_bytes(b, &config.dedup).expect("round trip")).collect();
+        assert_eq!(back[3].failure().map(|f| f.contains("bad")), Some(true), "{:?}", back[3].failure());
+        assert!(PreparedDocument::from_bytes(&bytes[0][..bytes[0].len() - 1], &config.dedup).is_none(), "cut short");
+        let mut two = Engine::open(SqliteStore::in_memory().unwrap(), EngineConfig::new()).unwrap();
+        let mut back = back.into_iter();
+        let a = two.place_prepared(back.by_ref().take(2), &mut |_: Event<'_>| {}).unwrap();
+        let b = two.place_prepared(back, &mut |_: Event<'_>| {}).unwrap();
+        assert_eq!((a.stored + b.stored, a.duplicates + b.duplicates, b.failed), (s1.stored, s1.duplicates, s1.failed));
+        assert_eq!([a.article_ids, b.article_ids].concat(), s1.article_ids);
+        for id in &s1.article_ids {
+            assert_eq!(two.placement(id).unwrap(), one.placement(id).unwrap());
+        }
     }
 
     #[test]

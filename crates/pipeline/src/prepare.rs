@@ -93,3 +93,88 @@ pub(crate) fn prepare_guarded(item: RawItem, dedup: &DedupConfig, cluster: &Clus
         Prepared::Failed { input, error: format!("internal error while reading this document ({why}); please report it") }
     })
 }
+
+/// A document prepared by one process and placed by another (`parallax work`): everything
+/// placement needs, as bytes a job queue can hold. Placing it gives what placing the document
+/// in one process gives.
+pub struct PreparedDocument(pub(crate) Prepared);
+
+/// Opens the bytes of a [`PreparedDocument`]; the version changes with the layout.
+const PREPARED_TAG: &[u8] = b"parallax.prepared/1";
+
+impl PreparedDocument {
+    /// The document's input (path, JSONL id or URL).
+    pub fn input(&self) -> &str {
+        match &self.0 {
+            Prepared::Ready { input, .. } | Prepared::Failed { input, .. } => input,
+        }
+    }
+
+    /// Why the document could not be prepared, if it could not.
+    pub fn failure(&self) -> Option<&str> {
+        match &self.0 {
+            Prepared::Failed { error, .. } => Some(error),
+            Prepared::Ready { .. } => None,
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut e = parallax_codec::Encoder::with_capacity(4096);
+        e.bytes(PREPARED_TAG);
+        match &self.0 {
+            Prepared::Ready { input, article, fp, counts, embedding } => {
+                e.u8(1);
+                e.str(input);
+                e.bytes(&serde_json::to_vec(article).expect("an article serializes"));
+                e.bytes(&fp.to_bytes());
+                e.bytes(&parallax_store::encoding::encode_terms(&counts.0));
+                match embedding {
+                    Some(v) => {
+                        e.u8(1);
+                        e.bytes(&parallax_store::encoding::encode_floats(v));
+                    }
+                    None => {
+                        e.u8(0);
+                    }
+                }
+            }
+            Prepared::Failed { input, error } => {
+                e.u8(0);
+                e.str(input);
+                e.str(error);
+            }
+        }
+        e.finish()
+    }
+
+    /// Reads [`PreparedDocument::to_bytes`]; `None` for bytes of another version or cut short.
+    pub fn from_bytes(bytes: &[u8], dedup: &DedupConfig) -> Option<PreparedDocument> {
+        let mut d = parallax_codec::Decoder::new(bytes);
+        d.expect(PREPARED_TAG)?;
+        let prepared = match d.u8()? {
+            1 => {
+                let input = d.str()?.to_string();
+                let article: Article = serde_json::from_slice(d.bytes()?).ok()?;
+                let fp = Fingerprint::from_bytes(d.bytes()?, dedup)?;
+                let counts = TermCounts(parallax_store::encoding::decode_keyed_terms(d.bytes()?)?.ok()?);
+                let embedding = match d.u8()? {
+                    1 => Some(parallax_store::encoding::decode_floats(d.bytes()?)),
+                    _ => None,
+                };
+                Prepared::Ready { input, article, fp, counts, embedding }
+            }
+            _ => Prepared::Failed { input: d.str()?.to_string(), error: d.str()?.to_string() },
+        };
+        d.is_done().then_some(PreparedDocument(prepared))
+    }
+}
+
+/// Prepares documents as an ingest does (extraction, id, dedup sketch, terms, and the lede
+/// embedding when the engine has a model), each on its own: a bad one is a failed document.
+pub fn prepare_documents(docs: Vec<RawItem>, config: &crate::EngineConfig) -> Vec<PreparedDocument> {
+    let mut out: Vec<Prepared> = docs.into_iter().map(|d| prepare_guarded(d, &config.dedup, &config.cluster)).collect();
+    if let Some(model) = &config.embedder {
+        embed_ledes(model, &mut out);
+    }
+    out.into_iter().map(PreparedDocument).collect()
+}

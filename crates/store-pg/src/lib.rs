@@ -15,10 +15,14 @@ use parallax_store::{
 use postgres::{Client, NoTls, Row};
 use std::cell::RefCell;
 
+mod queue;
+pub use queue::PgQueue;
+
 /// Ordered, versioned migrations: (the version a step brings a store to, its SQL).
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE stories (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE stories (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
      CREATE TABLE articles (
         seq BIGSERIAL PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
@@ -60,7 +64,48 @@ const MIGRATIONS: &[(i64, &str)] = &[(
      CREATE INDEX corrections_to ON corrections(to_story);
      CREATE TABLE search_done (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), upto BIGINT NOT NULL);
      INSERT INTO search_done (upto) VALUES (0);",
-)];
+    ),
+    (
+        2,
+        // the job queue of `parallax work` (see `queue`)
+        "CREATE SEQUENCE job_order;
+         CREATE FUNCTION url_host(url TEXT) RETURNS TEXT IMMUTABLE LANGUAGE SQL
+            AS $$ SELECT lower(substring(url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?(\\[[^]]*\\]|[^/:?#]*)')) $$;
+         CREATE TABLE jobs (
+            id BIGSERIAL PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('document', 'page', 'feed')),
+            input TEXT NOT NULL,
+            host TEXT,
+            payload BYTEA,
+            state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'prepared', 'placed', 'failed')),
+            seq BIGINT,
+            not_before TIMESTAMPTZ NOT NULL DEFAULT now(),
+            worker TEXT,
+            lease_until TIMESTAMPTZ,
+            attempts INT NOT NULL DEFAULT 0,
+            result BYTEA,
+            error TEXT,
+            queued_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            done_at TIMESTAMPTZ,
+            placed_at TIMESTAMPTZ
+         );
+         CREATE INDEX jobs_queued_documents ON jobs(seq) WHERE state = 'queued' AND kind = 'document';
+         CREATE INDEX jobs_queued_web ON jobs(not_before, id) WHERE state = 'queued' AND kind <> 'document';
+         CREATE INDEX jobs_waiting ON jobs(seq) WHERE state IN ('queued', 'running') AND seq IS NOT NULL;
+         CREATE INDEX jobs_prepared ON jobs(seq) WHERE state = 'prepared';
+         CREATE INDEX jobs_running ON jobs(lease_until) WHERE state = 'running';
+         CREATE INDEX jobs_failed ON jobs(id) WHERE state = 'failed';
+         CREATE INDEX jobs_done_at ON jobs(done_at);
+         CREATE INDEX jobs_placed_at ON jobs(placed_at);
+         CREATE UNIQUE INDEX jobs_web ON jobs(kind, input) WHERE kind <> 'document';
+         CREATE TABLE hosts (host TEXT PRIMARY KEY, next_at TIMESTAMPTZ NOT NULL DEFAULT '-infinity');
+         CREATE TABLE workers (
+            id TEXT PRIMARY KEY, host TEXT NOT NULL, dir TEXT NOT NULL, pid BIGINT NOT NULL, threads INT NOT NULL,
+            started_at TIMESTAMPTZ NOT NULL DEFAULT now(), seen_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            jobs_done BIGINT NOT NULL DEFAULT 0, is_placer BOOLEAN NOT NULL DEFAULT FALSE
+         );",
+    ),
+];
 
 /// Held by the process that places articles (see [`PgStore::lock_writer`]).
 const WRITER_LOCK: i64 = 0x7061_7261_6c6c_6177;
@@ -69,7 +114,49 @@ const WRITER_LOCK: i64 = 0x7061_7261_6c6c_6177;
 const MIGRATION_LOCK: i64 = 0x7061_7261_6c6c_6178; // "parallax"
 
 fn backend(e: postgres::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
+    StoreError::Backend(said(&e))
+}
+
+/// What the server said, in its words (the client's own message is only "db error").
+fn said(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_string(),
+        },
+        None => e.to_string(),
+    }
+}
+
+/// Connects, then makes or migrates the schema; returns the client and the server's name for
+/// messages (the URL without its password).
+pub(crate) fn connect_migrated(url: &str) -> Result<(Client, String), StoreError> {
+    // the URL may hold a password: errors name the server, not the URL
+    let shown = url.split_once('@').map_or_else(|| url.to_string(), |(_, host)| format!("postgres://…@{host}"));
+    let mut client = Client::connect(url, NoTls).map_err(|e| StoreError::Open { path: shown.clone(), reason: said(&e) })?;
+    let mut tx = client.transaction().map_err(backend)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(backend)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)").map_err(backend)?;
+    let version: i64 = tx
+        .query_opt("SELECT value FROM meta WHERE key = 'schema_version'", &[])
+        .map_err(backend)?
+        .and_then(|r| r.get::<_, String>(0).parse().ok())
+        .unwrap_or(0);
+    let newest = MIGRATIONS.last().map_or(0, |m| m.0);
+    if version > newest {
+        return Err(StoreError::Schema {
+            path: shown,
+            reason: format!("store schema version {version}, this parallax reads version {newest}: upgrade parallax"),
+        });
+    }
+    for (to, sql) in MIGRATIONS.iter().filter(|(to, _)| *to > version) {
+        tx.batch_execute(sql)
+            .map_err(|e| StoreError::Schema { path: shown.clone(), reason: format!("cannot migrate to schema version {to}: {}", said(&e)) })?;
+        tx.execute("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", &[&to.to_string()])
+            .map_err(backend)?;
+    }
+    tx.commit().map_err(backend)?;
+    Ok((client, shown))
 }
 
 /// A store on a PostgreSQL server.
@@ -81,34 +168,14 @@ pub struct PgStore {
 impl PgStore {
     /// Connects (`postgres://user@host:port/db`), then makes or migrates the schema.
     pub fn connect(url: &str) -> Result<PgStore, StoreError> {
-        // the URL may hold a password: errors name the server, not the URL
-        let shown = url.split_once('@').map_or_else(|| url.to_string(), |(_, host)| format!("postgres://…@{host}"));
-        let mut client = Client::connect(url, NoTls).map_err(|e| StoreError::Open { path: shown.clone(), reason: e.to_string() })?;
-        let mut tx = client.transaction().map_err(backend)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(backend)?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)").map_err(backend)?;
-        let version: i64 = tx
-            .query_opt("SELECT value FROM meta WHERE key = 'schema_version'", &[])
-            .map_err(backend)?
-            .and_then(|r| r.get::<_, String>(0).parse().ok())
-            .unwrap_or(0);
-        let newest = MIGRATIONS.last().map_or(0, |m| m.0);
-        if version > newest {
-            return Err(StoreError::Schema {
-                path: shown,
-                reason: format!("store schema version {version}, this parallax reads version {newest}: upgrade parallax"),
-            });
-        }
-        for (to, sql) in MIGRATIONS.iter().filter(|(to, _)| *to > version) {
-            tx.batch_execute(sql).map_err(|e| StoreError::Schema { path: shown.clone(), reason: format!("cannot migrate to schema version {to}: {e}") })?;
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[&to.to_string()],
-            )
-            .map_err(backend)?;
-        }
-        tx.commit().map_err(backend)?;
+        let (client, shown) = connect_migrated(url)?;
         Ok(PgStore { client: RefCell::new(client), shown })
+    }
+
+    /// Takes the writer lock if no other process holds it: `false` when one does. The placer of
+    /// a job queue (`parallax work`) is whichever worker holds it.
+    pub fn try_lock_writer(&self) -> Result<bool, StoreError> {
+        Ok(self.client.borrow_mut().query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK]).map_err(backend)?.get(0))
     }
 
     /// Takes the store's writer lock: one process at a time places articles, because placement

@@ -9,6 +9,7 @@
 
 pub mod conformance;
 pub mod encoding;
+pub mod queue;
 mod sqlite;
 
 pub use sqlite::{SqliteStore, WriterLock};

@@ -59,12 +59,75 @@ pub struct FeedRead {
     pub validators: Validators,
 }
 
+/// One entry of a feed: a page to fetch, or an item that carries its whole article.
+#[derive(Debug, Clone)]
+pub enum FeedEntry {
+    Page { url: String, hints: Hints },
+    Item(RawDocument),
+}
+
+/// A feed's entries, in feed order, each with what the feed says of it (title, author, date;
+/// the feed's title is the outlet of an item it carries whole). Items without a link are left out.
+pub fn feed_entries(f: &feed::Feed) -> Vec<FeedEntry> {
+    let mut out = Vec::new();
+    for item in &f.items {
+        let Some(url) = item.url.clone() else { continue };
+        let hints =
+            Hints { url: Some(url.clone()), title: item.title.clone(), byline: item.author.clone(), published: item.published.clone(), ..Default::default() };
+        out.push(match &item.full_text {
+            Some(html) => FeedEntry::Item(RawDocument {
+                input: url,
+                kind: Some(DocumentKind::Html),
+                body: html.clone(),
+                hints: Hints { outlet: f.title.clone(), ..hints },
+            }),
+            None => FeedEntry::Page { url, hints },
+        });
+    }
+    out
+}
+
+/// Fetches one page as a document: refused when binary or undecodable, its URL after redirects
+/// among its hints.
+pub fn fetch_page(fetcher: &Fetcher, url: &str, hints: Hints) -> Result<RawDocument, IngestError> {
+    let resp = fetcher.get(url, &Validators::default()).map_err(|e| fetch_failed(url, e))?;
+    if let Some(what) = parallax_ingest::binary_kind(&resp.body) {
+        return Err(bad(&resp.url, format!("binary content ({what}), not a page")));
+    }
+    let body = parallax_ingest::decode_document(&resp.body, resp.content_type.as_deref()).map_err(|reason| bad(&resp.url, reason))?;
+    let hints = Hints { url: Some(resp.url.clone()), ..hints };
+    Ok(RawDocument { input: url.to_string(), kind: Some(DocumentKind::Html), body, hints })
+}
+
+/// What each site's robots.txt allows our agent, fetched once per site; a site without one, or
+/// whose robots.txt cannot be read, allows everything.
+#[derive(Default)]
+pub struct RobotsCache {
+    sites: HashMap<String, Robots>,
+}
+
+impl RobotsCache {
+    /// Whether robots.txt lets us fetch `url`.
+    pub fn allows(&mut self, fetcher: &Fetcher, url: &str) -> bool {
+        let Ok(u) = url::Url::parse(url) else { return true };
+        let site = format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()) + &u.port().map(|p| format!(":{p}")).unwrap_or_default();
+        let rules = self.sites.entry(site.clone()).or_insert_with(|| match fetcher.get(&format!("{site}/robots.txt"), &Validators::default()) {
+            Ok(r) if r.status == 200 => Robots::parse(&String::from_utf8_lossy(&r.body), "parallax"),
+            _ => Robots::default(),
+        });
+        let path = match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        };
+        rules.allows(&path)
+    }
+}
+
 /// The documents behind `sources`, in order, fetched as they are needed.
 pub struct Collector {
     fetcher: Arc<Fetcher>,
     tasks: VecDeque<Task>,
-    robots: HashMap<String, Robots>,
-    agent: String,
+    robots: RobotsCache,
     found: Arc<Mutex<Found>>,
 }
 
@@ -96,7 +159,7 @@ impl Collector {
     }
 
     fn with_tasks(fetcher: Arc<Fetcher>, tasks: VecDeque<Task>) -> Collector {
-        Collector { fetcher, tasks, robots: HashMap::new(), agent: "parallax".to_string(), found: Arc::new(Mutex::new(Found::default())) }
+        Collector { fetcher, tasks, robots: RobotsCache::default(), found: Arc::new(Mutex::new(Found::default())) }
     }
 
     /// What was found so far; it stays readable after the collector was handed to an ingest.
@@ -108,44 +171,17 @@ impl Collector {
         f(&mut self.found.lock().expect("not poisoned"));
     }
 
-    /// Whether robots.txt lets us fetch `url` (fetched once per site; a site without one, or
-    /// whose robots.txt cannot be read, allows everything).
-    fn allowed(&mut self, url: &str) -> bool {
-        let Ok(u) = url::Url::parse(url) else { return true };
-        let site = format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()) + &u.port().map(|p| format!(":{p}")).unwrap_or_default();
-        if !self.robots.contains_key(&site) {
-            let rules = match self.fetcher.get(&format!("{site}/robots.txt"), &Validators::default()) {
-                Ok(r) if r.status == 200 => Robots::parse(&String::from_utf8_lossy(&r.body), &self.agent),
-                _ => Robots::default(),
-            };
-            self.robots.insert(site.clone(), rules);
-        }
-        let path = match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_string(),
-        };
-        self.robots[&site].allows(&path)
-    }
-
     fn page(&mut self, url: &str, hints: Hints, check_robots: bool) -> Option<Result<RawDocument, IngestError>> {
-        if check_robots && !self.allowed(url) {
+        if check_robots && !self.robots.allows(&self.fetcher, url) {
             self.tally(|f| f.robots_refused += 1);
             return Some(Err(bad(url, "robots.txt does not allow fetching it")));
         }
-        let resp = match self.fetcher.get(url, &Validators::default()) {
-            Ok(r) => r,
-            Err(e) => return Some(Err(fetch_failed(url, e))),
-        };
-        self.tally(|f| f.pages += 1);
-        if let Some(what) = parallax_ingest::binary_kind(&resp.body) {
-            return Some(Err(bad(&resp.url, format!("binary content ({what}), not a page"))));
+        let page = fetch_page(&self.fetcher, url, hints);
+        // a page counts once fetched, whatever it turns out to be
+        if page.is_ok() || matches!(&page, Err(IngestError::BadRecord { reason, .. }) if reason.starts_with("binary")) {
+            self.tally(|f| f.pages += 1);
         }
-        let body = match parallax_ingest::decode_document(&resp.body, resp.content_type.as_deref()) {
-            Ok(b) => b,
-            Err(reason) => return Some(Err(bad(&resp.url, reason))),
-        };
-        let hints = Hints { url: Some(resp.url.clone()), ..hints };
-        Some(Ok(RawDocument { input: url.to_string(), kind: Some(DocumentKind::Html), body, hints }))
+        Some(page)
     }
 
     fn feed_items(&mut self, body: &[u8], feed_url: &str) -> Option<Result<RawDocument, IngestError>> {
@@ -168,20 +204,12 @@ impl Collector {
             })
         });
         // in feed order, ahead of what was queued before
-        for item in f.items.into_iter().rev() {
-            let Some(url) = item.url.clone() else { continue };
-            let hints = Hints {
-                url: Some(url.clone()),
-                title: item.title.clone(),
-                byline: item.author.clone(),
-                published: item.published.clone(),
-                ..Default::default()
-            };
-            match item.full_text {
+        for entry in feed_entries(&f).into_iter().rev() {
+            match entry {
                 // the feed carries the article: no need to ask the site for it
-                Some(html) => self.tasks.push_front(Task::Item { url, html, hints: Hints { outlet: f.title.clone(), ..hints } }),
+                FeedEntry::Item(doc) => self.tasks.push_front(Task::Item { url: doc.input, html: doc.body, hints: doc.hints }),
                 // a page fetched for a feed item is a page fetch: robots.txt decides
-                None => self.tasks.push_front(Task::Page { url, hints, crawled: true }),
+                FeedEntry::Page { url, hints } => self.tasks.push_front(Task::Page { url, hints, crawled: true }),
             }
         }
         None

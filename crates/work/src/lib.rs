@@ -1,0 +1,465 @@
+//! A worker process of a shared store (`parallax work`). Start any number, on any number of
+//! machines; they share the store's job queue (`parallax_store::queue`):
+//!
+//! ```text
+//! ingest --queue / followed feeds -> jobs -> [claim, lease] -> prepare (N threads) -> prepared
+//!                                                     prepared -> placer (one, fleet-wide) -> store
+//! ```
+//!
+//! - Preparing threads claim documents, pages and feeds, do the stateless work (fetch,
+//!   extract, fingerprint, terms) and hand back prepared documents.
+//! - One worker of the fleet places: whichever holds the store's writer lock. It places the
+//!   prepared documents in queue order, so stories come out as one process makes them. If it
+//!   dies, its lock goes with its connection and another worker takes over from the saved
+//!   engine state.
+//! - A heartbeat says the worker is alive and extends its leases; a dead worker's jobs go back
+//!   to the queue when their leases run out. An article is stored once, however often its job
+//!   ran: placement skips what is stored.
+
+use parallax_model::{Hints, RawDocument};
+use parallax_pipeline::{prepare_documents, Engine, EngineConfig, EngineError, Event, PreparedDocument};
+use parallax_store::queue::{ClaimedJob, JobKind, JobQueue, NewJob, Outcome, WorkerInfo};
+use parallax_store::{FeedStore, StoreError};
+use parallax_store_pg::{PgQueue, PgStore};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("{0}")]
+    Config(String),
+}
+
+/// How a worker runs.
+#[derive(Clone)]
+pub struct WorkConfig {
+    /// The store (`postgres://...`).
+    pub db: String,
+    /// Preparing threads.
+    pub threads: usize,
+    /// How long a claimed job is a worker's without a heartbeat: a job of a worker that died
+    /// goes back to the queue this long after its last heartbeat.
+    pub lease_secs: f64,
+    /// The least time between two fetches from one host, across every worker.
+    pub host_delay_secs: f64,
+    /// Exit once nothing is left to prepare or place (for scripts and tests).
+    pub exit_when_idle: bool,
+    /// Documents claimed at once by a preparing thread.
+    pub batch: usize,
+    pub engine: EngineConfig,
+    pub fetch: parallax_fetch::FetchConfig,
+    /// Whether this worker may place (all may, by default; one does at a time).
+    pub may_place: bool,
+}
+
+impl WorkConfig {
+    pub fn new(db: &str) -> WorkConfig {
+        WorkConfig {
+            db: db.to_string(),
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            lease_secs: 30.0,
+            host_delay_secs: 1.0,
+            exit_when_idle: false,
+            batch: 32,
+            engine: EngineConfig::new(),
+            fetch: parallax_fetch::FetchConfig::default(),
+            may_place: true,
+        }
+    }
+}
+
+/// What one worker did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkSummary {
+    /// Jobs this worker prepared (documents and pages) or polled (feeds).
+    pub prepared: u64,
+    pub failed: u64,
+    /// Articles this worker stored as the placer, and of those the copies and new stories.
+    pub stored: u64,
+    pub duplicates: u64,
+    pub new_stories: u64,
+    /// Prepared documents it placed that were already stored (a job done twice).
+    pub unchanged: u64,
+    /// Whether it placed at some point.
+    pub placed: bool,
+}
+
+#[derive(Default)]
+struct Counters {
+    prepared: AtomicU64,
+    failed: AtomicU64,
+    stored: AtomicU64,
+    duplicates: AtomicU64,
+    new_stories: AtomicU64,
+    unchanged: AtomicU64,
+    placing: AtomicBool,
+    placed: AtomicBool,
+    /// The placer's lock was found held by another worker at the last try.
+    placer_elsewhere: AtomicBool,
+}
+
+/// The queue of the store `db` names (`postgres://...`).
+pub fn queue(db: &str) -> Result<PgQueue, StoreError> {
+    PgQueue::connect(db)
+}
+
+/// The job that queues a document read from a file (or the failure to read one, so that it is
+/// counted with the rest). The document travels as JSON, as the worker reads it.
+pub fn document_job(item: Result<RawDocument, parallax_ingest::IngestError>) -> NewJob {
+    match item {
+        Ok(doc) => NewJob { kind: JobKind::Document, input: doc.input.clone(), payload: serde_json::to_vec(&doc).unwrap_or_default(), failed: None },
+        Err(e) => NewJob { kind: JobKind::Document, input: e.input().to_string(), payload: Vec::new(), failed: Some(e.to_string()) },
+    }
+}
+
+/// Prepared documents the placer takes per round.
+const PLACE_BATCH: usize = 512;
+/// How often an idle thread looks for work again.
+const IDLE_POLL: Duration = Duration::from_millis(100);
+/// How often followed feeds are put on the queue when due.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(10);
+
+/// This machine's name, for `parallax status`.
+fn machine() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Runs a worker until `stop` is set (or, with `exit_when_idle`, the queue is done). `log`
+/// hears what the user should (taking over placement, failures).
+pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) -> Result<WorkSummary, WorkError> {
+    if !(config.lease_secs >= 1.0) {
+        return Err(WorkError::Config("the lease must be at least 1 second".into()));
+    }
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let info = WorkerInfo {
+        id: format!("{}:{}:{:04x}", machine(), std::process::id(), nanos & 0xffff),
+        host: machine(),
+        dir: std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
+        pid: std::process::id(),
+        threads: config.threads.max(1) as u32,
+    };
+    let mut beat = PgQueue::connect(&config.db)?;
+    beat.heartbeat(&info, config.lease_secs, 0, false)?;
+    beat.schedule_feeds()?;
+    let counters = Counters::default();
+    let done = AtomicBool::new(false);
+    let fetcher = Arc::new(parallax_fetch::Fetcher::new(parallax_fetch::FetchConfig {
+        // turns at a host are taken in the queue, across every worker
+        host_delay: Duration::ZERO,
+        ..config.fetch.clone()
+    }));
+    let result = std::thread::scope(|scope| -> Result<(), WorkError> {
+        let mut handles = Vec::new();
+        for n in 0..config.threads.max(1) {
+            let (info, counters, done, fetcher) = (&info, &counters, &done, fetcher.clone());
+            let h = std::thread::Builder::new()
+                .name(format!("parallax-work-{n}"))
+                .spawn_scoped(scope, move || prepare_loop(config, info, counters, done, &fetcher, log))
+                .expect("spawn a worker thread");
+            handles.push(h);
+        }
+        if config.may_place {
+            let (counters, done) = (&counters, &done);
+            let h = std::thread::Builder::new()
+                .name("parallax-place".into())
+                .spawn_scoped(scope, move || place_loop(config, counters, done, stop, log))
+                .expect("spawn the placing thread");
+            handles.push(h);
+        }
+        let outcome = heartbeat_loop(config, &info, &mut beat, &counters, &done, stop, &handles);
+        done.store(true, Ordering::Relaxed);
+        let mut first_error = outcome.err();
+        for h in handles {
+            match h.join() {
+                Ok(Err(e)) if first_error.is_none() => first_error = Some(e),
+                Err(_) if first_error.is_none() => first_error = Some(WorkError::Config("a worker thread panicked".into())),
+                _ => {}
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    });
+    // jobs held but not finished go back at once, not when their lease runs out
+    let _ = beat.retire(&info.id);
+    result?;
+    Ok(WorkSummary {
+        prepared: counters.prepared.load(Ordering::Relaxed),
+        failed: counters.failed.load(Ordering::Relaxed),
+        stored: counters.stored.load(Ordering::Relaxed),
+        duplicates: counters.duplicates.load(Ordering::Relaxed),
+        new_stories: counters.new_stories.load(Ordering::Relaxed),
+        unchanged: counters.unchanged.load(Ordering::Relaxed),
+        placed: counters.placed.load(Ordering::Relaxed),
+    })
+}
+
+/// Says the worker is alive (extending its leases), puts back the jobs of dead workers, queues
+/// due feeds, and decides when an idle worker may exit. Returns when the worker should stop.
+fn heartbeat_loop(
+    config: &WorkConfig,
+    info: &WorkerInfo,
+    beat: &mut PgQueue,
+    counters: &Counters,
+    done: &AtomicBool,
+    stop: &AtomicBool,
+    threads: &[std::thread::ScopedJoinHandle<'_, Result<(), WorkError>>],
+) -> Result<(), WorkError> {
+    let every = Duration::from_secs_f64((config.lease_secs / 3.0).clamp(0.2, 5.0));
+    let (mut last_beat, mut last_schedule) = (Instant::now(), Instant::now());
+    let mut idle_rounds = 0;
+    loop {
+        std::thread::sleep(IDLE_POLL);
+        if stop.load(Ordering::Relaxed) || threads.iter().any(|t| t.is_finished()) {
+            return Ok(());
+        }
+        if last_beat.elapsed() >= every {
+            let jobs = counters.prepared.load(Ordering::Relaxed) + counters.failed.load(Ordering::Relaxed);
+            beat.heartbeat(info, config.lease_secs, jobs as i64, counters.placing.load(Ordering::Relaxed))?;
+            beat.reclaim_expired()?;
+            last_beat = Instant::now();
+        }
+        if last_schedule.elapsed() >= SCHEDULE_EVERY {
+            beat.schedule_feeds()?;
+            last_schedule = Instant::now();
+        }
+        if config.exit_when_idle {
+            let (waiting, prepared) = beat.backlog()?;
+            // nothing to prepare, and nothing to place or someone else placing it; seen twice
+            // in a row, so a job between claim and finish is not missed
+            let placing = counters.placing.load(Ordering::Relaxed);
+            let idle = !waiting && (!prepared || (!placing && (counters.placer_elsewhere.load(Ordering::Relaxed) || !config.may_place)));
+            idle_rounds = if idle { idle_rounds + 1 } else { 0 };
+            if idle_rounds >= 3 {
+                done.store(true, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Claims jobs, prepares them, hands back the outcomes, until `done`.
+fn prepare_loop(
+    config: &WorkConfig,
+    info: &WorkerInfo,
+    counters: &Counters,
+    done: &AtomicBool,
+    fetcher: &parallax_fetch::Fetcher,
+    log: &(dyn Fn(&str) + Sync),
+) -> Result<(), WorkError> {
+    let mut queue = PgQueue::connect(&config.db)?;
+    let mut feeds: Option<PgStore> = None;
+    let mut robots = parallax_web::collect::RobotsCache::default();
+    let mut idle = IDLE_POLL;
+    while !done.load(Ordering::Relaxed) {
+        let jobs = queue.claim(&info.id, &JobKind::ALL, config.batch.max(1), config.lease_secs, config.host_delay_secs)?;
+        if jobs.is_empty() {
+            std::thread::sleep(idle);
+            idle = (idle * 2).min(Duration::from_millis(800));
+            continue;
+        }
+        idle = IDLE_POLL;
+        let mut outcomes: Vec<(i64, Outcome)> = Vec::new();
+        let mut docs: Vec<(i64, RawDocument)> = Vec::new();
+        for job in jobs {
+            match job.kind {
+                JobKind::Document => match serde_json::from_slice::<RawDocument>(&job.payload) {
+                    Ok(d) => docs.push((job.id, d)),
+                    Err(e) => outcomes.push((job.id, Outcome::Failed(format!("{}: the queued document cannot be read ({e})", job.input)))),
+                },
+                JobKind::Page => {
+                    let hints: Hints = serde_json::from_slice(&job.payload).unwrap_or_default();
+                    if !robots.allows(fetcher, &job.input) {
+                        outcomes.push((job.id, Outcome::Failed(format!("{}: robots.txt does not allow fetching it", job.input))));
+                        continue;
+                    }
+                    match parallax_web::collect::fetch_page(fetcher, &job.input, hints) {
+                        Ok(d) => docs.push((job.id, d)),
+                        Err(e) => outcomes.push((job.id, Outcome::Failed(e.to_string()))),
+                    }
+                }
+                JobKind::Feed => {
+                    let store = match &mut feeds {
+                        Some(s) => s,
+                        None => feeds.insert(PgStore::connect(&config.db)?),
+                    };
+                    outcomes.push((job.id, poll_feed(&job, store, &mut queue, fetcher, log)?));
+                }
+            }
+        }
+        let (ids, raw): (Vec<i64>, Vec<RawDocument>) = docs.into_iter().unzip();
+        for (id, p) in ids.into_iter().zip(prepare_documents(raw.into_iter().map(Ok).collect(), &config.engine)) {
+            outcomes.push((
+                id,
+                match p.failure() {
+                    Some(reason) => Outcome::Failed(reason.to_string()),
+                    None => Outcome::Prepared(p.to_bytes()),
+                },
+            ));
+        }
+        for (_, o) in &outcomes {
+            match o {
+                Outcome::Failed(reason) => {
+                    counters.failed.fetch_add(1, Ordering::Relaxed);
+                    log(&format!("warning: {reason}, skipped"));
+                }
+                _ => {
+                    counters.prepared.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+        queue.finish(&info.id, &outcomes)?;
+    }
+    Ok(())
+}
+
+/// Polls one followed feed: its new entries go on the queue (pages to fetch, or documents when
+/// the feed carries them whole), and the feed is queued again for its next poll, paced as
+/// `parallax watch` paces it.
+fn poll_feed(
+    job: &ClaimedJob,
+    store: &mut PgStore,
+    queue: &mut PgQueue,
+    fetcher: &parallax_fetch::Fetcher,
+    log: &(dyn Fn(&str) + Sync),
+) -> Result<Outcome, WorkError> {
+    use parallax_web::schedule;
+    let Some(mut f) = store.feeds()?.into_iter().find(|f| f.url == job.input && f.enabled) else {
+        return Ok(Outcome::Failed(format!("{}: no longer followed (disabled or removed)", job.input)));
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let validators = parallax_fetch::Validators { etag: f.etag.clone(), last_modified: f.last_modified.clone() };
+    f.last_checked = Some(now);
+    match fetcher.get(&f.url, &validators) {
+        Ok(r) => {
+            f.errors = 0;
+            f.last_error = None;
+            f.etag = r.validators.etag.clone().or(f.etag.take());
+            f.last_modified = r.validators.last_modified.clone().or(f.last_modified.take());
+            let unchanged = !r.modified || (r.validators.etag.is_some() && r.validators.etag == validators.etag);
+            f.interval_secs = f.interval_secs.max(schedule::MIN_INTERVAL).max(r.max_age.map_or(0, |a| a as i64));
+            if !unchanged {
+                match parallax_web::feed::parse(&r.body, &r.url) {
+                    Ok(feed) => {
+                        f.title = feed.title.clone().or(f.title.take());
+                        let dates: Vec<String> = feed.items.iter().filter_map(|i| i.published.clone()).collect();
+                        f.interval_secs = schedule::after_success(&dates, now, feed.ttl_minutes, r.max_age, None);
+                        let jobs: Vec<NewJob> = parallax_web::collect::feed_entries(&feed)
+                            .into_iter()
+                            .map(|e| match e {
+                                parallax_web::collect::FeedEntry::Page { url, hints } => {
+                                    NewJob { kind: JobKind::Page, input: url, payload: serde_json::to_vec(&hints).unwrap_or_default(), failed: None }
+                                }
+                                parallax_web::collect::FeedEntry::Item(doc) => document_job(Ok(doc)),
+                            })
+                            .collect();
+                        // a page already queued once is not queued again; a whole item is a
+                        // document, and placing it twice stores it once
+                        let pages: Vec<NewJob> = jobs.iter().filter(|j| j.kind == JobKind::Page).cloned().collect();
+                        queue.enqueue(&pages)?;
+                        let items: Vec<NewJob> = jobs.into_iter().filter(|j| j.kind == JobKind::Document).collect();
+                        if !items.is_empty() {
+                            queue.enqueue(&items)?;
+                        }
+                    }
+                    Err(e) => {
+                        f.errors += 1;
+                        f.last_error = Some(e.to_string());
+                        f.interval_secs = schedule::after_failure(f.errors, None);
+                        log(&format!("warning: {e} (next try in {} min)", f.interval_secs / 60));
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            f.errors += 1;
+            f.last_error = Some(e.to_string());
+            f.interval_secs = schedule::after_failure(f.errors, e.retry_after().map(|d| d.as_secs()));
+            log(&format!("warning: {e} (next try in {} min)", f.interval_secs / 60));
+        }
+    }
+    f.next_check = now + f.interval_secs;
+    store.update_feed(&f)?;
+    Ok(Outcome::Again { after_secs: f.interval_secs })
+}
+
+/// Places prepared documents while this worker holds the placer's lock; tries to take it
+/// while another worker does.
+fn place_loop(config: &WorkConfig, counters: &Counters, done: &AtomicBool, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) -> Result<(), WorkError> {
+    let mut queue = PgQueue::connect(&config.db)?;
+    let store = PgStore::connect(&config.db)?;
+    // wait for the lock, trying now and then; a stop or the end of the queue ends the wait
+    loop {
+        if done.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if store.try_lock_writer()? {
+            break;
+        }
+        counters.placer_elsewhere.store(true, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    counters.placer_elsewhere.store(false, Ordering::Relaxed);
+    let mut engine = Engine::open(store, config.engine.clone())?;
+    for n in engine.take_notices() {
+        log(&format!("warning: {n}"));
+    }
+    counters.placing.store(true, Ordering::Relaxed);
+    counters.placed.store(true, Ordering::Relaxed);
+    log("placing: this worker places the prepared documents (continuing from the saved state)");
+    let mut idle_since: Option<Instant> = None;
+    loop {
+        let ready = queue.ready_to_place(PLACE_BATCH)?;
+        if ready.is_empty() {
+            // a pause in the stream: the state is saved, so a takeover replays little
+            if engine.unsaved() && idle_since.is_some_and(|t| t.elapsed() > Duration::from_secs(2)) {
+                engine.save_state()?;
+            }
+            if done.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+                break;
+            }
+            idle_since.get_or_insert_with(Instant::now);
+            std::thread::sleep(IDLE_POLL);
+            continue;
+        }
+        idle_since = None;
+        let ids: Vec<i64> = ready.iter().map(|r| r.id).collect();
+        let docs: Vec<PreparedDocument> = ready
+            .iter()
+            .filter_map(|r| {
+                let d = PreparedDocument::from_bytes(&r.prepared, &config.engine.dedup);
+                if d.is_none() {
+                    log(&format!("warning: {}: prepared by another version of parallax; queue it again", r.input));
+                }
+                d
+            })
+            .collect();
+        let mut sink = |ev: Event<'_>| match ev {
+            Event::Stored { article, new_story, .. } => {
+                counters.stored.fetch_add(1, Ordering::Relaxed);
+                counters.duplicates.fetch_add(u64::from(article.duplicate_of.is_some()), Ordering::Relaxed);
+                counters.new_stories.fetch_add(u64::from(new_story), Ordering::Relaxed);
+            }
+            Event::Unchanged { .. } => {
+                counters.unchanged.fetch_add(1, Ordering::Relaxed);
+            }
+            Event::Failed { .. } => {}
+        };
+        engine.place_prepared(docs.into_iter(), &mut sink)?;
+        queue.mark_placed(&ids)?;
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+    }
+    engine.save_state()?;
+    counters.placing.store(false, Ordering::Relaxed);
+    Ok(())
+}
