@@ -51,6 +51,10 @@ pub fn work(config: &parallax_work::WorkConfig, stop: &AtomicBool, json: bool) -
             serde_json::json!({
                 "prepared": s.prepared, "failed": s.failed, "placed": s.placed, "stored": s.stored,
                 "duplicates": s.duplicates, "new_stories": s.new_stories, "unchanged": s.unchanged,
+                "seconds": {
+                    "claim": s.secs.claim, "prepare": s.secs.prepare, "finish": s.secs.finish,
+                    "ready": s.secs.ready, "place": s.secs.place, "mark": s.secs.mark,
+                },
             })
         );
     } else {

@@ -74,7 +74,7 @@ impl WorkConfig {
 }
 
 /// What one worker did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkSummary {
     /// Jobs this worker prepared (documents and pages) or polled (feeds).
     pub prepared: u64,
@@ -87,6 +87,20 @@ pub struct WorkSummary {
     pub unchanged: u64,
     /// Whether it placed at some point.
     pub placed: bool,
+    /// Where the time went, in seconds summed over threads: claiming, fetching and preparing,
+    /// handing back; reading prepared documents, placing and storing them, marking them placed.
+    pub secs: Timings,
+}
+
+/// Seconds spent per step (see [`WorkSummary::secs`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timings {
+    pub claim: f64,
+    pub prepare: f64,
+    pub finish: f64,
+    pub ready: f64,
+    pub place: f64,
+    pub mark: f64,
 }
 
 #[derive(Default)]
@@ -101,7 +115,30 @@ struct Counters {
     placed: AtomicBool,
     /// The placer's lock was found held by another worker at the last try.
     placer_elsewhere: AtomicBool,
+    /// Microseconds per step, in the order of [`Timings`].
+    micros: [AtomicU64; 6],
 }
+
+impl Counters {
+    /// Runs `f`, adding its time to step `step`.
+    fn timed<T>(&self, step: usize, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.micros[step].fetch_add(t.elapsed().as_micros() as u64, Ordering::Relaxed);
+        out
+    }
+
+    fn secs(&self, step: usize) -> f64 {
+        self.micros[step].load(Ordering::Relaxed) as f64 / 1e6
+    }
+}
+
+const CLAIM: usize = 0;
+const PREPARE: usize = 1;
+const FINISH: usize = 2;
+const READY: usize = 3;
+const PLACE: usize = 4;
+const MARK: usize = 5;
 
 /// The queue of the store `db` names (`postgres://...`).
 pub fn queue(db: &str) -> Result<PgQueue, StoreError> {
@@ -199,6 +236,14 @@ pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) 
         new_stories: counters.new_stories.load(Ordering::Relaxed),
         unchanged: counters.unchanged.load(Ordering::Relaxed),
         placed: counters.placed.load(Ordering::Relaxed),
+        secs: Timings {
+            claim: counters.secs(CLAIM),
+            prepare: counters.secs(PREPARE),
+            finish: counters.secs(FINISH),
+            ready: counters.secs(READY),
+            place: counters.secs(PLACE),
+            mark: counters.secs(MARK),
+        },
     })
 }
 
@@ -260,13 +305,14 @@ fn prepare_loop(
     let mut robots = parallax_web::collect::RobotsCache::default();
     let mut idle = IDLE_POLL;
     while !done.load(Ordering::Relaxed) {
-        let jobs = queue.claim(&info.id, &JobKind::ALL, config.batch.max(1), config.lease_secs, config.host_delay_secs)?;
+        let jobs = counters.timed(CLAIM, || queue.claim(&info.id, &JobKind::ALL, config.batch.max(1), config.lease_secs, config.host_delay_secs))?;
         if jobs.is_empty() {
             std::thread::sleep(idle);
             idle = (idle * 2).min(Duration::from_millis(800));
             continue;
         }
         idle = IDLE_POLL;
+        let started = Instant::now();
         let mut outcomes: Vec<(i64, Outcome)> = Vec::new();
         let mut docs: Vec<(i64, RawDocument)> = Vec::new();
         for job in jobs {
@@ -316,7 +362,8 @@ fn prepare_loop(
                 }
             }
         }
-        queue.finish(&info.id, &outcomes)?;
+        counters.micros[PREPARE].fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        counters.timed(FINISH, || queue.finish(&info.id, &outcomes))?;
     }
     Ok(())
 }
@@ -417,7 +464,7 @@ fn place_loop(config: &WorkConfig, counters: &Counters, done: &AtomicBool, stop:
     log("placing: this worker places the prepared documents (continuing from the saved state)");
     let mut idle_since: Option<Instant> = None;
     loop {
-        let ready = queue.ready_to_place(PLACE_BATCH)?;
+        let ready = counters.timed(READY, || queue.ready_to_place(PLACE_BATCH))?;
         if ready.is_empty() {
             // a pause in the stream: the state is saved, so a takeover replays little
             if engine.unsaved() && idle_since.is_some_and(|t| t.elapsed() > Duration::from_secs(2)) {
@@ -453,8 +500,8 @@ fn place_loop(config: &WorkConfig, counters: &Counters, done: &AtomicBool, stop:
             }
             Event::Failed { .. } => {}
         };
-        engine.place_prepared(docs.into_iter(), &mut sink)?;
-        queue.mark_placed(&ids)?;
+        counters.timed(PLACE, || engine.place_prepared(docs.into_iter(), &mut sink))?;
+        counters.timed(MARK, || queue.mark_placed(&ids))?;
         if stop.load(Ordering::Relaxed) {
             break;
         }
