@@ -5,17 +5,7 @@
 
 mod common;
 use common::{bin, tmp};
-
-fn server() -> Option<String> {
-    match std::env::var("PARALLAX_TEST_PG") {
-        Ok(url) => Some(url),
-        Err(_) => {
-            assert!(std::env::var("PARALLAX_PG_TESTS").as_deref() != Ok("required"), "PARALLAX_PG_TESTS=required but PARALLAX_TEST_PG is not set");
-            eprintln!("skipped: set PARALLAX_TEST_PG=postgres://USER@HOST:PORT/postgres to run the PostgreSQL tests");
-            None
-        }
-    }
-}
+use parallax_store_pg::testing::server;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = bin().args(args).output().unwrap();

@@ -16,6 +16,8 @@ use postgres::{Client, NoTls, Row};
 use std::cell::RefCell;
 
 mod queue;
+#[doc(hidden)]
+pub mod testing;
 pub use queue::PgQueue;
 
 /// Ordered, versioned migrations: (the version a step brings a store to, its SQL).

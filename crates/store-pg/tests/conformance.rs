@@ -3,24 +3,8 @@
 //! gets a database of its own, dropped afterwards. Without the variable the test says so and
 //! passes, unless `PARALLAX_PG_TESTS=required` (as `.ci/run` sets it).
 
+use parallax_store_pg::testing::{server, with_database};
 use parallax_store_pg::PgStore;
-
-fn server() -> Option<String> {
-    match std::env::var("PARALLAX_TEST_PG") {
-        Ok(url) => Some(url),
-        Err(_) => {
-            assert!(std::env::var("PARALLAX_PG_TESTS").as_deref() != Ok("required"), "PARALLAX_PG_TESTS=required but PARALLAX_TEST_PG is not set");
-            eprintln!("skipped: set PARALLAX_TEST_PG=postgres://USER@HOST:PORT/postgres to run the PostgreSQL checks");
-            None
-        }
-    }
-}
-
-/// A URL like `admin` with its database replaced by `db`.
-fn with_database(admin: &str, db: &str) -> String {
-    let (base, _) = admin.rsplit_once('/').expect("a URL ending in /DATABASE");
-    format!("{base}/{db}")
-}
 
 #[test]
 fn the_postgresql_store_passes_the_conformance_checks() {
