@@ -278,11 +278,8 @@ impl ArticleStore for PgStore {
         // one statement per table for the whole batch: a round trip per row was most of the
         // placer's time
         let (ids, titles): (Vec<&str>, Vec<&str>) = new_stories.iter().map(|s| (s.id.as_str(), s.title.as_str())).unzip();
-        tx.execute(
-            "INSERT INTO stories (id, title) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING",
-            &[&ids, &titles],
-        )
-        .map_err(backend)?;
+        tx.execute("INSERT INTO stories (id, title) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING", &[&ids, &titles])
+            .map_err(backend)?;
         let texts: Vec<String> = batch.iter().map(|s| s.article.text()).collect();
         let terms: Vec<Vec<u8>> = batch.iter().map(|s| encode_terms(&s.terms)).collect();
         let embeddings: Vec<Option<Vec<u8>>> = batch.iter().map(|s| s.embedding.as_deref().map(encode_floats)).collect();
