@@ -91,14 +91,14 @@ const MIGRATIONS: &[(i64, &str)] = &[
             done_at TIMESTAMPTZ,
             placed_at TIMESTAMPTZ
          );
+         -- few indexes: a job's row is written four times (queued, claimed, prepared, placed),
+         -- and each index is written each time (the rates of `parallax status` scan instead)
          CREATE INDEX jobs_queued_documents ON jobs(seq) WHERE state = 'queued' AND kind = 'document';
          CREATE INDEX jobs_queued_web ON jobs(not_before, id) WHERE state = 'queued' AND kind <> 'document';
          CREATE INDEX jobs_waiting ON jobs(seq) WHERE state IN ('queued', 'running') AND seq IS NOT NULL;
          CREATE INDEX jobs_prepared ON jobs(seq) WHERE state = 'prepared';
          CREATE INDEX jobs_running ON jobs(lease_until) WHERE state = 'running';
          CREATE INDEX jobs_failed ON jobs(id) WHERE state = 'failed';
-         CREATE INDEX jobs_done_at ON jobs(done_at);
-         CREATE INDEX jobs_placed_at ON jobs(placed_at);
          CREATE UNIQUE INDEX jobs_web ON jobs(kind, input) WHERE kind <> 'document';
          CREATE TABLE hosts (host TEXT PRIMARY KEY, next_at TIMESTAMPTZ NOT NULL DEFAULT '-infinity');
          CREATE TABLE workers (

@@ -65,7 +65,7 @@ impl WorkConfig {
             lease_secs: 30.0,
             host_delay_secs: 1.0,
             exit_when_idle: false,
-            batch: 32,
+            batch: 64,
             engine: EngineConfig::new(),
             fetch: parallax_fetch::FetchConfig::default(),
             may_place: true,
