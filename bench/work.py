@@ -92,8 +92,13 @@ def main():
             d = work / f"machine-{i}"
             d.mkdir(exist_ok=True)
             procs.append(subprocess.Popen([os.path.abspath(args.parallax), "work", "--db", url, "--exit-when-idle", "--json"],
-                                          cwd=d, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
-        outs = [json.loads(p.communicate()[0]) for p in procs]
+                                          cwd=d, stdout=subprocess.PIPE, stderr=open(d / "stderr.log", "w"), text=True))
+        outs = []
+        for i, p in enumerate(procs):
+            out = p.communicate()[0]
+            if p.returncode != 0:
+                sys.exit(f"worker {i} failed: {(work / f'machine-{i}' / 'stderr.log').read_text()[-2000:]}")
+            outs.append(json.loads(out))
         wall = time.time() - t
         server = pg_cpu(args.pg_pid) - cpu0 if args.pg_pid else float("nan")
         stored = (int(psql(url, "SELECT count(*) FROM articles")), int(psql(url, "SELECT count(*) FROM stories")))

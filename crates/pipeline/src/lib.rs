@@ -527,9 +527,11 @@ impl<S: Store> Engine<S> {
         self.store.insert_batch(&batch, &new_stories, &repoint)?;
         self.since_snapshot += batch.len();
         self.catch_up_corrections()?;
-        if run_end && snapshot_at_end(self.since_snapshot, self.state_bytes) {
-            self.snapshot()?;
-        } else if !run_end && snapshot_due(self.since_snapshot, self.last_snapshot.elapsed()) {
+        // a run's end saves by the end-of-run policy; a part of a longer stream, by the
+        // during-a-run one
+        let save =
+            if run_end { snapshot_at_end(self.since_snapshot, self.state_bytes) } else { snapshot_due(self.since_snapshot, self.last_snapshot.elapsed()) };
+        if save {
             self.snapshot()?;
         }
         Ok(summary)

@@ -104,7 +104,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
          CREATE TABLE workers (
             id TEXT PRIMARY KEY, host TEXT NOT NULL, dir TEXT NOT NULL, pid BIGINT NOT NULL, threads INT NOT NULL,
             started_at TIMESTAMPTZ NOT NULL DEFAULT now(), seen_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-            jobs_done BIGINT NOT NULL DEFAULT 0, is_placer BOOLEAN NOT NULL DEFAULT FALSE
+            jobs_done BIGINT NOT NULL DEFAULT 0, is_placer BOOLEAN NOT NULL DEFAULT FALSE,
+            lease_secs DOUBLE PRECISION NOT NULL DEFAULT 30
          );
          -- documents and articles are written once and read seldom: lz4 compresses them at a
          -- fraction of the default's CPU (a server built without lz4 keeps the default)
@@ -455,9 +456,6 @@ fn correction_of(r: &Row) -> Result<Correction, StoreError> {
 
 const CORRECTION_COLUMNS: &str = "seq, kind, from_story, to_story, articles, whole_story, undoes, undone_by, created_at";
 
-/// How many levels of copies a split takes along with the articles it names.
-const COPY_DEPTH: usize = 4;
-
 impl CorrectionStore for PgStore {
     fn record_correction(&mut self, c: &NewCorrection) -> Result<Correction, StoreError> {
         let mut client = self.client.borrow_mut();
@@ -480,26 +478,14 @@ impl CorrectionStore for PgStore {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let mut moved: Vec<String> = Vec::new();
-        if c.whole_story {
-            moved = members;
-        } else {
-            let mut level: Vec<String> = c.articles.iter().filter(|a| members.contains(a)).cloned().collect();
-            for _ in 0..COPY_DEPTH {
-                let mut next = Vec::new();
-                for id in &level {
-                    if !moved.contains(id) {
-                        moved.push(id.clone());
-                        let copies = tx.query("SELECT id FROM articles WHERE duplicate_of = $1 AND story_id = $2", &[id, &c.from_story]).map_err(backend)?;
-                        next.extend(copies.iter().map(|r| r.get::<_, String>(0)));
-                    }
-                }
-                if next.is_empty() {
-                    break;
-                }
-                level = next;
-            }
-        }
+        let moved = c.articles_to_move(members, &mut |id| {
+            Ok(tx
+                .query("SELECT id FROM articles WHERE duplicate_of = $1 AND story_id = $2", &[&id, &c.from_story])
+                .map_err(backend)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect())
+        })?;
         let title = c.to_title.clone().unwrap_or_default();
         tx.execute("INSERT INTO stories (id, title) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", &[&c.to_story, &title]).map_err(backend)?;
         let articles = serde_json::to_string(&moved).expect("strings serialize");

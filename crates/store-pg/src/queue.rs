@@ -157,6 +157,9 @@ impl JobQueue for PgQueue {
 
     fn finish(&mut self, worker: &str, outcomes: &[(i64, Outcome)]) -> Result<usize, StoreError> {
         let mut tx = self.client.transaction().map_err(backend)?;
+        // rows locked in one order by every writer: no deadlock with another transaction
+        let all: Vec<i64> = outcomes.iter().map(|o| o.0).collect();
+        tx.execute("SELECT id FROM jobs WHERE id = ANY($1) AND worker = $2 AND state = 'running' ORDER BY id FOR UPDATE", &[&all, &worker]).map_err(backend)?;
         let (mut ids, mut results) = (Vec::new(), Vec::new());
         let mut ended = 0;
         for (id, outcome) in outcomes {
@@ -202,22 +205,35 @@ impl JobQueue for PgQueue {
     }
 
     fn heartbeat(&mut self, w: &WorkerInfo, lease_secs: f64, jobs_done: i64, placing: bool) -> Result<(), StoreError> {
-        let mut tx = self.client.transaction().map_err(backend)?;
-        tx.execute(
-            "INSERT INTO workers (id, host, dir, pid, threads, jobs_done, is_placer) VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (id) DO UPDATE SET seen_at = now(), jobs_done = excluded.jobs_done, is_placer = excluded.is_placer",
-            &[&w.id, &w.host, &w.dir, &(w.pid as i64), &(w.threads as i32), &jobs_done, &placing],
-        )
-        .map_err(backend)?;
-        tx.execute("UPDATE jobs SET lease_until = now() + $2 * interval '1 second' WHERE worker = $1 AND state = 'running'", &[&w.id, &lease_secs])
+        // the worker's row alone: its jobs' leases are extended by this row, not by writing the
+        // jobs (which the worker's own threads are writing: two connections writing the same
+        // rows in different orders deadlock)
+        self.client
+            .execute(
+                "INSERT INTO workers (id, host, dir, pid, threads, jobs_done, is_placer, lease_secs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (id) DO UPDATE SET seen_at = now(), jobs_done = excluded.jobs_done, is_placer = excluded.is_placer, lease_secs = excluded.lease_secs",
+                &[&w.id, &w.host, &w.dir, &(w.pid as i64), &(w.threads as i32), &jobs_done, &placing, &lease_secs],
+            )
             .map_err(backend)?;
-        tx.commit().map_err(backend)
+        Ok(())
+    }
+
+    fn release(&mut self, claimer: &str) -> Result<usize, StoreError> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL, attempts = GREATEST(attempts - 1, 0) WHERE worker = $1 AND state = 'running'",
+                &[&claimer],
+            )
+            .map_err(backend)?;
+        Ok(n as usize)
     }
 
     fn retire(&mut self, worker: &str) -> Result<(), StoreError> {
         let mut tx = self.client.transaction().map_err(backend)?;
         tx.execute(
-            "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL, attempts = GREATEST(attempts - 1, 0) WHERE worker = $1 AND state = 'running'",
+            "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL, attempts = GREATEST(attempts - 1, 0)
+             WHERE (worker = $1 OR worker LIKE $1 || '/%') AND state = 'running'",
             &[&worker],
         )
         .map_err(backend)?;
@@ -226,6 +242,9 @@ impl JobQueue for PgQueue {
     }
 
     fn reclaim_expired(&mut self) -> Result<usize, StoreError> {
+        // a job's lease has run out when the lease of its claim has and its worker has not been
+        // heard from within its own lease; rows being written right now are skipped, not waited
+        // for (and never locked in an order that could deadlock with their writer)
         let n = self
             .client
             .execute(
@@ -236,7 +255,10 @@ impl JobQueue for PgQueue {
                         ELSE error END,
                     done_at = CASE WHEN attempts >= $1 THEN now() ELSE done_at END,
                     worker = NULL, lease_until = NULL
-                 WHERE state = 'running' AND lease_until < now()",
+                 WHERE id IN (
+                    SELECT id FROM jobs j WHERE state = 'running' AND lease_until < now()
+                       AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = split_part(j.worker, '/', 1) AND w.seen_at > now() - w.lease_secs * interval '1 second')
+                    ORDER BY id FOR UPDATE SKIP LOCKED)",
                 &[&MAX_ATTEMPTS],
             )
             .map_err(backend)?;

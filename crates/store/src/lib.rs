@@ -232,3 +232,39 @@ pub struct NewCorrection {
     pub whole_story: bool,
     pub undoes: Option<i64>,
 }
+
+/// How many levels of copies a split takes along with the articles it names (a copy of a copy
+/// points at the origin, so one level is the usual case).
+pub const COPY_DEPTH: usize = 4;
+
+impl NewCorrection {
+    /// The articles this correction moves, given the story's members in order and a lookup of
+    /// an article's copies in the story: all the members for a whole story; otherwise the named
+    /// members and their copies, [`COPY_DEPTH`] levels deep. One rule for every backend.
+    pub fn articles_to_move(
+        &self,
+        members: Vec<String>,
+        copies_of: &mut dyn FnMut(&str) -> Result<Vec<String>, StoreError>,
+    ) -> Result<Vec<String>, StoreError> {
+        if self.whole_story {
+            return Ok(members);
+        }
+        let in_story: std::collections::HashSet<&str> = members.iter().map(String::as_str).collect();
+        let mut moved: Vec<String> = Vec::new();
+        let mut level: Vec<String> = self.articles.iter().filter(|a| in_story.contains(a.as_str())).cloned().collect();
+        for _ in 0..COPY_DEPTH {
+            let mut next = Vec::new();
+            for id in &level {
+                if !moved.contains(id) {
+                    moved.push(id.clone());
+                    next.extend(copies_of(id)?);
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            level = next;
+        }
+        Ok(moved)
+    }
+}

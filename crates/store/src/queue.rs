@@ -156,7 +156,8 @@ pub trait JobQueue {
     /// every call and every process queuing at once. Returns how many were queued (a page or
     /// feed already known is not queued again).
     fn enqueue(&mut self, jobs: &[NewJob]) -> Result<usize, StoreError>;
-    /// Claims up to `max` queued jobs of the given kinds for `worker`, leased for `lease_secs`:
+    /// Claims up to `max` queued jobs of the given kinds for `worker` (or one of its threads,
+    /// `WORKER/THREAD`), leased for `lease_secs` and then for as long as the worker beats:
     /// documents in queue order; pages and feeds that are due, at most one per host, and only
     /// from a host no worker has fetched from in the last `host_delay_secs`.
     fn claim(&mut self, worker: &str, kinds: &[JobKind], max: usize, lease_secs: f64, host_delay_secs: f64) -> Result<Vec<ClaimedJob>, StoreError>;
@@ -165,8 +166,12 @@ pub trait JobQueue {
     fn finish(&mut self, worker: &str, outcomes: &[(i64, Outcome)]) -> Result<usize, StoreError>;
     /// Announces a worker, or says it is alive, and extends the leases of its jobs.
     fn heartbeat(&mut self, worker: &WorkerInfo, lease_secs: f64, jobs_done: i64, placing: bool) -> Result<(), StoreError>;
-    /// A worker stopping cleanly: its jobs go back to the queue at once.
+    /// A worker stopping cleanly: its jobs (those of all its threads) go back to the queue at
+    /// once.
     fn retire(&mut self, worker: &str) -> Result<(), StoreError>;
+    /// Puts back the jobs a worker's thread holds (claimed as `WORKER/THREAD`), after it lost
+    /// their outcomes with its connection. Returns how many.
+    fn release(&mut self, claimer: &str) -> Result<usize, StoreError>;
     /// Puts back the jobs whose lease ran out (their worker died), failing those tried
     /// [`MAX_ATTEMPTS`] times. Returns how many were put back or failed.
     fn reclaim_expired(&mut self) -> Result<usize, StoreError>;

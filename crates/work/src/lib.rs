@@ -79,7 +79,9 @@ pub struct WorkSummary {
     /// Jobs this worker prepared (documents and pages) or polled (feeds).
     pub prepared: u64,
     pub failed: u64,
-    /// Articles this worker stored as the placer, and of those the copies and new stories.
+    /// Articles this worker placed as the placer, and of those the copies and new stories (a
+    /// placement lost with its connection and made again counts again; the store holds each
+    /// article once).
     pub stored: u64,
     pub duplicates: u64,
     pub new_stories: u64,
@@ -174,7 +176,8 @@ fn machine() -> String {
 /// Runs a worker until `stop` is set (or, with `exit_when_idle`, the queue is done). `log`
 /// hears what the user should (taking over placement, failures).
 pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) -> Result<WorkSummary, WorkError> {
-    if !(config.lease_secs >= 1.0) {
+    // (NaN is refused too)
+    if config.lease_secs.is_nan() || config.lease_secs < 1.0 {
         return Err(WorkError::Config("the lease must be at least 1 second".into()));
     }
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
@@ -201,7 +204,7 @@ pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) 
             let (info, counters, done, fetcher) = (&info, &counters, &done, fetcher.clone());
             let h = std::thread::Builder::new()
                 .name(format!("parallax-work-{n}"))
-                .spawn_scoped(scope, move || prepare_loop(config, info, counters, done, &fetcher, log))
+                .spawn_scoped(scope, move || prepare_loop(config, info, n, counters, done, &fetcher, log))
                 .expect("spawn a worker thread");
             handles.push(h);
         }
@@ -213,7 +216,7 @@ pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) 
                 .expect("spawn the placing thread");
             handles.push(h);
         }
-        let outcome = heartbeat_loop(config, &info, &mut beat, &counters, &done, stop, &handles);
+        let outcome = heartbeat_loop(config, &info, &mut beat, &counters, &done, stop, &handles, log);
         done.store(true, Ordering::Relaxed);
         let mut first_error = outcome.err();
         for h in handles {
@@ -249,6 +252,7 @@ pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) 
 
 /// Says the worker is alive (extending its leases), puts back the jobs of dead workers, queues
 /// due feeds, and decides when an idle worker may exit. Returns when the worker should stop.
+#[allow(clippy::too_many_arguments)]
 fn heartbeat_loop(
     config: &WorkConfig,
     info: &WorkerInfo,
@@ -257,6 +261,32 @@ fn heartbeat_loop(
     done: &AtomicBool,
     stop: &AtomicBool,
     threads: &[std::thread::ScopedJoinHandle<'_, Result<(), WorkError>>],
+    log: &(dyn Fn(&str) + Sync),
+) -> Result<(), WorkError> {
+    let mut patience = Patience::default();
+    loop {
+        match heartbeats(config, info, beat, counters, done, stop, threads, &mut patience) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                patience.failed(Err(e), "heartbeat", log)?;
+                if let Ok(q) = PgQueue::connect(&config.db) {
+                    *beat = q;
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn heartbeats(
+    config: &WorkConfig,
+    info: &WorkerInfo,
+    beat: &mut PgQueue,
+    counters: &Counters,
+    done: &AtomicBool,
+    stop: &AtomicBool,
+    threads: &[std::thread::ScopedJoinHandle<'_, Result<(), WorkError>>],
+    patience: &mut Patience,
 ) -> Result<(), WorkError> {
     let every = Duration::from_secs_f64((config.lease_secs / 3.0).clamp(0.2, 5.0));
     let (mut last_beat, mut last_schedule) = (Instant::now(), Instant::now());
@@ -271,6 +301,7 @@ fn heartbeat_loop(
             beat.heartbeat(info, config.lease_secs, jobs as i64, counters.placing.load(Ordering::Relaxed))?;
             beat.reclaim_expired()?;
             last_beat = Instant::now();
+            patience.succeeded();
         }
         if last_schedule.elapsed() >= SCHEDULE_EVERY {
             beat.schedule_feeds()?;
@@ -295,17 +326,79 @@ fn heartbeat_loop(
 fn prepare_loop(
     config: &WorkConfig,
     info: &WorkerInfo,
+    thread: usize,
     counters: &Counters,
     done: &AtomicBool,
     fetcher: &parallax_fetch::Fetcher,
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<(), WorkError> {
-    let mut queue = PgQueue::connect(&config.db)?;
-    let mut feeds: Option<PgStore> = None;
+    let mut patience = Patience::default();
     let mut robots = parallax_web::collect::RobotsCache::default();
+    // this thread's claims carry its own name, so that after a lost connection it can hand back
+    // the jobs it held (their outcomes are gone) while the worker lives on
+    let claimer = format!("{}/{thread}", info.id);
+    let mut lost = false;
+    while !done.load(Ordering::Relaxed) {
+        let round = (|| -> Result<(), WorkError> {
+            let mut queue = PgQueue::connect(&config.db)?;
+            if lost {
+                queue.release(&claimer)?;
+                lost = false;
+            }
+            let mut feeds: Option<PgStore> = None;
+            prepare_rounds(config, &claimer, counters, done, fetcher, log, &mut queue, &mut feeds, &mut robots, &mut patience)
+        })();
+        lost |= round.is_err();
+        patience.failed(round, "preparing", log)?;
+    }
+    Ok(())
+}
+
+/// Consecutive failures after which a thread gives up: the server is gone, not blinking.
+const MAX_FAILURES_IN_A_ROW: u32 = 10;
+
+/// How a thread rides out a server that blinks (a restart, a deadlock it broke, a dropped
+/// connection): it says so, waits, reconnects and goes on; only failures that go on and on end
+/// the worker. A job whose outcome was lost comes back when its lease runs out.
+#[derive(Default)]
+struct Patience {
+    failures: u32,
+}
+
+impl Patience {
+    fn succeeded(&mut self) {
+        self.failures = 0;
+    }
+
+    fn failed(&mut self, round: Result<(), WorkError>, what: &str, log: &(dyn Fn(&str) + Sync)) -> Result<(), WorkError> {
+        let Err(e) = round else { return Ok(()) };
+        self.failures += 1;
+        if self.failures >= MAX_FAILURES_IN_A_ROW {
+            return Err(e);
+        }
+        log(&format!("warning: {what}: {e} (trying again)"));
+        std::thread::sleep(Duration::from_millis(250) * self.failures);
+        Ok(())
+    }
+}
+
+/// Rounds of claim, prepare, hand back on one connection, until `done` or an error.
+#[allow(clippy::too_many_arguments)]
+fn prepare_rounds(
+    config: &WorkConfig,
+    claimer: &str,
+    counters: &Counters,
+    done: &AtomicBool,
+    fetcher: &parallax_fetch::Fetcher,
+    log: &(dyn Fn(&str) + Sync),
+    queue: &mut PgQueue,
+    feeds: &mut Option<PgStore>,
+    robots: &mut parallax_web::collect::RobotsCache,
+    patience: &mut Patience,
+) -> Result<(), WorkError> {
     let mut idle = IDLE_POLL;
     while !done.load(Ordering::Relaxed) {
-        let jobs = counters.timed(CLAIM, || queue.claim(&info.id, &JobKind::ALL, config.batch.max(1), config.lease_secs, config.host_delay_secs))?;
+        let jobs = counters.timed(CLAIM, || queue.claim(claimer, &JobKind::ALL, config.batch.max(1), config.lease_secs, config.host_delay_secs))?;
         if jobs.is_empty() {
             std::thread::sleep(idle);
             idle = (idle * 2).min(Duration::from_millis(800));
@@ -333,11 +426,11 @@ fn prepare_loop(
                     }
                 }
                 JobKind::Feed => {
-                    let store = match &mut feeds {
+                    let store = match feeds {
                         Some(s) => s,
                         None => feeds.insert(PgStore::connect(&config.db)?),
                     };
-                    outcomes.push((job.id, poll_feed(&job, store, &mut queue, fetcher, log)?));
+                    outcomes.push((job.id, poll_feed(&job, store, queue, fetcher, log)?));
                 }
             }
         }
@@ -363,7 +456,8 @@ fn prepare_loop(
             }
         }
         counters.micros[PREPARE].fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-        counters.timed(FINISH, || queue.finish(&info.id, &outcomes))?;
+        counters.timed(FINISH, || queue.finish(claimer, &outcomes))?;
+        patience.succeeded();
     }
     Ok(())
 }
@@ -439,8 +533,30 @@ fn poll_feed(
 }
 
 /// Places prepared documents while this worker holds the placer's lock; tries to take it
-/// while another worker does.
+/// while another worker does. After a failure the engine is dropped with its connection (and
+/// so the lock): what it held in memory may be ahead of the store, so placement starts again
+/// from the saved state, here or in another worker.
 fn place_loop(config: &WorkConfig, counters: &Counters, done: &AtomicBool, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) -> Result<(), WorkError> {
+    let mut patience = Patience::default();
+    loop {
+        match place_while_placer(config, counters, done, stop, log, &mut patience) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                counters.placing.store(false, Ordering::Relaxed);
+                patience.failed(Err(e), "placing", log)?;
+            }
+        }
+    }
+}
+
+fn place_while_placer(
+    config: &WorkConfig,
+    counters: &Counters,
+    done: &AtomicBool,
+    stop: &AtomicBool,
+    log: &(dyn Fn(&str) + Sync),
+    patience: &mut Patience,
+) -> Result<(), WorkError> {
     let mut queue = PgQueue::connect(&config.db)?;
     let store = PgStore::connect(&config.db)?;
     // wait for the lock, trying now and then; a stop or the end of the queue ends the wait
@@ -452,6 +568,7 @@ fn place_loop(config: &WorkConfig, counters: &Counters, done: &AtomicBool, stop:
             break;
         }
         counters.placer_elsewhere.store(true, Ordering::Relaxed);
+        patience.succeeded();
         std::thread::sleep(Duration::from_millis(500));
     }
     counters.placer_elsewhere.store(false, Ordering::Relaxed);
@@ -502,6 +619,7 @@ fn place_loop(config: &WorkConfig, counters: &Counters, done: &AtomicBool, stop:
         };
         counters.timed(PLACE, || engine.place_prepared(docs.into_iter(), &mut sink))?;
         counters.timed(MARK, || queue.mark_placed(&ids))?;
+        patience.succeeded();
         if stop.load(Ordering::Relaxed) {
             break;
         }

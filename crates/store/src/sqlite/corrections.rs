@@ -8,10 +8,6 @@ use crate::{NewCorrection, StoreError};
 use parallax_model::{Correction, CorrectionKind};
 use rusqlite::{params, Connection, OptionalExtension, ToSql, TransactionBehavior};
 
-/// How many levels of copies a split takes along with the articles it names (a copy of a copy
-/// points at the origin, so one level is the usual case).
-const COPY_DEPTH: usize = 4;
-
 pub(super) fn record(conn: &mut Connection, c: &NewCorrection) -> Result<Correction, StoreError> {
     // immediate: it reads, then writes; a deferred transaction whose snapshot another writer
     // (an ingest, the search indexer) moved past fails at once, without waiting for the lock
@@ -24,31 +20,12 @@ pub(super) fn record(conn: &mut Connection, c: &NewCorrection) -> Result<Correct
             Some(None) => {}
         }
     }
-    let mut moved: Vec<String> = Vec::new();
-    {
+    let moved = {
         let mut in_story = tx.prepare_cached("SELECT id FROM articles WHERE story_id = ?1 ORDER BY seq")?;
         let members: Vec<String> = in_story.query_map([&c.from_story], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        if c.whole_story {
-            moved = members;
-        } else {
-            let members: std::collections::HashSet<&str> = members.iter().map(String::as_str).collect();
-            let mut copies = tx.prepare_cached("SELECT id FROM articles WHERE duplicate_of = ?1 AND story_id = ?2")?;
-            let mut level: Vec<String> = c.articles.iter().filter(|a| members.contains(a.as_str())).cloned().collect();
-            for _ in 0..COPY_DEPTH {
-                let mut next = Vec::new();
-                for id in &level {
-                    if !moved.contains(id) {
-                        moved.push(id.clone());
-                        next.extend(copies.query_map(params![id, c.from_story], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?);
-                    }
-                }
-                if next.is_empty() {
-                    break;
-                }
-                level = next;
-            }
-        }
-    }
+        let mut copies = tx.prepare_cached("SELECT id FROM articles WHERE duplicate_of = ?1 AND story_id = ?2")?;
+        c.articles_to_move(members, &mut |id| Ok(copies.query_map(params![id, c.from_story], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?))?
+    };
     let title = c.to_title.clone().unwrap_or_default();
     tx.execute("INSERT OR IGNORE INTO stories (id, title) VALUES (?1, ?2)", params![c.to_story, title])?;
     let articles = serde_json::to_string(&moved).expect("strings serialize");
