@@ -707,32 +707,19 @@ fn watch_round(engine: &mut Engine<AnyStore>, fetcher: &std::sync::Arc<parallax_
             break;
         }
         let validators = parallax_fetch::Validators { etag: f.etag.clone(), last_modified: f.last_modified.clone() };
-        f.last_checked = Some(now);
-        match fetcher.get(&f.url, &validators) {
-            Ok(r) => {
-                f.errors = 0;
-                f.last_error = None;
-                f.etag = r.validators.etag.clone().or(f.etag.take());
-                f.last_modified = r.validators.last_modified.clone().or(f.last_modified.take());
-                // a 200 with the ETag we sent is "not modified" too
-                let unchanged = !r.modified || (r.validators.etag.is_some() && r.validators.etag == validators.etag);
-                // until the items are read (below), the old pace, and never sooner than max-age
-                f.interval_secs = f.interval_secs.max(parallax_web::schedule::MIN_INTERVAL).max(r.max_age.map_or(0, |a| a as i64));
-                f.next_check = now + f.interval_secs;
-                if unchanged {
-                    not_modified += 1;
-                    states.push((f, None, r.max_age));
-                } else {
-                    bodies.push((r.url.clone(), r.body));
-                    states.push((f, Some(r.url), r.max_age));
-                }
+        let fetched = fetcher.get(&f.url, &validators);
+        match parallax_work::take_in_poll(&mut f, &validators, fetched, now) {
+            parallax_work::Polled::NotModified { max_age } => {
+                not_modified += 1;
+                states.push((f, None, max_age));
             }
-            Err(e) => {
+            parallax_work::Polled::Modified(r) => {
+                let max_age = r.max_age;
+                bodies.push((r.url.clone(), r.body));
+                states.push((f, Some(r.url), max_age));
+            }
+            parallax_work::Polled::Failed(e) => {
                 failed += 1;
-                f.errors += 1;
-                f.last_error = Some(e.to_string());
-                f.interval_secs = parallax_web::schedule::after_failure(f.errors, e.retry_after().map(|d| d.as_secs()));
-                f.next_check = now + f.interval_secs;
                 eprintln!("warning: {e} (next try in {} min)", f.interval_secs / 60);
                 states.push((f, None, None));
             }

@@ -40,6 +40,11 @@ fn kinds_of(kinds: &[JobKind]) -> Vec<&'static str> {
     kinds.iter().map(|k| k.as_str()).collect()
 }
 
+/// A row of `RETURNING id, kind, input, payload, attempts`.
+fn claimed_of(r: &postgres::Row) -> Result<ClaimedJob, StoreError> {
+    Ok(ClaimedJob { id: r.get(0), kind: kind_of(r.get(1))?, input: r.get(2), payload: r.get::<_, Option<Vec<u8>>>(3).unwrap_or_default(), attempts: r.get(4) })
+}
+
 fn kind_of(s: &str) -> Result<JobKind, StoreError> {
     JobKind::parse(s).ok_or_else(|| StoreError::Backend(format!("unknown job kind {s:?}")))
 }
@@ -93,13 +98,7 @@ impl JobQueue for PgQueue {
                 )
                 .map_err(backend)?;
             for r in rows {
-                claimed.push(ClaimedJob {
-                    id: r.get(0),
-                    kind: kind_of(r.get(1))?,
-                    input: r.get(2),
-                    payload: r.get::<_, Option<Vec<u8>>>(3).unwrap_or_default(),
-                    attempts: r.get(4),
-                });
+                claimed.push(claimed_of(&r)?);
             }
         }
         let web: Vec<&str> = kinds_of(&kinds.iter().copied().filter(|k| k.fetches()).collect::<Vec<_>>());
@@ -141,13 +140,7 @@ impl JobQueue for PgQueue {
                         &[&worker, &lease_secs, &id],
                     )
                     .map_err(backend)?;
-                claimed.push(ClaimedJob {
-                    id: r.get(0),
-                    kind: kind_of(r.get(1))?,
-                    input: r.get(2),
-                    payload: r.get::<_, Option<Vec<u8>>>(3).unwrap_or_default(),
-                    attempts: r.get(4),
-                });
+                claimed.push(claimed_of(&r)?);
             }
         }
         tx.commit().map_err(backend)?;

@@ -478,58 +478,85 @@ fn poll_feed(
     };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let validators = parallax_fetch::Validators { etag: f.etag.clone(), last_modified: f.last_modified.clone() };
+    let fetched = fetcher.get(&f.url, &validators);
+    match take_in_poll(&mut f, &validators, fetched, now) {
+        Polled::NotModified { .. } => {}
+        Polled::Failed(e) => log(&format!("warning: {e} (next try in {} min)", f.interval_secs / 60)),
+        Polled::Modified(r) => match parallax_web::feed::parse(&r.body, &r.url) {
+            Ok(feed) => {
+                f.title = feed.title.clone().or(f.title.take());
+                let dates: Vec<String> = feed.items.iter().filter_map(|i| i.published.clone()).collect();
+                f.interval_secs = schedule::after_success(&dates, now, feed.ttl_minutes, r.max_age, None);
+                let jobs: Vec<NewJob> = parallax_web::collect::feed_entries(&feed)
+                    .into_iter()
+                    .map(|e| match e {
+                        parallax_web::collect::FeedEntry::Page { url, hints } => {
+                            NewJob { kind: JobKind::Page, input: url, payload: serde_json::to_vec(&hints).unwrap_or_default(), failed: None }
+                        }
+                        parallax_web::collect::FeedEntry::Item(doc) => document_job(Ok(doc)),
+                    })
+                    .collect();
+                // a page already queued once is not queued again; a whole item is a document,
+                // and placing it twice stores it once
+                queue.enqueue(&jobs)?;
+            }
+            Err(e) => {
+                f.errors += 1;
+                f.last_error = Some(e.to_string());
+                f.interval_secs = schedule::after_failure(f.errors, None);
+                log(&format!("warning: {e} (next try in {} min)", f.interval_secs / 60));
+            }
+        },
+    }
+    f.next_check = now + f.interval_secs;
+    store.update_feed(&f)?;
+    Ok(Outcome::Again { after_secs: f.interval_secs })
+}
+
+/// What a poll of a followed feed said, once taken into its state.
+pub enum Polled {
+    /// Not modified since the validators sent (a 304, or a 200 with the same ETag).
+    NotModified { max_age: Option<u64> },
+    /// A new body, to read for items (the feed's pace is then set by them).
+    Modified(parallax_fetch::Response),
+    /// The poll failed: the feed backs off; the message names it.
+    Failed(String),
+}
+
+/// Takes a feed poll into the feed's state: validators, errors and backoff, and the next check
+/// (never sooner than the server's max-age; a modified feed keeps its old pace until its items
+/// are read). The one policy of `parallax watch` and the workers.
+pub fn take_in_poll(
+    f: &mut parallax_store::FeedState,
+    sent: &parallax_fetch::Validators,
+    fetched: Result<parallax_fetch::Response, parallax_fetch::FetchError>,
+    now: i64,
+) -> Polled {
+    use parallax_web::schedule;
     f.last_checked = Some(now);
-    match fetcher.get(&f.url, &validators) {
+    let polled = match fetched {
         Ok(r) => {
             f.errors = 0;
             f.last_error = None;
             f.etag = r.validators.etag.clone().or(f.etag.take());
             f.last_modified = r.validators.last_modified.clone().or(f.last_modified.take());
-            let unchanged = !r.modified || (r.validators.etag.is_some() && r.validators.etag == validators.etag);
             f.interval_secs = f.interval_secs.max(schedule::MIN_INTERVAL).max(r.max_age.map_or(0, |a| a as i64));
-            if !unchanged {
-                match parallax_web::feed::parse(&r.body, &r.url) {
-                    Ok(feed) => {
-                        f.title = feed.title.clone().or(f.title.take());
-                        let dates: Vec<String> = feed.items.iter().filter_map(|i| i.published.clone()).collect();
-                        f.interval_secs = schedule::after_success(&dates, now, feed.ttl_minutes, r.max_age, None);
-                        let jobs: Vec<NewJob> = parallax_web::collect::feed_entries(&feed)
-                            .into_iter()
-                            .map(|e| match e {
-                                parallax_web::collect::FeedEntry::Page { url, hints } => {
-                                    NewJob { kind: JobKind::Page, input: url, payload: serde_json::to_vec(&hints).unwrap_or_default(), failed: None }
-                                }
-                                parallax_web::collect::FeedEntry::Item(doc) => document_job(Ok(doc)),
-                            })
-                            .collect();
-                        // a page already queued once is not queued again; a whole item is a
-                        // document, and placing it twice stores it once
-                        let pages: Vec<NewJob> = jobs.iter().filter(|j| j.kind == JobKind::Page).cloned().collect();
-                        queue.enqueue(&pages)?;
-                        let items: Vec<NewJob> = jobs.into_iter().filter(|j| j.kind == JobKind::Document).collect();
-                        if !items.is_empty() {
-                            queue.enqueue(&items)?;
-                        }
-                    }
-                    Err(e) => {
-                        f.errors += 1;
-                        f.last_error = Some(e.to_string());
-                        f.interval_secs = schedule::after_failure(f.errors, None);
-                        log(&format!("warning: {e} (next try in {} min)", f.interval_secs / 60));
-                    }
-                }
+            // a 200 with the ETag we sent is "not modified" too
+            if !r.modified || (r.validators.etag.is_some() && r.validators.etag == sent.etag) {
+                Polled::NotModified { max_age: r.max_age }
+            } else {
+                Polled::Modified(r)
             }
         }
         Err(e) => {
             f.errors += 1;
             f.last_error = Some(e.to_string());
             f.interval_secs = schedule::after_failure(f.errors, e.retry_after().map(|d| d.as_secs()));
-            log(&format!("warning: {e} (next try in {} min)", f.interval_secs / 60));
+            Polled::Failed(e.to_string())
         }
-    }
+    };
     f.next_check = now + f.interval_secs;
-    store.update_feed(&f)?;
-    Ok(Outcome::Again { after_secs: f.interval_secs })
+    polled
 }
 
 /// Places prepared documents while this worker holds the placer's lock; tries to take it
