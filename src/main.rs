@@ -65,6 +65,13 @@ struct StoreArgs {
     /// the next event.
     #[arg(long, value_name = "FACTOR", global = true)]
     story_same_outlet: Option<f32>,
+    /// Days past the window in which a story may still be joined, by an article that needs
+    /// --story-late-factor more similarity per day past it (0 keeps the window hard).
+    #[arg(long, value_name = "DAYS", global = true)]
+    story_late_days: Option<f64>,
+    /// See --story-late-days: the share of extra similarity needed per day past the window.
+    #[arg(long, value_name = "SHARE", global = true)]
+    story_late_factor: Option<f32>,
     /// Also compare stories by meaning with a sentence-embedding model in DIR
     /// (model.safetensors, tokenizer.json, config.json; scripts/fetch-model.sh fetches
     /// all-MiniLM-L6-v2). Needs a build with `--features embed`. Off by default; slow
@@ -906,6 +913,12 @@ fn engine_config(args: &StoreArgs) -> Result<EngineConfig> {
     }
     if let Some(f) = args.story_same_outlet {
         config.cluster.same_outlet = f;
+    }
+    if let Some(d) = args.story_late_days {
+        config.cluster.late_days = d.max(0.0);
+    }
+    if let Some(f) = args.story_late_factor {
+        config.cluster.late_factor = f.max(0.0);
     }
     if let Some(w) = args.story_window {
         config.cluster.window_days = (w > 0.0).then_some(w);

@@ -60,6 +60,13 @@ pub struct ClusterConfig {
     /// strike), while a true update of its own report shares most of its words anyway. 1 turns
     /// it off. Chosen on the first half (by date) of AllSides and BASIL events.
     pub same_outlet: f32,
+    /// Days past the time window in which a story may still be joined, by a newcomer that
+    /// comes closer the further past it is (see `late_factor`): reports of one event spread
+    /// over two or three days (a weekend, a paper's next edition), while the next event a day
+    /// later is usually less alike. 0 keeps the window hard.
+    pub late_days: f64,
+    /// Past the window, the similarity needed grows by this share per day past it.
+    pub late_factor: f32,
 }
 
 impl Default for ClusterConfig {
@@ -79,6 +86,8 @@ impl Default for ClusterConfig {
             embedding_floor: 0.45,
             cohesion: 0.7,
             same_outlet: 2.0,
+            late_days: 0.0,
+            late_factor: 1.0,
         }
     }
 }
@@ -145,6 +154,14 @@ fn story_in_window(window: Option<f64>, s: &StoryState, day: Option<f64>) -> boo
     match (window, day, s.first_day, s.last_day) {
         (Some(w), Some(d), Some(first), Some(last)) => d >= first - w && d <= last + w,
         _ => true,
+    }
+}
+
+/// Days between an article's date and a story's time window (0 inside it, or without dates).
+fn days_past_window(window: Option<f64>, s: &StoryState, day: Option<f64>) -> f64 {
+    match (window, day, s.first_day, s.last_day) {
+        (Some(w), Some(d), Some(first), Some(last)) => (first - w - d).max(d - last - w).max(0.0),
+        _ => 0.0,
     }
 }
 
@@ -654,7 +671,7 @@ impl Clusterer {
             let stories = &self.stories;
             let list = &mut self.index[t as usize];
             let live = |&(slot, serial): &Posting| stories[slot as usize].as_ref().is_some_and(|s| s.serial == serial);
-            let window = self.config.window_days;
+            let window = self.config.window_days.map(|w| w + self.config.late_days);
             let in_window = |slot: u32| stories[slot as usize].as_ref().is_some_and(|s| story_in_window(window, s, day));
             // The newest stories with the term, newest first: on a dense stream a term can be in
             // thousands of live stories, and the one an article belongs to is among the recent
@@ -701,8 +718,14 @@ impl Clusterer {
                 };
                 (slot, sim)
             })
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .filter(|&(slot, sim)| sim >= self.required(slot, outlet));
+            // the most similar story among those the article may join: a story it comes closest
+            // to but may not join (too tight, its own outlet's, too late) does not keep it out
+            // of the next one
+            .filter(|&(slot, sim)| {
+                let late = days_past_window(self.config.window_days, self.story(slot), day) as f32;
+                sim >= self.required(slot, outlet) * (1.0 + self.config.late_factor * late)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1));
         for &(t, _) in v {
             self.scratch[t as usize] = 0.0;
         }
@@ -1027,6 +1050,69 @@ mod tests {
         let (joined, sim2) = run(ClusterConfig::default().same_outlet, ["Harbor Gazette", "Harbor Gazette"]);
         assert!(!joined, "{sim} {sim2}");
         assert!(run(ClusterConfig::default().same_outlet, ["Harbor Gazette", "Coast Radio"]).0, "another outlet's report still joins");
+    }
+
+    #[test]
+    fn a_story_the_article_may_not_join_does_not_keep_it_out_of_the_next_best() {
+        // a tight story (two near-identical reports of a hearing) and a looser one about the
+        // harbor chief's resignation; a report that mentions both comes closest to the tight
+        // one without reaching its cohesion bar, and joins the looser one it does qualify for
+        let hearing = (
+            "Senate panel questions Ilse Brandt over harbor contract",
+            "Senators questioned harbor chief Ilse Brandt on Tuesday about the Port Vell dredging contract and its missing invoices.",
+        );
+        let hearing_again = (
+            "Senate panel questions Ilse Brandt over the harbor contract",
+            "Senators questioned harbor chief Ilse Brandt on Tuesday about the Port Vell dredging contract and the missing invoices.",
+        );
+        let resignation =
+            ("Ilse Brandt resigns", "Ilse Brandt stepped down on Friday, citing family reasons; her deputy takes over the Port Vell office next month.");
+        let both = (
+            "Ilse Brandt resigns after senators question harbor contract",
+            "Ilse Brandt stepped down as harbor chief on Friday, days after senators questioned her over the dredging contract; her deputy takes over next month.",
+        );
+        let mut c = Clusterer::new(ClusterConfig { window_days: None, ..ClusterConfig::default() });
+        let h = add(&mut c, hearing.0, hearing.1, None);
+        let h2 = add(&mut c, hearing_again.0, hearing_again.1, None);
+        assert_eq!(h2.story, h.story);
+        let r = add(&mut c, resignation.0, resignation.1, None);
+        assert_ne!(r.story, h.story, "{}", r.similarity);
+        let b = add(&mut c, both.0, both.1, None);
+        assert_eq!(b.story, r.story, "joined the resignation story at {}", b.similarity);
+    }
+
+    #[test]
+    fn past_the_window_a_story_is_joined_only_by_a_closer_report() {
+        let first = (
+            "Ilse Brandt resigns as Port Vell harbor chief",
+            "Harbor chief Ilse Brandt resigned on Monday over the dredging invoices, the Port Vell council said.",
+        );
+        let close = (
+            "Port Vell harbor chief Ilse Brandt resigns",
+            "Ilse Brandt resigned as Port Vell harbor chief on Monday over the dredging invoices, the council said.",
+        );
+        let loose =
+            ("Dock strike in Port Vell", "Dock workers in Port Vell walked out on Wednesday over pay, and ferries were cancelled until further notice.");
+        let run = |late_days: f64, late: (&str, &str)| {
+            let mut c = Clusterer::new(ClusterConfig { late_days, ..ClusterConfig::default() });
+            let mut n = 0;
+            let mut put = |c: &mut Clusterer, title: &str, body: &str, date: &str| {
+                let counts = TermCounts::from_article(title, body, c.config());
+                n += 1;
+                c.assign(&Features { day: day_number(date), ..Features::new(&counts) }, || format!("s{n}"))
+            };
+            // other Port Vell news weeks before: the town's name and the weekdays say little
+            for topic in ["a ferry timetable", "a school concert", "a road repair", "a football match", "a museum opening", "a storm warning"] {
+                put(&mut c, &format!("Port Vell news: {topic}"), &format!("On Wednesday the people of Port Vell heard about {topic}."), "2024-02-01");
+            }
+            let a = put(&mut c, first.0, first.1, "2024-03-04");
+            // two days later: a day past the one-day window
+            let b = put(&mut c, late.0, late.1, "2024-03-06");
+            (b.story == a.story, b.similarity)
+        };
+        assert!(!run(0.0, close).0, "a hard window keeps even a close report out ({})", run(0.0, close).1);
+        assert!(run(1.0, close).0, "a close report two days on joins ({})", run(1.0, close).1);
+        assert!(!run(1.0, loose).0, "a loosely related one does not ({})", run(1.0, loose).1);
     }
 
     #[test]
