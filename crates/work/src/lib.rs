@@ -216,7 +216,8 @@ pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) 
                 .expect("spawn the placing thread");
             handles.push(h);
         }
-        let outcome = heartbeat_loop(config, &info, &mut beat, &counters, &done, stop, &handles, log);
+        let watched = Watched { config, info: &info, counters: &counters, done: &done, stop, threads: &handles };
+        let outcome = heartbeat_loop(&watched, &mut beat, log);
         done.store(true, Ordering::Relaxed);
         let mut first_error = outcome.err();
         for h in handles {
@@ -250,26 +251,26 @@ pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) 
     })
 }
 
+/// What the heartbeat watches: the worker, its counters and its threads.
+struct Watched<'a, 's> {
+    config: &'a WorkConfig,
+    info: &'a WorkerInfo,
+    counters: &'a Counters,
+    done: &'a AtomicBool,
+    stop: &'a AtomicBool,
+    threads: &'a [std::thread::ScopedJoinHandle<'s, Result<(), WorkError>>],
+}
+
 /// Says the worker is alive (extending its leases), puts back the jobs of dead workers, queues
 /// due feeds, and decides when an idle worker may exit. Returns when the worker should stop.
-#[allow(clippy::too_many_arguments)]
-fn heartbeat_loop(
-    config: &WorkConfig,
-    info: &WorkerInfo,
-    beat: &mut PgQueue,
-    counters: &Counters,
-    done: &AtomicBool,
-    stop: &AtomicBool,
-    threads: &[std::thread::ScopedJoinHandle<'_, Result<(), WorkError>>],
-    log: &(dyn Fn(&str) + Sync),
-) -> Result<(), WorkError> {
+fn heartbeat_loop(w: &Watched<'_, '_>, beat: &mut PgQueue, log: &(dyn Fn(&str) + Sync)) -> Result<(), WorkError> {
     let mut patience = Patience::default();
     loop {
-        match heartbeats(config, info, beat, counters, done, stop, threads, &mut patience) {
+        match heartbeats(w, beat, &mut patience) {
             Ok(()) => return Ok(()),
             Err(e) => {
                 patience.failed(Err(e), "heartbeat", log)?;
-                if let Ok(q) = PgQueue::connect(&config.db) {
+                if let Ok(q) = PgQueue::connect(&w.config.db) {
                     *beat = q;
                 }
             }
@@ -277,17 +278,8 @@ fn heartbeat_loop(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn heartbeats(
-    config: &WorkConfig,
-    info: &WorkerInfo,
-    beat: &mut PgQueue,
-    counters: &Counters,
-    done: &AtomicBool,
-    stop: &AtomicBool,
-    threads: &[std::thread::ScopedJoinHandle<'_, Result<(), WorkError>>],
-    patience: &mut Patience,
-) -> Result<(), WorkError> {
+fn heartbeats(w: &Watched<'_, '_>, beat: &mut PgQueue, patience: &mut Patience) -> Result<(), WorkError> {
+    let Watched { config, info, counters, done, stop, threads } = *w;
     let every = Duration::from_secs_f64((config.lease_secs / 3.0).clamp(0.2, 5.0));
     let (mut last_beat, mut last_schedule) = (Instant::now(), Instant::now());
     let mut idle_rounds = 0;
