@@ -573,7 +573,6 @@ fn run(cli: Cli) -> Result<()> {
             let mut config = parallax_work::WorkConfig::new(&db_url(&store)?);
             config.engine = engine_config(&store)?;
             config.fetch = fetch.config()?;
-            config.host_delay_secs = fetch.delay;
             config.threads = jobs.unwrap_or(config.threads).max(1);
             (config.exit_when_idle, config.lease_secs, config.may_place) = (exit_when_idle, lease, !no_place);
             install_stop_handler();

@@ -43,7 +43,7 @@ pub fn enqueue(db: &str, inputs: &[String], json: bool) -> Result<()> {
 /// `parallax work`: one worker, until stopped (or idle, with --exit-when-idle).
 pub fn work(config: &parallax_work::WorkConfig, stop: &AtomicBool, json: bool) -> Result<()> {
     let log = |line: &str| eprintln!("{line}");
-    eprintln!("working on {} with {} threads (Ctrl-C to stop)", shown(&config.db), config.threads);
+    eprintln!("working on {} with {} threads (Ctrl-C to stop)", crate::shown_db(std::path::Path::new(&config.db)), config.threads);
     let s = parallax_work::run(config, stop, &log)?;
     if json {
         println!(
@@ -66,14 +66,6 @@ pub fn work(config: &parallax_work::WorkConfig, stop: &AtomicBool, json: bool) -
         println!("prepared {} jobs, {} failed{placed}", s.prepared, s.failed);
     }
     Ok(())
-}
-
-/// The server as messages name it: without a password.
-fn shown(db: &str) -> String {
-    match db.split_once("://").and_then(|(scheme, rest)| rest.split_once('@').map(|(user, host)| (scheme, user, host))) {
-        Some((scheme, user, host)) => format!("{scheme}://{}@{host}", user.split(':').next().unwrap_or("")),
-        None => db.to_string(),
-    }
 }
 
 /// `parallax status`: the queue at a glance.
@@ -112,7 +104,7 @@ pub fn status(db: &str, failures: usize, json: bool) -> Result<()> {
         );
         return Ok(());
     }
-    println!("queue of {}", shown(db));
+    println!("queue of {}", crate::shown_db(std::path::Path::new(db)));
     if s.counts.is_empty() {
         println!("  empty: queue documents with `parallax ingest --queue INPUT...`, or follow feeds with `parallax add FEED_URL`");
     }

@@ -26,7 +26,7 @@ mod prepare;
 mod read;
 mod state;
 use ids::IdFilter;
-use prepare::{embed_ledes, in_order, prepare_guarded, Prepared, PREPARE_CHUNK, QUEUE_CHUNKS};
+use prepare::{in_order, prepare_chunk, Prepared, PREPARE_CHUNK, QUEUE_CHUNKS};
 pub use prepare::{prepare_documents, PreparedDocument};
 use read::first_words;
 pub use read::{compare_articles, stored_report, story_report};
@@ -452,11 +452,7 @@ impl<S: Store> Engine<S> {
                             // keep draining so the reader is never stuck on a full queue
                             continue;
                         }
-                        let mut out: Vec<Prepared> = chunk.into_iter().map(|item| prepare_guarded(item, dedup, cluster)).collect();
-                        if let Some(model) = embedder {
-                            embed_ledes(model, &mut out);
-                        }
-                        if done_tx.send((seq, out)).is_err() {
+                        if done_tx.send((seq, prepare_chunk(chunk, dedup, cluster, embedder))).is_err() {
                             abandoned.store(true, std::sync::atomic::Ordering::Relaxed);
                         }
                     })

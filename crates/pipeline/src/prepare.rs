@@ -103,13 +103,6 @@ pub struct PreparedDocument(pub(crate) Prepared);
 const PREPARED_TAG: &[u8] = b"parallax.prepared/1";
 
 impl PreparedDocument {
-    /// The document's input (path, JSONL id or URL).
-    pub fn input(&self) -> &str {
-        match &self.0 {
-            Prepared::Ready { input, .. } | Prepared::Failed { input, .. } => input,
-        }
-    }
-
     /// Why the document could not be prepared, if it could not.
     pub fn failure(&self) -> Option<&str> {
         match &self.0 {
@@ -172,9 +165,15 @@ impl PreparedDocument {
 /// Prepares documents as an ingest does (extraction, id, dedup sketch, terms, and the lede
 /// embedding when the engine has a model), each on its own: a bad one is a failed document.
 pub fn prepare_documents(docs: Vec<RawItem>, config: &crate::EngineConfig) -> Vec<PreparedDocument> {
-    let mut out: Vec<Prepared> = docs.into_iter().map(|d| prepare_guarded(d, &config.dedup, &config.cluster)).collect();
-    if let Some(model) = &config.embedder {
+    prepare_chunk(docs, &config.dedup, &config.cluster, config.embedder.as_deref()).into_iter().map(PreparedDocument).collect()
+}
+
+/// One chunk of documents prepared, each on its own, then their ledes embedded in one batch
+/// when there is a model: what an ingest's preparing threads and a worker both do.
+pub(crate) fn prepare_chunk(docs: Vec<RawItem>, dedup: &DedupConfig, cluster: &ClusterConfig, embedder: Option<&parallax_embed::Embedder>) -> Vec<Prepared> {
+    let mut out: Vec<Prepared> = docs.into_iter().map(|d| prepare_guarded(d, dedup, cluster)).collect();
+    if let Some(model) = embedder {
         embed_ledes(model, &mut out);
     }
-    out.into_iter().map(PreparedDocument).collect()
+    out
 }

@@ -36,10 +36,6 @@ impl PgQueue {
     }
 }
 
-fn kinds_of(kinds: &[JobKind]) -> Vec<&'static str> {
-    kinds.iter().map(|k| k.as_str()).collect()
-}
-
 /// A row of `RETURNING id, kind, input, payload, attempts`.
 fn claimed_of(r: &postgres::Row) -> Result<ClaimedJob, StoreError> {
     Ok(ClaimedJob { id: r.get(0), kind: kind_of(r.get(1))?, input: r.get(2), payload: r.get::<_, Option<Vec<u8>>>(3).unwrap_or_default(), attempts: r.get(4) })
@@ -101,7 +97,7 @@ impl JobQueue for PgQueue {
                 claimed.push(claimed_of(&r)?);
             }
         }
-        let web: Vec<&str> = kinds_of(&kinds.iter().copied().filter(|k| k.fetches()).collect::<Vec<_>>());
+        let web: Vec<&str> = kinds.iter().filter(|k| k.fetches()).map(|k| k.as_str()).collect();
         if !web.is_empty() && (claimed.len() as i64) < max {
             let candidates = tx
                 .query(

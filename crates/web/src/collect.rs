@@ -28,11 +28,7 @@ enum Task {
         crawled: bool,
     },
     /// A feed item that carries its whole article.
-    Item {
-        url: String,
-        html: String,
-        hints: Hints,
-    },
+    Item(RawDocument),
     Warc(Box<dyn Iterator<Item = Result<warc::Page, crate::SourceError>> + Send>, String),
 }
 
@@ -91,6 +87,11 @@ pub fn feed_entries(f: &feed::Feed) -> Vec<FeedEntry> {
 /// among its hints.
 pub fn fetch_page(fetcher: &Fetcher, url: &str, hints: Hints) -> Result<RawDocument, IngestError> {
     let resp = fetcher.get(url, &Validators::default()).map_err(|e| fetch_failed(url, e))?;
+    page_of(resp, url, hints)
+}
+
+/// A fetched page as a document (see [`fetch_page`]).
+fn page_of(resp: parallax_fetch::Response, url: &str, hints: Hints) -> Result<RawDocument, IngestError> {
     if let Some(what) = parallax_ingest::binary_kind(&resp.body) {
         return Err(bad(&resp.url, format!("binary content ({what}), not a page")));
     }
@@ -176,12 +177,13 @@ impl Collector {
             self.tally(|f| f.robots_refused += 1);
             return Some(Err(bad(url, "robots.txt does not allow fetching it")));
         }
-        let page = fetch_page(&self.fetcher, url, hints);
+        let resp = match self.fetcher.get(url, &Validators::default()) {
+            Ok(r) => r,
+            Err(e) => return Some(Err(fetch_failed(url, e))),
+        };
         // a page counts once fetched, whatever it turns out to be
-        if page.is_ok() || matches!(&page, Err(IngestError::BadRecord { reason, .. }) if reason.starts_with("binary")) {
-            self.tally(|f| f.pages += 1);
-        }
-        Some(page)
+        self.tally(|f| f.pages += 1);
+        Some(page_of(resp, url, hints))
     }
 
     fn feed_items(&mut self, body: &[u8], feed_url: &str) -> Option<Result<RawDocument, IngestError>> {
@@ -207,7 +209,7 @@ impl Collector {
         for entry in feed_entries(&f).into_iter().rev() {
             match entry {
                 // the feed carries the article: no need to ask the site for it
-                FeedEntry::Item(doc) => self.tasks.push_front(Task::Item { url: doc.input, html: doc.body, hints: doc.hints }),
+                FeedEntry::Item(doc) => self.tasks.push_front(Task::Item(doc)),
                 // a page fetched for a feed item is a page fetch: robots.txt decides
                 FeedEntry::Page { url, hints } => self.tasks.push_front(Task::Page { url, hints, crawled: true }),
             }
@@ -332,9 +334,9 @@ impl Iterator for Collector {
                 },
                 Task::Page { url, hints, crawled } => self.page(&url, hints, crawled),
                 Task::FeedBody(url, body) => self.feed_items(&body, &url),
-                Task::Item { url, html, hints } => {
+                Task::Item(doc) => {
                     self.tally(|f| f.pages += 1);
-                    Some(Ok(RawDocument { input: url, kind: Some(DocumentKind::Html), body: html, hints }))
+                    Some(Ok(doc))
                 }
                 Task::Warc(mut pages, name) => match pages.next() {
                     None => None,

@@ -45,13 +45,13 @@ pub struct WorkConfig {
     /// How long a claimed job is a worker's without a heartbeat: a job of a worker that died
     /// goes back to the queue this long after its last heartbeat.
     pub lease_secs: f64,
-    /// The least time between two fetches from one host, across every worker.
-    pub host_delay_secs: f64,
     /// Exit once nothing is left to prepare or place (for scripts and tests).
     pub exit_when_idle: bool,
     /// Documents claimed at once by a preparing thread.
     pub batch: usize,
     pub engine: EngineConfig,
+    /// The fetcher's limits; its `host_delay` is the least time between two fetches from one
+    /// host across every worker (turns taken in the queue, not in the fetcher).
     pub fetch: parallax_fetch::FetchConfig,
     /// Whether this worker may place (all may, by default; one does at a time).
     pub may_place: bool,
@@ -63,7 +63,6 @@ impl WorkConfig {
             db: db.to_string(),
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             lease_secs: 30.0,
-            host_delay_secs: 1.0,
             exit_when_idle: false,
             batch: 64,
             engine: EngineConfig::new(),
@@ -181,9 +180,10 @@ pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) 
         return Err(WorkError::Config("the lease must be at least 1 second".into()));
     }
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let host = machine();
     let info = WorkerInfo {
-        id: format!("{}:{}:{:04x}", machine(), std::process::id(), nanos & 0xffff),
-        host: machine(),
+        id: format!("{host}:{}:{:04x}", std::process::id(), nanos & 0xffff),
+        host,
         dir: std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
         pid: std::process::id(),
         threads: config.threads.max(1) as u32,
@@ -351,7 +351,8 @@ const MAX_FAILURES_IN_A_ROW: u32 = 10;
 
 /// How a thread rides out a server that blinks (a restart, a deadlock it broke, a dropped
 /// connection): it says so, waits, reconnects and goes on; only failures that go on and on end
-/// the worker. A job whose outcome was lost comes back when its lease runs out.
+/// the worker. A preparing thread hands back the jobs whose outcomes it lost (see
+/// `prepare_loop`); the placer starts again from the saved state (see `place_loop`).
 #[derive(Default)]
 struct Patience {
     failures: u32,
@@ -390,7 +391,8 @@ fn prepare_rounds(
 ) -> Result<(), WorkError> {
     let mut idle = IDLE_POLL;
     while !done.load(Ordering::Relaxed) {
-        let jobs = counters.timed(CLAIM, || queue.claim(claimer, &JobKind::ALL, config.batch.max(1), config.lease_secs, config.host_delay_secs))?;
+        let jobs =
+            counters.timed(CLAIM, || queue.claim(claimer, &JobKind::ALL, config.batch.max(1), config.lease_secs, config.fetch.host_delay.as_secs_f64()))?;
         if jobs.is_empty() {
             std::thread::sleep(idle);
             idle = (idle * 2).min(Duration::from_millis(800));
