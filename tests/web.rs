@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
 mod common;
-use common::{bin, read_request, tmp, Rng};
+use common::{bin, invented_reports, read_request, tmp, Rng};
 
 /// A news site on 127.0.0.1: it answers from `routes` (path -> content type, body) and logs
 /// every path asked for.
@@ -218,25 +218,16 @@ fn watch_polls_followed_feeds_conditionally_and_a_failing_feed_backs_off_but_sta
 fn kill_9_during_add_then_a_rerun_gives_the_stories_of_one_run() {
     use std::collections::BTreeSet;
     // a WARC of generated pages: events told by several outlets in their own invented names
-    let syllables = ["ka", "ro", "vel", "tan", "mi", "sor", "den", "lu", "pra", "gor", "zei", "bak", "nor", "til", "fe", "qua"];
-    let common = ["officials", "said", "week", "city", "report", "people", "local", "plan", "council", "police"];
-    let mut rng = Rng(0x2545f4914f6cdd1d);
-    let mut next = move || rng.next();
     let mut warc = Vec::new();
-    let mut n = 0;
-    for e in 0..5000 {
-        let names: Vec<String> = (0..6).map(|_| (0..3).map(|_| syllables[(next() % 16) as usize]).collect::<String>()).collect();
-        for k in 0..(3 + next() % 3) {
-            let words: Vec<&str> =
-                (0..80).map(|_| if next() % 10 < 9 - 2 * k.min(3) { names[(next() % 6) as usize].as_str() } else { common[(next() % 10) as usize] }).collect();
-            let html = format!(
-                "<html><head><title>{} {}</title><meta property=\"og:site_name\" content=\"Outlet {}\"><meta property=\"article:published_time\" content=\"2024-06-{:02}\"></head><body><article><p>{}.</p><p>{}.</p></article></body></html>",
-                names[0], names[1], (e + k as usize * 7) % 23, 1 + (e / 300) % 28, words[..40].join(" "), words[40..].join(" ")
-            );
-            let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{html}", html.len());
-            warc.extend(parallax_web::warc::response_record(&format!("https://outlet.example/{e}/{k}"), "2024-06-01T00:00:00Z", http.as_bytes()));
-            n += 1;
-        }
+    let reports = invented_reports(0x2545f4914f6cdd1d, 5000);
+    let n = reports.len();
+    for r in &reports {
+        let html = format!(
+            "<html><head><title>{}</title><meta property=\"og:site_name\" content=\"{}\"><meta property=\"article:published_time\" content=\"{}\"></head><body><article><p>{}</p><p>{}</p></article></body></html>",
+            r.title, r.outlet, r.date, r.paragraphs[0], r.paragraphs[1]
+        );
+        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{html}", html.len());
+        warc.extend(parallax_web::warc::response_record(&format!("https://outlet.example/{}/{}", r.event, r.k), "2024-06-01T00:00:00Z", http.as_bytes()));
     }
     let dir = tmp("kill-add");
     let file = dir.join("pages.warc");

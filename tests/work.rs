@@ -5,7 +5,7 @@
 //! a live server in `PARALLAX_TEST_PG` (see tests/postgres.rs).
 
 mod common;
-use common::{bin, read_request, tmp, Rng};
+use common::{bin, invented_reports, read_request, tmp};
 use parallax_store_pg::testing::{drop_database, fresh_database, server};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -13,35 +13,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Events told by several outlets, in invented names, as JSONL: `n_events` events of 3 to 5
-/// articles each, days advancing through June.
+/// Invented events told by several outlets (see `common::invented_reports`), as JSONL.
 fn corpus(dir: &Path, n_events: usize) -> (PathBuf, usize) {
-    let syllables = ["ka", "ro", "vel", "tan", "mi", "sor", "den", "lu", "pra", "gor", "zei", "bak", "nor", "til", "fe", "qua"];
-    let common = ["officials", "said", "week", "city", "report", "people", "local", "plan", "council", "police"];
-    let mut rng = Rng(0x5851f42d4c957f2d);
-    let mut next = move || rng.next();
+    let reports = invented_reports(0x5851f42d4c957f2d, n_events);
     let mut out = String::new();
-    let mut n = 0;
-    for e in 0..n_events {
-        let names: Vec<String> = (0..6).map(|_| (0..3).map(|_| syllables[(next() % 16) as usize]).collect::<String>()).collect();
-        for k in 0..(3 + next() % 3) {
-            let words: Vec<&str> =
-                (0..80).map(|_| if next() % 10 < 9 - 2 * k.min(3) { names[(next() % 6) as usize].as_str() } else { common[(next() % 10) as usize] }).collect();
-            let row = serde_json::json!({
-                "id": format!("e{e}-{k}"),
-                "source": format!("Outlet {}", (e + k as usize * 7) % 23),
-                "title": format!("{} {}", names[0], names[1]),
-                "date": format!("2024-06-{:02}", 1 + (e / 300) % 28),
-                "text": format!("{}.\n\n{}.", words[..40].join(" "), words[40..].join(" ")),
-            });
-            out.push_str(&row.to_string());
-            out.push('\n');
-            n += 1;
-        }
+    for r in &reports {
+        let row = serde_json::json!({
+            "id": format!("e{}-{}", r.event, r.k),
+            "source": r.outlet,
+            "title": r.title,
+            "date": r.date,
+            "text": format!("{}\n\n{}", r.paragraphs[0], r.paragraphs[1]),
+        });
+        out.push_str(&row.to_string());
+        out.push('\n');
     }
     let file = dir.join("corpus.jsonl");
     std::fs::write(&file, out).unwrap();
-    (file, n)
+    (file, reports.len())
 }
 
 /// A story id is derived from its first article, so equal (id, size) sets are equal stories.
