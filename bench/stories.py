@@ -10,8 +10,10 @@ once parallax makes storylines.
 
 import argparse
 import collections
+import itertools
 import json
 import random
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -46,11 +48,50 @@ def stories_of(pred):
     return set(l.rstrip("\n").split("\t")[1] for l in open(pred))
 
 
+def pairs(xs):
+    return {tuple(sorted(p)) for p in itertools.combinations(xs, 2)}
+
+
+def storyline_score(args, shared, work):
+    """Pairwise precision and recall of storyline links between AllSides dev events, on the
+    hand-made gold set: two events are linked when their stories (each event's story is the one
+    holding most of its articles) are in one storyline, or are one story. Pairs the gold set calls
+    neither (also_related, ambiguous groups) are left out of both."""
+    gold = json.load(open(Path(__file__).resolve().parent / "clustering/storylines-dev.json"))
+    links, neither = set(), set()
+    for line in gold["storylines"]:
+        links |= pairs(line["events"])
+        for a in line.get("also_related") or []:
+            neither |= {tuple(sorted((a, e))) for e in line["events"] + line["also_related"] if e != a}
+    for g in gold["ambiguous_groups"]:
+        neither |= pairs(g["events"])
+    neither -= links
+    dev = dev_half([json.loads(l) for l in open(shared / "bench/clustering/allsides_neus/articles.jsonl")])
+    rows = [r for e in dev.values() for r in e]
+    pred = ingest(args.parallax, rows, work)
+    event_of = {r["id"]: r["event_id"] for r in rows}
+    votes = collections.defaultdict(collections.Counter)
+    for line in open(pred):
+        inp, story = line.rstrip("\n").split("\t")
+        votes[event_of[inp]][story] += 1
+    out = subprocess.run([args.parallax, "storylines", "--json", "--db", str(work / "p.db"), *args.storyline_arg], check=True, capture_output=True, text=True).stdout
+    line_of = {s["id"]: l["id"] for l in json.loads(out) for s in l["stories"]}
+    key = {e: line_of.get(v.most_common(1)[0][0], v.most_common(1)[0][0]) for e, v in votes.items()}
+    by = collections.defaultdict(list)
+    for e, k in key.items():
+        by[k].append(e)
+    predicted = set().union(*[pairs(v) for v in by.values()]) - neither
+    tp = len(predicted & links)
+    return tp / max(1, len(predicted)), tp / len(links), len(links), len(predicted)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     ap.add_argument("--parallax", default="target/release/parallax")
     ap.add_argument("--parallax-arg", action="append", default=[], help="extra parallax option (tuning on these dev sets only)")
+    ap.add_argument("--storyline-arg", action="append", default=[], help="extra `parallax storylines` option (tuning on the dev gold set)")
+    ap.add_argument("--only-storylines", action="store_true", help="print the storyline row only")
     ap.add_argument("--alone", type=int, default=30, help="dev events run alone (a seeded draw); 0: all of them")
     args = ap.parse_args()
     BASE.extend(args.parallax_arg)
@@ -62,6 +103,10 @@ def main():
         "BASIL": shared / "bench/clustering/basil/articles.jsonl",
     }
     print(f"{'check (dev halves)':<58} {'parallax':>10}")
+    if args.only_storylines:
+        p, r, n_links, n_pred = storyline_score(args, shared, work)
+        print(f"{'storyline links on the hand-made gold set: P / R':<58} {f'{p:.2f} / {r:.2f}':>10}   ({n_links} gold links, {n_pred} predicted)")
+        return
     multi = []
     for name, path in sets.items():
         dev = dev_half([json.loads(l) for l in open(path)])
@@ -91,10 +136,8 @@ def main():
     print(f"{label:<58} {f'{whole}/{len(draw)}':>10}   split by: {dict(why) or 'none'}")
     if split:
         print(f"{'':<60}split: {', '.join(split)}")
-    gold = json.load(open(Path(__file__).resolve().parent / "clustering/storylines-dev.json"))
-    n_links = sum(len(s["events"]) * (len(s["events"]) - 1) // 2 for s in gold["storylines"])
-    print(f"{'storyline links on the hand-made gold set: P / R':<58} {'-':>10}   (not built yet; gold: {len(gold['storylines'])} storylines, {n_links} links)")
-
+    p, r, n_links, n_pred = storyline_score(args, shared, work)
+    print(f"{'storyline links on the hand-made gold set: P / R':<58} {f'{p:.2f} / {r:.2f}':>10}   ({n_links} gold links, {n_pred} predicted)")
 
 if __name__ == "__main__":
     main()

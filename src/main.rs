@@ -282,6 +282,24 @@ enum Command {
         missed_by: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        #[command(flatten)]
+        storyline: StorylineArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the storylines: stories about one ongoing matter, linked across days.
+    ///
+    /// A storyline ties consecutive stories (a vote's eve and its result, the days of a trial,
+    /// the phases of a war); the stories stay separate. Each storyline lists its stories in the
+    /// order of their first report, with their dates: what a timeline draws.
+    ///
+    /// parallax storylines
+    /// parallax storylines --json
+    Storylines {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        storyline: StorylineArgs,
         #[arg(long)]
         json: bool,
     },
@@ -481,6 +499,31 @@ enum Command {
     },
 }
 
+/// How stories are linked into storylines (defaults tuned on our storyline gold set).
+#[derive(Args, Clone)]
+struct StorylineArgs {
+    /// A story links to an earlier one last reported at most this many days before it.
+    #[arg(long, value_name = "DAYS", default_value_t = parallax_pipeline::StorylineConfig::default().window_days)]
+    storyline_days: f64,
+    /// Similarity of two stories needed for a link.
+    #[arg(long, value_name = "SIM", default_value_t = parallax_pipeline::StorylineConfig::default().threshold)]
+    storyline_threshold: f32,
+    /// Similarity of a story with the whole storyline it joins.
+    #[arg(long, value_name = "SIM", default_value_t = parallax_pipeline::StorylineConfig::default().storyline_threshold)]
+    storyline_cohesion: f32,
+}
+
+impl StorylineArgs {
+    fn config(&self) -> parallax_pipeline::StorylineConfig {
+        parallax_pipeline::StorylineConfig {
+            window_days: self.storyline_days,
+            threshold: self.storyline_threshold,
+            storyline_threshold: self.storyline_cohesion,
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ExtractFormat {
     Json,
@@ -627,8 +670,35 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Stories { store, profiles, missed_by, limit, json } => {
+        Command::Storylines { store, storyline, json } => {
             let st = open_store(&store)?;
+            let shown = parallax_pipeline::storyline_timeline(&st, storyline.config())?;
+            if json {
+                let v: Vec<_> = shown.iter().map(|(line, stories)| json::storyline_json(line, stories)).collect();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else if shown.is_empty() {
+                println!("No storylines: no two stories in the store are about one ongoing matter yet.");
+            } else {
+                for (line, stories) in &shown {
+                    println!("storyline {line} ({} stories)", stories.len());
+                    for s in stories {
+                        let dates = match (&s.first, &s.last) {
+                            (Some(a), Some(b)) if a != b => format!("{a}..{b}"),
+                            (Some(a), _) => a.clone(),
+                            _ => "undated".to_string(),
+                        };
+                        println!("  {:<22} {}  {:>3} articles  {}", dates, s.id, s.articles, s.title);
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Stories { store, profiles, missed_by, limit, storyline, json } => {
+            let st = open_store(&store)?;
+            let storyline_of: std::collections::HashMap<String, String> = parallax_pipeline::storylines(&st, storyline.config())?
+                .into_iter()
+                .flat_map(|l| l.stories.into_iter().map(move |s| (s, l.id.clone())))
+                .collect();
             let filtered = missed_by.clone();
             let list = match (missed_by, profiles.load()?) {
                 (Some(group), Some(p)) => {
@@ -654,7 +724,7 @@ fn run(cli: Cli) -> Result<()> {
                 _ => st.stories(0, limit)?,
             };
             if json {
-                let v: Vec<_> = list.iter().map(|s| json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();
+                let v: Vec<_> = list.iter().map(|s| json::story_summary_json(&s.id, &s.title, s.articles, s.outlets, storyline_of.get(&s.id).map(String::as_str))).collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else if let (true, Some(g)) = (list.is_empty(), &filtered) {
                 println!("Every story is covered by at least one outlet of {g:?}.");
@@ -662,7 +732,8 @@ fn run(cli: Cli) -> Result<()> {
                 println!("The store is empty. Add articles with `parallax analyze INPUT...` or `parallax ingest INPUT...`.");
             } else {
                 for s in list {
-                    println!("{}  {:>3} articles  {:>3} outlets  {}", s.id, s.articles, s.outlets, s.title);
+                    let line = storyline_of.get(&s.id).map(|l| format!("  (storyline {l})")).unwrap_or_default();
+                    println!("{}  {:>3} articles  {:>3} outlets  {}{line}", s.id, s.articles, s.outlets, s.title);
                 }
             }
             Ok(())

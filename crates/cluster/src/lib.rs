@@ -12,8 +12,10 @@
 use rustc_hash::FxHashMap as HashMap;
 
 mod aliases;
+mod storyline;
 mod terms;
 
+pub use storyline::{Storyline, StorylineBuilder, StorylineConfig};
 pub use terms::{entities, TermCounts};
 
 #[derive(Debug, Clone)]

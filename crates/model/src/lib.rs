@@ -617,6 +617,17 @@ mod tests {
     }
 }
 
+/// A story as a storyline's timeline draws it: its size and the days of its first and last
+/// report (`YYYY-MM-DD`; none when undated).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineStory {
+    pub id: String,
+    pub title: String,
+    pub articles: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
 /// Everything known about one story, ready to render: its articles side by side and its claims.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoryReport {

@@ -29,7 +29,8 @@ use ids::IdFilter;
 use prepare::{in_order, prepare_chunk, Prepared, PREPARE_CHUNK, QUEUE_CHUNKS};
 pub use prepare::{prepare_documents, PreparedDocument};
 use read::first_words;
-pub use read::{compare_articles, stored_report, story_report};
+pub use parallax_cluster::{Storyline, StorylineConfig};
+pub use read::{compare_articles, stored_report, story_report, storyline_timeline, storylines};
 use state::*;
 use std::collections::HashMap;
 

@@ -122,3 +122,31 @@ pub(crate) fn first_words(text: &str, n: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().take(n).collect();
     words.join(" ")
 }
+
+/// The store's storylines (see [`parallax_cluster::StorylineBuilder`]), derived from the stored
+/// articles' index records (no bodies): always in step with the stories as they are now.
+/// Duplicates count like any member: a copy says its story is still being reported.
+pub fn storylines<S: Store>(store: &S, config: parallax_cluster::StorylineConfig) -> Result<Vec<parallax_cluster::Storyline>, EngineError> {
+    let mut builder = parallax_cluster::StorylineBuilder::new(config);
+    store.scan_index_records(0, &mut |_, r| builder.add(&r.story_id, r.day, r.terms))?;
+    Ok(builder.build())
+}
+
+/// The storylines with what a timeline needs of each story, the stories in the order of their
+/// first report.
+pub fn storyline_timeline<S: Store>(store: &S, config: parallax_cluster::StorylineConfig) -> Result<Vec<(String, Vec<parallax_model::TimelineStory>)>, EngineError> {
+    let mut out = Vec::new();
+    for line in storylines(store, config)? {
+        let mut stories = Vec::new();
+        for id in line.stories {
+            let sources = store.story_sources(&id)?;
+            let title = store.story(&id)?.map(|s| s.title).unwrap_or_default();
+            let mut days: Vec<&str> = sources.iter().filter_map(|a| a.published.as_deref()).filter_map(|d| d.get(..10)).collect();
+            days.sort_unstable();
+            let (first, last) = (days.first().map(|d| d.to_string()), days.last().map(|d| d.to_string()));
+            stories.push(parallax_model::TimelineStory { id, title, articles: sources.len(), first, last });
+        }
+        out.push((line.id, stories));
+    }
+    Ok(out)
+}

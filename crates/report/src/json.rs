@@ -52,8 +52,18 @@ pub fn ingest_json(stored: usize, unchanged: usize, failed: usize, duplicates: u
 }
 
 /// `parallax stories --json`: one listed story.
-pub fn story_summary_json(id: &str, title: &str, articles: usize, outlets: usize) -> Value {
-    json!({"id": id, "title": title, "articles": articles, "outlets": outlets})
+/// `parallax stories`: one story as listed, with the storyline it is in (null when none).
+pub fn story_summary_json(id: &str, title: &str, articles: usize, outlets: usize, storyline: Option<&str>) -> Value {
+    json!({"id": id, "title": title, "articles": articles, "outlets": outlets, "storyline": storyline})
+}
+
+/// `parallax storylines` and `/api/storylines`: a storyline (its id is its first story's) and
+/// its stories in the order of their first report, each with the days of its first and last
+/// report: what a timeline draws.
+pub fn storyline_json(id: &str, stories: &[parallax_model::TimelineStory]) -> Value {
+    let stories: Vec<Value> =
+        stories.iter().map(|s| json!({"id": s.id, "title": s.title, "articles": s.articles, "first": s.first, "last": s.last})).collect();
+    json!({"id": id, "stories": stories})
 }
 
 /// `parallax pairs`: one judged pair.

@@ -105,8 +105,14 @@ fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api:
                 let more = list.len() > PAGE_SIZE;
                 list.truncate(PAGE_SIZE);
                 let reply = if api {
-                    let stories: Vec<serde_json::Value> =
-                        list.iter().map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets)).collect();
+                    let storyline_of: std::collections::HashMap<String, String> = parallax_pipeline::storylines(store, Default::default())?
+                        .into_iter()
+                        .flat_map(|l| l.stories.into_iter().map(move |s| (s, l.id.clone())))
+                        .collect();
+                    let stories: Vec<serde_json::Value> = list
+                        .iter()
+                        .map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets, storyline_of.get(&s.id).map(String::as_str)))
+                        .collect();
                     json_reply(200, &serde_json::json!({"stories": stories, "page": page, "more": more}))
                 } else {
                     // dates and coverage by group come from each story's articles (without bodies)
@@ -141,6 +147,15 @@ fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api:
                 Ok(reply)
             };
             kept_or_render(shared, store, key, String::new(), LIST_FRESH, true, render)
+        }
+        "/api/storylines" => {
+            // a timeline's data: each storyline's stories in order, with their days
+            let render = |_: &Shared, store: &mut AnyStore| -> Result<Reply, EngineError> {
+                let lines = parallax_pipeline::storyline_timeline(store, Default::default())?;
+                let v: Vec<serde_json::Value> = lines.iter().map(|(id, stories)| parallax_report::json::storyline_json(id, stories)).collect();
+                Ok(json_reply(200, &serde_json::json!({"storylines": v})))
+            };
+            kept_or_render(shared, store, path.to_string(), String::new(), LIST_FRESH, true, render)
         }
         "/api/openapi.json" => Ok(Reply::page(Page { status: 200, content_type: "application/json", body: crate::OPENAPI.as_bytes().to_vec() })),
         "/api/token" => Ok(json_reply(200, &serde_json::json!({"token": shared.csrf}))),
