@@ -486,12 +486,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print the report of stored stories by id (see `parallax stories`).
+    /// Print the report of stored stories by id (see `parallax stories`), with the storyline
+    /// each is in.
     Show {
         #[command(flatten)]
         store: StoreArgs,
         #[command(flatten)]
         profiles: ProfileArgs,
+        #[command(flatten)]
+        storyline: StorylineArgs,
         #[arg(long, short, default_value = "text", value_parser = parse_format)]
         format: Format,
         #[arg(required = true, value_name = "STORY")]
@@ -724,7 +727,10 @@ fn run(cli: Cli) -> Result<()> {
                 _ => st.stories(0, limit)?,
             };
             if json {
-                let v: Vec<_> = list.iter().map(|s| json::story_summary_json(&s.id, &s.title, s.articles, s.outlets, storyline_of.get(&s.id).map(String::as_str))).collect();
+                let v: Vec<_> = list
+                    .iter()
+                    .map(|s| json::story_summary_json(&s.id, &s.title, s.articles, s.outlets, storyline_of.get(&s.id).map(String::as_str)))
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else if let (true, Some(g)) = (list.is_empty(), &filtered) {
                 println!("Every story is covered by at least one outlet of {g:?}.");
@@ -738,7 +744,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Show { store, profiles, format, stories } => {
+        Command::Show { store, profiles, storyline, format, stories } => {
             // a read: the store alone, no engine state to load or replay
             let mut db = open_store(&store)?;
             let config = parallax_claims::ClaimConfig::default();
@@ -747,6 +753,7 @@ fn run(cli: Cli) -> Result<()> {
                 .map(|s| parallax_pipeline::stored_report(&mut db, s, &config).with_context(|| "see `parallax stories` for the ids"))
                 .collect::<Result<Vec<_>>>()?;
             profiles.apply(&mut reports)?;
+            parallax_pipeline::attach_storylines(&db, &mut reports, storyline.config())?;
             write_output(None, |out| parallax_report::render(&reports, format, out))
         }
     }

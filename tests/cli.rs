@@ -611,3 +611,81 @@ fn framing_gives_spans_with_character_offsets_and_names_bad_lines() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty.jsonl: no texts"));
 }
+
+#[test]
+fn storylines_tie_the_eve_of_a_vote_to_its_result_and_leave_other_stories_out() {
+    let dir = tmp("storylines");
+    let db = dir.join("s.db");
+    let db = db.to_str().unwrap();
+    let rows = [
+        (
+            "eve-1",
+            "2024-03-04",
+            "Valmora Daily",
+            "Voters in Valmora decide on recall of governor Petra Lind",
+            "Voters in Valmora go to the polls on Tuesday to decide whether to recall governor Petra Lind, who faces anger over the water shortage.",
+        ),
+        (
+            "eve-2",
+            "2024-03-04",
+            "Coast Herald",
+            "Valmora votes on whether to recall governor Petra Lind",
+            "Polls open in Valmora on Tuesday in the recall election of governor Petra Lind, blamed by critics for the water shortage.",
+        ),
+        (
+            "fire-1",
+            "2024-03-05",
+            "Coast Herald",
+            "Wildfire forces evacuations in Casterra",
+            "Firefighters in Casterra battled a wildfire that forced 300 residents to leave their homes on Wednesday.",
+        ),
+        (
+            "result-1",
+            "2024-03-07",
+            "Valmora Daily",
+            "Governor Petra Lind survives Valmora recall",
+            "Governor Petra Lind of Valmora survived the recall vote over the water shortage, results showed on Thursday.",
+        ),
+        (
+            "result-2",
+            "2024-03-07",
+            "Coast Herald",
+            "Petra Lind keeps her job as Valmora recall fails",
+            "The recall of Valmora governor Petra Lind failed, results showed on Thursday, after a campaign over the water shortage.",
+        ),
+    ];
+    let jsonl: String = rows
+        .iter()
+        .map(|(id, date, source, title, text)| serde_json::json!({"id": id, "date": date, "source": source, "title": title, "text": text}).to_string() + "\n")
+        .collect();
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, jsonl).unwrap();
+    let out = run(&["ingest", "--db", db, input.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let lines = ok_json(&["storylines", "--db", db, "--json"]);
+    let lines = lines.as_array().expect("an array of storylines");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let members = lines[0]["stories"].as_array().unwrap();
+    assert_eq!(members.len(), 2, "the eve and the result are two stories of one storyline: {members:?}");
+    assert_eq!(lines[0]["id"], members[0]["id"], "a storyline is named by its first story");
+    assert_eq!((members[0]["first"].as_str(), members[1]["first"].as_str()), (Some("2024-03-04"), Some("2024-03-07")), "in the order of their first report");
+    assert!(members.iter().all(|m| m["articles"] == 2), "{members:?}");
+
+    let listed = ok_json(&["stories", "--db", db, "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
+    for s in listed.as_array().unwrap() {
+        let fire = s["title"].as_str().unwrap().contains("Wildfire");
+        assert_eq!(s["storyline"].is_null(), fire, "{s}");
+    }
+    let text = String::from_utf8(run(&["storylines", "--db", db]).stdout).unwrap();
+    assert!(text.contains("2024-03-04") && text.contains("Petra Lind"), "{text}");
+    // show: each story names its storyline, with the stories before and after it
+    let result = members[1]["id"].as_str().unwrap();
+    let shown = ok_json(&["show", "--db", db, "--format", "json", result]);
+    let shown = shown["stories"][0].clone();
+    assert_eq!(shown["storyline"]["id"], lines[0]["id"], "{shown}");
+    assert_eq!(shown["storyline"]["stories"], lines[0]["stories"]);
+    let text = String::from_utf8(run(&["show", "--db", db, result]).stdout).unwrap();
+    assert!(text.contains(&format!("Storyline {} (2 stories)", members[0]["id"].as_str().unwrap())) && text.contains("(this story)"), "{text}");
+}

@@ -126,7 +126,18 @@ fn stories_story_pages_and_the_api_are_served_from_the_store() {
     assert_eq!(request(&s.1, "GET", "/api/search?q=").0, 400);
     let (status, _, doc) = request(&s.1, "GET", "/api/openapi.json");
     assert_eq!(status, 200);
-    assert!(serde_json::from_str::<serde_json::Value>(&doc).unwrap()["paths"]["/api/stories"].is_object());
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert!(doc["paths"]["/api/stories"].is_object() && doc["paths"]["/api/storylines"].is_object());
+    // a timeline's data: the storylines the CLI lists, and each listed story names its own
+    let (status, _, lines) = request(&s.1, "GET", "/api/storylines");
+    assert_eq!(status, 200);
+    let lines: serde_json::Value = serde_json::from_str(&lines).unwrap();
+    let cli = bin().args(["storylines", "--json", "--db"]).arg(&db).output().unwrap();
+    assert_eq!(lines["storylines"], serde_json::from_slice::<serde_json::Value>(&cli.stdout).unwrap());
+    for story in v["stories"].as_array().unwrap() {
+        let named = lines["storylines"].as_array().unwrap().iter().find(|l| l["stories"].as_array().unwrap().iter().any(|m| m["id"] == story["id"]));
+        assert_eq!(story["storyline"], named.map_or(serde_json::Value::Null, |l| l["id"].clone()), "{story}");
+    }
 }
 
 #[test]

@@ -599,6 +599,7 @@ mod tests {
             missed_by: vec![],
             framing: vec![],
             terms: vec![],
+            storyline: None,
         };
         let cov = r.coverage();
         assert_eq!(cov.iter().map(|c| c.article.as_str()).collect::<Vec<_>>(), vec!["a", "b", "c"], "the copy is not listed");
@@ -619,13 +620,21 @@ mod tests {
 
 /// A story as a storyline's timeline draws it: its size and the days of its first and last
 /// report (`YYYY-MM-DD`; none when undated).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineStory {
     pub id: String,
     pub title: String,
     pub articles: usize,
     pub first: Option<String>,
     pub last: Option<String>,
+}
+
+/// The storyline a story is in: its id (its first story's) and its stories in the order of their
+/// first report, this one among them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorylineRef {
+    pub id: String,
+    pub stories: Vec<TimelineStory>,
 }
 
 /// Everything known about one story, ready to render: its articles side by side and its claims.
@@ -654,6 +663,9 @@ pub struct StoryReport {
     /// The words the sources choose for one referent, where they differ.
     #[serde(default)]
     pub terms: Vec<TermChoice>,
+    /// The storyline the story is in, when it is in one (set by readers of a store).
+    #[serde(default)]
+    pub storyline: Option<StorylineRef>,
 }
 
 /// The outlets of one user-defined group that cover a story.
@@ -940,7 +952,18 @@ impl StoryReport {
     /// Copies count as their origin.
     /// A story with its articles and nothing analysed yet (for coverage by group and dates).
     pub fn of_articles(story: Story, articles: Vec<Article>) -> StoryReport {
-        StoryReport { story, articles, claims: vec![], aliases: vec![], ties: vec![], groups: vec![], missed_by: vec![], framing: vec![], terms: vec![] }
+        StoryReport {
+            story,
+            articles,
+            claims: vec![],
+            aliases: vec![],
+            ties: vec![],
+            groups: vec![],
+            missed_by: vec![],
+            framing: vec![],
+            terms: vec![],
+            storyline: None,
+        }
     }
 
     /// The earliest and latest publication dates of the story's articles (ISO 8601, as given).

@@ -26,11 +26,11 @@ mod prepare;
 mod read;
 mod state;
 use ids::IdFilter;
+pub use parallax_cluster::{Storyline, StorylineConfig};
 use prepare::{in_order, prepare_chunk, Prepared, PREPARE_CHUNK, QUEUE_CHUNKS};
 pub use prepare::{prepare_documents, PreparedDocument};
 use read::first_words;
-pub use parallax_cluster::{Storyline, StorylineConfig};
-pub use read::{compare_articles, stored_report, story_report, storyline_timeline, storylines};
+pub use read::{attach_storylines, compare_articles, stored_report, story_report, storyline_timeline, storylines};
 use state::*;
 use std::collections::HashMap;
 

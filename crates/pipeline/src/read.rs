@@ -19,7 +19,7 @@ pub fn stored_report<S: Store>(store: &mut S, story_id: &str, config: &ClaimConf
         if saved == fingerprint {
             let (aliases, ties) = story_context(&articles, &claims);
             let (framing, terms) = story_framing(&articles);
-            return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms });
+            return Ok(StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms, storyline: None });
         }
     }
     let report = story_report(story, articles, config);
@@ -53,7 +53,7 @@ pub fn story_report(story: Story, articles: Vec<Article>, config: &ClaimConfig) 
     let aliases = parallax_claims::story_aliases(&inputs);
     let ties = parallax_claims::ties::story_ties(&inputs, &claims);
     let (framing, terms) = story_framing(&articles);
-    StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms }
+    StoryReport { story, articles, claims, aliases, ties, groups: vec![], missed_by: vec![], framing, terms, storyline: None }
 }
 
 /// Each source's framing spans and the sources' term choices. Copies of another article of the
@@ -128,13 +128,18 @@ pub(crate) fn first_words(text: &str, n: usize) -> String {
 /// Duplicates count like any member: a copy says its story is still being reported.
 pub fn storylines<S: Store>(store: &S, config: parallax_cluster::StorylineConfig) -> Result<Vec<parallax_cluster::Storyline>, EngineError> {
     let mut builder = parallax_cluster::StorylineBuilder::new(config);
-    store.scan_index_records(0, &mut |_, r| builder.add(&r.story_id, r.day, r.terms))?;
+    // two passes, so nothing per article is held: frequencies first, then the stories
+    store.scan_index_records(0, &mut |_, r| builder.learn(&r.terms))?;
+    store.scan_index_records(0, &mut |_, r| builder.add(&r.story_id, r.day, &r.terms))?;
     Ok(builder.build())
 }
 
 /// The storylines with what a timeline needs of each story, the stories in the order of their
 /// first report.
-pub fn storyline_timeline<S: Store>(store: &S, config: parallax_cluster::StorylineConfig) -> Result<Vec<(String, Vec<parallax_model::TimelineStory>)>, EngineError> {
+pub fn storyline_timeline<S: Store>(
+    store: &S,
+    config: parallax_cluster::StorylineConfig,
+) -> Result<Vec<(String, Vec<parallax_model::TimelineStory>)>, EngineError> {
     let mut out = Vec::new();
     for line in storylines(store, config)? {
         let mut stories = Vec::new();
@@ -149,4 +154,16 @@ pub fn storyline_timeline<S: Store>(store: &S, config: parallax_cluster::Storyli
         out.push((line.id, stories));
     }
     Ok(out)
+}
+
+/// Sets each report's storyline (see [`storyline_timeline`]), read once for all of them.
+pub fn attach_storylines<S: Store>(store: &S, reports: &mut [StoryReport], config: parallax_cluster::StorylineConfig) -> Result<(), EngineError> {
+    let lines = storyline_timeline(store, config)?;
+    for r in reports.iter_mut() {
+        r.storyline = lines
+            .iter()
+            .find(|(_, stories)| stories.iter().any(|s| s.id == r.story.id))
+            .map(|(id, stories)| parallax_model::StorylineRef { id: id.clone(), stories: stories.clone() });
+    }
+    Ok(())
 }

@@ -33,6 +33,7 @@ pub fn story_json(r: &StoryReport) -> Value {
         "missed_by": r.missed_by,
         "framing": r.framing,
         "terms": r.terms,
+        "storyline": r.storyline,
     })
 }
 
@@ -61,8 +62,7 @@ pub fn story_summary_json(id: &str, title: &str, articles: usize, outlets: usize
 /// its stories in the order of their first report, each with the days of its first and last
 /// report: what a timeline draws.
 pub fn storyline_json(id: &str, stories: &[parallax_model::TimelineStory]) -> Value {
-    let stories: Vec<Value> =
-        stories.iter().map(|s| json!({"id": s.id, "title": s.title, "articles": s.articles, "first": s.first, "last": s.last})).collect();
+    let stories: Vec<Value> = stories.iter().map(|s| json!({"id": s.id, "title": s.title, "articles": s.articles, "first": s.first, "last": s.last})).collect();
     json!({"id": id, "stories": stories})
 }
 

@@ -435,6 +435,7 @@ pub(crate) mod fixture {
                     },
                 ],
             }],
+            storyline: None,
         }
     }
 }

@@ -162,6 +162,23 @@ fn story(r: &StoryReport, md: bool, out: &mut dyn Write) -> io::Result<()> {
         let missed = if r.missed_by.is_empty() { String::new() } else { format!(" Blind spot: no outlet of {} covers it.", r.missed_by.join(", ")) };
         writeln!(out, "Coverage by group: {}.{missed}\n", by.join("; "))?;
     }
+    if let Some(line) = &r.storyline {
+        // where this story sits in the matter it belongs to: the stories before and after it
+        let items: Vec<String> = line
+            .stories
+            .iter()
+            .map(|s| {
+                let day = s.first.as_deref().unwrap_or("undated");
+                let here = if s.id == r.story.id { " (this story)" } else { "" };
+                if md {
+                    format!("{day} {} {}{here}", md_cell(&s.id), md_cell(&s.title))
+                } else {
+                    format!("{day} {} {}{here}", s.id, s.title)
+                }
+            })
+            .collect();
+        writeln!(out, "Storyline {} ({} stories): {}.\n", line.id, line.stories.len(), items.join("; "))?;
+    }
     if !r.ties.is_empty() {
         heading(out, md, 2, "Why these articles are one story")?;
         for kind in [parallax_model::TieKind::Name, parallax_model::TieKind::Date, parallax_model::TieKind::Term] {

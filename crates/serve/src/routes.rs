@@ -295,6 +295,9 @@ fn story(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, ap
         if let Some(p) = &shared.profiles {
             report.apply_profiles(p);
         }
+        // (a kept page's storyline is the one when it was made: pages are kept until the
+        // story itself changes, not whenever another story is stored)
+        parallax_pipeline::attach_storylines(store, std::slice::from_mut(&mut report), Default::default())?;
         let mut body = Vec::new();
         let reply = match (api, export.as_deref()) {
             (true, _) | (_, Some("json")) => json_reply(200, &parallax_report::json::story_json(&report)),
