@@ -186,9 +186,12 @@ mod tests {
     use super::*;
     use crate::{day_number, ClusterConfig, TermCounts};
 
+    /// A stored article as the builder reads it: story, day, term counts.
+    type Stored = (String, Option<f64>, Vec<(u64, f32)>);
+
     fn lines(reports: &[(&str, &str, &str, &str)]) -> Vec<Storyline> {
         let config = ClusterConfig::default();
-        let mut stored: Vec<(String, Option<f64>, Vec<(u64, f32)>)> =
+        let mut stored: Vec<Stored> =
             reports.iter().map(|(story, date, title, body)| (story.to_string(), day_number(date), TermCounts::from_article(title, body, &config).0)).collect();
         // unrelated filler, so that document frequencies are those of a store, not of three reports
         for (i, (title, body)) in FILLER.iter().enumerate() {
