@@ -35,7 +35,7 @@ pub struct StorylineConfig {
 
 impl Default for StorylineConfig {
     fn default() -> Self {
-        StorylineConfig { window_days: 45.0, threshold: 0.37, storyline_threshold: 0.32, idf_prior_docs: 100.0, candidate_terms: 20 }
+        StorylineConfig { window_days: 45.0, threshold: 0.37, storyline_threshold: 0.32, idf_prior_docs: 100.0, candidate_terms: 12 }
     }
 }
 
@@ -53,6 +53,9 @@ struct Profile {
     first_day: Option<f64>,
     last_day: Option<f64>,
 }
+
+/// Earlier stories taken as candidates through one term (see `StorylineBuilder::build`).
+const CANDIDATES_PER_TERM: usize = 8;
 
 /// Terms kept per story profile: its strongest, as the clusterer's centroids.
 const PROFILE_TERMS: usize = 150;
@@ -106,13 +109,7 @@ impl StorylineBuilder {
         for (t, w) in v {
             *p.terms.entry(t).or_insert(0.0) += w / norm;
         }
-        // trimmed in bulk, not on every article
-        if p.terms.len() > 2 * PROFILE_TERMS {
-            let mut kept: Vec<(u64, f32)> = p.terms.drain().collect();
-            kept.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            kept.truncate(PROFILE_TERMS);
-            p.terms = kept.into_iter().collect();
-        }
+        trim(&mut p.terms, PROFILE_TERMS);
     }
 
     /// The storylines of two stories or more; a story linked to none is in none.
@@ -128,33 +125,45 @@ impl StorylineBuilder {
         });
         let mut line_of: Vec<usize> = (0..profiles.len()).collect();
         // storyline (by its first story) -> sum of its stories' unit profiles
-        let mut line_terms: HashMap<usize, HashMap<u64, f32>> = HashMap::default();
+        let mut line_terms: HashMap<usize, (HashMap<u64, f32>, f32)> = HashMap::default();
         let mut postings: HashMap<u64, Vec<usize>> = HashMap::default();
         for &s in &order {
             let v = &vectors[s];
             let mut strongest = v.clone();
             strongest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             strongest.truncate(c.candidate_terms);
-            let mut candidates: Vec<usize> = strongest.iter().filter_map(|(t, _)| postings.get(t)).flatten().copied().collect();
-            candidates.sort_unstable();
-            candidates.dedup();
-            let here: HashMap<u64, f32> = v.iter().copied().collect();
-            let sim = |other: &[(u64, f32)]| other.iter().map(|(t, w)| w * here.get(t).unwrap_or(&0.0)).sum::<f32>();
             let recent = |f: usize| match (profiles[s].first_day, profiles[f].last_day) {
                 (Some(d), Some(last)) => d - last <= c.window_days,
                 _ => true,
             };
-            let mut scored: Vec<(f32, usize)> =
-                candidates.into_iter().filter(|&f| recent(f)).map(|f| (sim(&vectors[f]), f)).filter(|&(x, _)| x >= c.threshold).collect();
+            // The newest recent stories with each strong term: a common term is in thousands of
+            // stories, and the one a story follows is among the latest for one of its terms.
+            let mut candidates: Vec<usize> = Vec::new();
+            for (t, _) in &strongest {
+                let Some(list) = postings.get(t) else { continue };
+                candidates.extend(list.iter().rev().copied().filter(|&f| recent(f)).take(CANDIDATES_PER_TERM));
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let here: HashMap<u64, f32> = v.iter().copied().collect();
+            let sim = |other: &[(u64, f32)]| other.iter().map(|(t, w)| w * here.get(t).unwrap_or(&0.0)).sum::<f32>();
+            let mut scored: Vec<(f32, usize)> = candidates.into_iter().map(|f| (sim(&vectors[f]), f)).filter(|&(x, _)| x >= c.threshold).collect();
             // the closest first; ties by the earlier story, so the result does not depend on hashing
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let pick = scored.into_iter().map(|(_, f)| line_of[f]).find(|line| sim(&unit(&line_terms[line])) >= c.storyline_threshold);
+            // the story's cosine with a storyline's summed profile, over the story's own terms
+            let with_line = |line: usize| {
+                let (terms, norm) = &line_terms[&line];
+                v.iter().map(|(t, w)| w * terms.get(t).unwrap_or(&0.0)).sum::<f32>() / norm.max(1e-9)
+            };
+            let pick = scored.into_iter().map(|(_, f)| line_of[f]).find(|&line| with_line(line) >= c.storyline_threshold);
             let line = pick.unwrap_or(s);
             line_of[s] = line;
-            let sum = line_terms.entry(line).or_default();
+            let (sum, norm) = line_terms.entry(line).or_default();
             for &(t, w) in v {
                 *sum.entry(t).or_insert(0.0) += w;
             }
+            trim(sum, 2 * PROFILE_TERMS);
+            *norm = sum.values().map(|w| w * w).sum::<f32>().sqrt();
             for &(t, _) in &strongest {
                 postings.entry(t).or_default().push(s);
             }
@@ -170,6 +179,17 @@ impl StorylineBuilder {
             .collect();
         out.sort_by(|a, b| a.id.cmp(&b.id));
         out
+    }
+}
+
+/// Keeps the `keep` strongest terms once there are twice as many (trimmed in bulk, not on every
+/// addition; ties by term, so the result does not depend on hashing).
+fn trim(terms: &mut HashMap<u64, f32>, keep: usize) {
+    if terms.len() > 2 * keep {
+        let mut kept: Vec<(u64, f32)> = terms.drain().collect();
+        kept.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        kept.truncate(keep);
+        terms.extend(kept);
     }
 }
 
