@@ -2,10 +2,11 @@
 """Stories that hold together (issue 19's table), on the dev halves only (the events dated first,
 by event date): B-cubed F1 of the shipped defaults on AllSides and BASIL (dates on), and the
 multi-outlet dev events run one at a time with nothing else in the store (kept whole or split),
-with which rule split them. Storyline links are scored on bench/clustering/storylines-dev.json
-once parallax makes storylines.
+with which rule split them; and the storyline links (`parallax storylines`) between AllSides dev
+events, pairwise precision and recall on the hand-made bench/clustering/storylines-dev.json.
 
   python3 bench/stories.py [--shared ../shared] [--parallax target/release/parallax]
+  python3 bench/stories.py --only-storylines --storyline-arg=--storyline-threshold --storyline-arg=0.3
 """
 
 import argparse
@@ -126,7 +127,7 @@ def main():
             continue
         split.append(f"{name}:{e}")
         # which rule split it: the event comes out whole once that rule is off
-        for rule, extra in [("cohesion", ["--story-cohesion", "0"]), ("same outlet", ["--story-same-outlet", "1"])]:
+        for rule, extra in [("cohesion", ["--story-cohesion", "0"]), ("same outlet", ["--story-same-outlet", "1"]), ("time window", ["--story-window", "0"])]:
             if len(stories_of(ingest(args.parallax, arts, work, extra))) == 1:
                 why[rule] += 1
                 break

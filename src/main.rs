@@ -268,7 +268,8 @@ enum Command {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
-    /// List the stories in the store, largest first.
+    /// List the stories in the store, largest first, each with its storyline (see `parallax
+    /// storylines`).
     ///
     /// With --outlets FILE --missed-by GROUP, only the stories no outlet of GROUP covers:
     /// parallax stories --outlets outlets.toml --missed-by right
@@ -284,6 +285,10 @@ enum Command {
         limit: usize,
         #[command(flatten)]
         storyline: StorylineArgs,
+        /// Leave out each story's storyline: they are derived from every stored article, which
+        /// takes seconds in a store of hundreds of thousands.
+        #[arg(long)]
+        no_storylines: bool,
         #[arg(long)]
         json: bool,
     },
@@ -696,12 +701,11 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Stories { store, profiles, missed_by, limit, storyline, json } => {
+        Command::Stories { store, profiles, missed_by, limit, storyline, no_storylines, json } => {
             let st = open_store(&store)?;
-            let storyline_of: std::collections::HashMap<String, String> = parallax_pipeline::storylines(&st, storyline.config())?
-                .into_iter()
-                .flat_map(|l| l.stories.into_iter().map(move |s| (s, l.id.clone())))
-                .collect();
+            let lines = if no_storylines { vec![] } else { parallax_pipeline::storylines(&st, storyline.config())? };
+            let storyline_of: std::collections::HashMap<String, String> =
+                lines.into_iter().flat_map(|l| l.stories.into_iter().map(move |s| (s, l.id.clone()))).collect();
             let filtered = missed_by.clone();
             let list = match (missed_by, profiles.load()?) {
                 (Some(group), Some(p)) => {

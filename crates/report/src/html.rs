@@ -538,6 +538,22 @@ fn story_section(r: &StoryReport, view: Option<&ServerView>, out: &mut dyn Write
             if r.missed_by.is_empty() { String::new() } else { format!(" <b>Blind spot:</b> no outlet of {} covers it.", esc(&r.missed_by.join(", "))) };
         writeln!(out, "<p>Coverage by group: {}.{missed}</p>", by.join("; "))?;
     }
+    if let Some(line) = &r.storyline {
+        // the matter this story belongs to: the stories before and after it, in order
+        writeln!(out, "<h2>Storyline</h2><ol class=\"storyline\">")?;
+        for s in &line.stories {
+            let day = esc(s.first.as_deref().unwrap_or("undated"));
+            let title = esc(&s.title);
+            if s.id == r.story.id {
+                writeln!(out, "<li>{day} <b>{title}</b> (this story, {} articles)</li>", s.articles)?;
+            } else if view.is_some() {
+                writeln!(out, "<li>{day} <a href=\"/story/{}\">{title}</a> ({} articles)</li>", esc(&s.id), s.articles)?;
+            } else {
+                writeln!(out, "<li>{day} {title} ({} articles)</li>", s.articles)?;
+            }
+        }
+        writeln!(out, "</ol>")?;
+    }
     why_one_story(r, view, out)?;
     if !r.aliases.is_empty() {
         let forms: Vec<String> = r.aliases.iter().map(|a| format!("{} (also {})", esc(&a.name), esc(&a.forms.join(", ")))).collect();
@@ -858,6 +874,29 @@ mod tests {
         assert!(html.contains("action=\"/story/s1/merge\""), "merge control");
         assert!(html.contains("name=\"token\" value=\"tok&lt;en&gt;\""), "the CSRF token, escaped");
         assert!(html.contains("action=\"/story/s1/compare\""), "compare two sources");
+    }
+
+    #[test]
+    fn a_served_page_lists_its_storyline_in_order_with_links_escaped() {
+        let mut r = crate::fixture::report();
+        let story = |id: &str, title: &str, first: &str| parallax_model::TimelineStory {
+            id: id.into(),
+            title: title.into(),
+            articles: 2,
+            first: Some(first.into()),
+            last: Some(first.into()),
+        };
+        r.storyline = Some(parallax_model::StorylineRef {
+            id: "s0".into(),
+            stories: vec![story("s0", "Bridge <closes>", "2026-02-20"), story("s1", "Bridge reopens", "2026-03-03")],
+        });
+        let html = served(&r, 1);
+        let at = html.find("<h2>Storyline</h2>").expect("a storyline section");
+        let section = &html[at..];
+        assert!(section.contains("<li>2026-02-20 <a href=\"/story/s0\">Bridge &lt;closes&gt;</a> (2 articles)</li>"), "{section}");
+        assert!(section.find("s0").unwrap() < section.find("this story").unwrap(), "in order: {section}");
+        r.storyline = None;
+        assert!(!served(&r, 1).contains("<h2>Storyline</h2>"));
     }
 
     #[test]
