@@ -232,9 +232,9 @@ mod tests {
         ("Drought cuts wheat harvest in Ardenne", "Farmers in Ardenne expect the smallest wheat harvest in a decade after months without rain."),
     ];
 
-    #[test]
-    fn the_eve_of_a_vote_and_its_result_are_one_storyline_of_two_stories() {
-        let out = lines(&[
+    /// The eve of a recall vote, and its result reported on `result_date`.
+    fn recall(result_date: &str) -> Vec<Storyline> {
+        lines(&[
             (
                 "s1",
                 "2024-03-04",
@@ -243,30 +243,21 @@ mod tests {
             ),
             (
                 "s2",
-                "2024-03-06",
+                result_date,
                 "Governor Petra Lind survives Valmora recall",
                 "Governor Petra Lind of Valmora survived the recall vote, results showed on Wednesday.",
             ),
-        ]);
-        assert_eq!(out, vec![Storyline { id: "s1".into(), stories: vec!["s1".into(), "s2".into()] }]);
+        ])
+    }
+
+    #[test]
+    fn the_eve_of_a_vote_and_its_result_are_one_storyline_of_two_stories() {
+        assert_eq!(recall("2024-03-06"), vec![Storyline { id: "s1".into(), stories: vec!["s1".into(), "s2".into()] }]);
     }
 
     #[test]
     fn the_same_matter_months_apart_is_not_one_storyline() {
-        let out = lines(&[
-            (
-                "s1",
-                "2024-03-04",
-                "Voters in Valmora decide on recall of governor Petra Lind",
-                "Voters in Valmora go to the polls on Tuesday to decide whether to recall governor Petra Lind.",
-            ),
-            (
-                "s2",
-                "2024-09-06",
-                "Governor Petra Lind survives Valmora recall",
-                "Governor Petra Lind of Valmora survived the recall vote, results showed on Wednesday.",
-            ),
-        ]);
+        let out = recall("2024-09-06");
         assert!(out.is_empty(), "{out:?}");
     }
 
