@@ -584,22 +584,16 @@ mod tests {
             origins: vec![],
             timeline: vec![],
         };
+        let story = Story { id: "s".into(), title: "t".into(), article_ids: vec![] };
+        let articles = vec![art("a", "Port Daily", None), art("b", "Harbor News", None), art("c", "Coast Times", None), art("d", "Mirror", Some("a"))];
         let r = StoryReport {
-            story: Story { id: "s".into(), title: "t".into(), article_ids: vec![] },
-            articles: vec![art("a", "Port Daily", None), art("b", "Harbor News", None), art("c", "Coast Times", None), art("d", "Mirror", Some("a"))],
             claims: vec![
                 claim("shared-ab", &["Port Daily", "Harbor News"], &["a", "b"]),
                 claim("shared-abc", &["Port Daily", "Harbor News", "Coast Times"], &["a", "b", "c"]),
                 claim("only-c", &["Coast Times"], &["c"]),
                 claim("only-a", &["Port Daily"], &["a", "d"]),
             ],
-            aliases: vec![],
-            ties: vec![],
-            groups: vec![],
-            missed_by: vec![],
-            framing: vec![],
-            terms: vec![],
-            storyline: None,
+            ..StoryReport::of_articles(story, articles)
         };
         let cov = r.coverage();
         assert_eq!(cov.iter().map(|c| c.article.as_str()).collect::<Vec<_>>(), vec!["a", "b", "c"], "the copy is not listed");
