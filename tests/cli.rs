@@ -4,6 +4,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_parallax"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -617,49 +619,8 @@ fn storylines_tie_the_eve_of_a_vote_to_its_result_and_leave_other_stories_out() 
     let dir = tmp("storylines");
     let db = dir.join("s.db");
     let db = db.to_str().unwrap();
-    let rows = [
-        (
-            "eve-1",
-            "2024-03-04",
-            "Valmora Daily",
-            "Voters in Valmora decide on recall of governor Petra Lind",
-            "Voters in Valmora go to the polls on Tuesday to decide whether to recall governor Petra Lind, who faces anger over the water shortage.",
-        ),
-        (
-            "eve-2",
-            "2024-03-04",
-            "Coast Herald",
-            "Valmora votes on whether to recall governor Petra Lind",
-            "Polls open in Valmora on Tuesday in the recall election of governor Petra Lind, blamed by critics for the water shortage.",
-        ),
-        (
-            "fire-1",
-            "2024-03-05",
-            "Coast Herald",
-            "Wildfire forces evacuations in Casterra",
-            "Firefighters in Casterra battled a wildfire that forced 300 residents to leave their homes on Wednesday.",
-        ),
-        (
-            "result-1",
-            "2024-03-07",
-            "Valmora Daily",
-            "Governor Petra Lind survives Valmora recall",
-            "Governor Petra Lind of Valmora survived the recall vote over the water shortage, results showed on Thursday.",
-        ),
-        (
-            "result-2",
-            "2024-03-07",
-            "Coast Herald",
-            "Petra Lind keeps her job as Valmora recall fails",
-            "The recall of Valmora governor Petra Lind failed, results showed on Thursday, after a campaign over the water shortage.",
-        ),
-    ];
-    let jsonl: String = rows
-        .iter()
-        .map(|(id, date, source, title, text)| serde_json::json!({"id": id, "date": date, "source": source, "title": title, "text": text}).to_string() + "\n")
-        .collect();
     let input = dir.join("in.jsonl");
-    std::fs::write(&input, jsonl).unwrap();
+    std::fs::write(&input, common::recall_reports_jsonl()).unwrap();
     let out = run(&["ingest", "--db", db, input.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 

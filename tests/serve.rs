@@ -169,6 +169,28 @@ fn hostile_titles_and_bodies_render_inert() {
 }
 
 #[test]
+fn a_story_page_names_its_storyline_as_the_store_stands_after_a_correction() {
+    let dir = tmp("serve-storylines");
+    let db = dir.join("p.db");
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, common::recall_reports_jsonl()).unwrap();
+    assert!(bin().args(["ingest", "--db"]).arg(&db).arg(&input).output().unwrap().status.success());
+    let s = serve(&db);
+    let lines: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", "/api/storylines").2).unwrap();
+    let members = lines["storylines"][0]["stories"].as_array().expect("one storyline").clone();
+    let (eve, result) = (members[0]["id"].as_str().unwrap(), members[1]["id"].as_str().unwrap());
+    let story: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", &format!("/api/stories/{result}")).2).unwrap();
+    assert_eq!(story["storyline"]["id"], eve, "{story}");
+    // a reader merges the eve into the result: one story, so no storyline is left
+    let token: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", "/api/token").2).unwrap();
+    let (status, _, body) = post(&s.1, &format!("/api/stories/{result}/merge"), &[("X-CSRF-Token", token["token"].as_str().unwrap())], &format!("other={eve}"));
+    assert_eq!(status, 200, "{body}");
+    let story: serde_json::Value = serde_json::from_str(&request(&s.1, "GET", &format!("/api/stories/{result}")).2).unwrap();
+    assert_eq!(story["articles"].as_array().map(Vec::len), Some(4), "{story}");
+    assert!(story["storyline"].is_null(), "the storyline read before the merge is not kept: {story}");
+}
+
+#[test]
 fn merge_split_and_undo_need_the_token_and_are_respected() {
     let dir = tmp("serve-corrections");
     let db = dir.join("p.db");

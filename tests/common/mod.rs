@@ -95,3 +95,48 @@ pub fn read_request(stream: &std::net::TcpStream) -> (String, String) {
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     (path, head)
 }
+
+/// Five reports as JSONL: the eve of a recall vote and its result three days later (two outlets
+/// each: two stories of one storyline), and an unrelated wildfire between them.
+pub fn recall_reports_jsonl() -> String {
+    let rows = [
+        (
+            "eve-1",
+            "2024-03-04",
+            "Valmora Daily",
+            "Voters in Valmora decide on recall of governor Petra Lind",
+            "Voters in Valmora go to the polls on Tuesday to decide whether to recall governor Petra Lind, who faces anger over the water shortage.",
+        ),
+        (
+            "eve-2",
+            "2024-03-04",
+            "Coast Herald",
+            "Valmora votes on whether to recall governor Petra Lind",
+            "Polls open in Valmora on Tuesday in the recall election of governor Petra Lind, blamed by critics for the water shortage.",
+        ),
+        (
+            "fire-1",
+            "2024-03-05",
+            "Coast Herald",
+            "Wildfire forces evacuations in Casterra",
+            "Firefighters in Casterra battled a wildfire that forced 300 residents to leave their homes on Wednesday.",
+        ),
+        (
+            "result-1",
+            "2024-03-07",
+            "Valmora Daily",
+            "Governor Petra Lind survives Valmora recall",
+            "Governor Petra Lind of Valmora survived the recall vote over the water shortage, results showed on Thursday.",
+        ),
+        (
+            "result-2",
+            "2024-03-07",
+            "Coast Herald",
+            "Petra Lind keeps her job as Valmora recall fails",
+            "The recall of Valmora governor Petra Lind failed, results showed on Thursday, after a campaign over the water shortage.",
+        ),
+    ];
+    rows.iter()
+        .map(|(id, date, source, title, text)| serde_json::json!({"id": id, "date": date, "source": source, "title": title, "text": text}).to_string() + "\n")
+        .collect()
+}

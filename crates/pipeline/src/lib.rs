@@ -30,7 +30,7 @@ pub use parallax_cluster::{Storyline, StorylineConfig};
 use prepare::{in_order, prepare_chunk, Prepared, PREPARE_CHUNK, QUEUE_CHUNKS};
 pub use prepare::{prepare_documents, PreparedDocument};
 use read::first_words;
-pub use read::{attach_storylines, compare_articles, stored_report, story_report, storyline_timeline, storylines};
+pub use read::{attach_storylines, attach_timeline, compare_articles, stored_report, story_report, storyline_timeline, storylines};
 use state::*;
 use std::collections::HashMap;
 

@@ -158,12 +158,17 @@ pub fn storyline_timeline<S: Store>(
 
 /// Sets each report's storyline (see [`storyline_timeline`]), read once for all of them.
 pub fn attach_storylines<S: Store>(store: &S, reports: &mut [StoryReport], config: parallax_cluster::StorylineConfig) -> Result<(), EngineError> {
-    let lines = storyline_timeline(store, config)?;
+    attach_timeline(&storyline_timeline(store, config)?, reports);
+    Ok(())
+}
+
+/// Sets each report's storyline from a timeline already read (a server keeps one per state of
+/// the store rather than reading it for every page).
+pub fn attach_timeline(lines: &[(String, Vec<parallax_model::TimelineStory>)], reports: &mut [StoryReport]) {
     for r in reports.iter_mut() {
         r.storyline = lines
             .iter()
             .find(|(_, stories)| stories.iter().any(|s| s.id == r.story.id))
             .map(|(id, stories)| parallax_model::StorylineRef { id: id.clone(), stories: stories.clone() });
     }
-    Ok(())
 }

@@ -57,9 +57,31 @@ pub(crate) struct Shared {
     csrf: String,
     cache: PageCache,
     renderer: std::sync::Mutex<Option<std::sync::mpsc::Sender<Job>>>,
+    /// The storylines as of one state of the store (its last article and last correction):
+    /// derived from every stored article, so read once per change, not once per page.
+    storylines: std::sync::Mutex<Option<(String, Timeline)>>,
 }
 
+/// Each storyline's id and its stories in order (see `parallax_pipeline::storyline_timeline`).
+pub(crate) type Timeline = Arc<Vec<(String, Vec<parallax_model::TimelineStory>)>>;
+
 impl Shared {
+    /// The store's storylines, read again only when the store has changed since they were read.
+    fn storylines(&self, store: &AnyStore) -> Result<Timeline, parallax_pipeline::EngineError> {
+        use parallax_store::{ArticleStore, CorrectionStore};
+        let state = format!("{}/{}", store.last_position()?, store.last_correction()?);
+        if let Some((seen, lines)) = self.storylines.lock().ok().as_deref().and_then(Option::as_ref) {
+            if *seen == state {
+                return Ok(lines.clone());
+            }
+        }
+        let lines: Timeline = Arc::new(parallax_pipeline::storyline_timeline(store, Default::default())?);
+        if let Ok(mut kept) = self.storylines.lock() {
+            *kept = Some((state, lines.clone()));
+        }
+        Ok(lines)
+    }
+
     /// Hands a render to the renderer thread; gives it back when there is none.
     fn render_later(&self, job: Job) -> Result<(), Job> {
         match self.renderer.lock().ok().and_then(|r| r.clone()) {
@@ -172,7 +194,7 @@ impl Server {
         no_delay(&listener);
         let http = tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
         let addr = http.server_addr().to_ip().ok_or_else(|| ServeError::Bind { addr: addr.to_string(), reason: "not an IP address".into() })?;
-        let shared = Shared { profiles, csrf: new_token(), cache: PageCache::default(), renderer: std::sync::Mutex::new(None) };
+        let shared = Shared { profiles, csrf: new_token(), cache: PageCache::default(), renderer: std::sync::Mutex::new(None), storylines: Default::default() };
         Ok(Server { http: Arc::new(http), addr, db: db.to_path_buf(), shared: Arc::new(shared), stopped: Arc::new(AtomicBool::new(false)) })
     }
 

@@ -105,13 +105,12 @@ fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api:
                 let more = list.len() > PAGE_SIZE;
                 list.truncate(PAGE_SIZE);
                 let reply = if api {
-                    let storyline_of: std::collections::HashMap<String, String> = parallax_pipeline::storylines(store, Default::default())?
-                        .into_iter()
-                        .flat_map(|l| l.stories.into_iter().map(move |s| (s, l.id.clone())))
-                        .collect();
+                    let lines = shared.storylines(store)?;
+                    let storyline_of: std::collections::HashMap<&str, &str> =
+                        lines.iter().flat_map(|(line, stories)| stories.iter().map(move |s| (s.id.as_str(), line.as_str()))).collect();
                     let stories: Vec<serde_json::Value> = list
                         .iter()
-                        .map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets, storyline_of.get(&s.id).map(String::as_str)))
+                        .map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets, storyline_of.get(s.id.as_str()).copied()))
                         .collect();
                     json_reply(200, &serde_json::json!({"stories": stories, "page": page, "more": more}))
                 } else {
@@ -150,8 +149,8 @@ fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api:
         }
         "/api/storylines" => {
             // a timeline's data: each storyline's stories in order, with their days
-            let render = |_: &Shared, store: &mut AnyStore| -> Result<Reply, EngineError> {
-                let lines = parallax_pipeline::storyline_timeline(store, Default::default())?;
+            let render = |shared: &Shared, store: &mut AnyStore| -> Result<Reply, EngineError> {
+                let lines = shared.storylines(store)?;
                 let v: Vec<serde_json::Value> = lines.iter().map(|(id, stories)| parallax_report::json::storyline_json(id, stories)).collect();
                 Ok(json_reply(200, &serde_json::json!({"storylines": v})))
             };
@@ -297,7 +296,7 @@ fn story(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, ap
         }
         // (a kept page's storyline is the one when it was made: pages are kept until the
         // story itself changes, not whenever another story is stored)
-        parallax_pipeline::attach_storylines(store, std::slice::from_mut(&mut report), Default::default())?;
+        parallax_pipeline::attach_timeline(&shared.storylines(store)?, std::slice::from_mut(&mut report));
         let mut body = Vec::new();
         let reply = match (api, export.as_deref()) {
             (true, _) | (_, Some("json")) => json_reply(200, &parallax_report::json::story_json(&report)),
