@@ -86,6 +86,11 @@ def storyline_score(args, shared, work):
     return tp / max(1, len(predicted)), tp / len(links), len(links), len(predicted)
 
 
+def print_storylines(args, shared, work):
+    p, r, n_links, n_pred = storyline_score(args, shared, work)
+    print(f"{'storyline links on the hand-made gold set: P / R':<58} {f'{p:.2f} / {r:.2f}':>10}   ({n_links} gold links, {n_pred} predicted)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
@@ -105,8 +110,7 @@ def main():
     }
     print(f"{'check (dev halves)':<58} {'parallax':>10}")
     if args.only_storylines:
-        p, r, n_links, n_pred = storyline_score(args, shared, work)
-        print(f"{'storyline links on the hand-made gold set: P / R':<58} {f'{p:.2f} / {r:.2f}':>10}   ({n_links} gold links, {n_pred} predicted)")
+        print_storylines(args, shared, work)
         return
     multi = []
     for name, path in sets.items():
@@ -137,8 +141,7 @@ def main():
     print(f"{label:<58} {f'{whole}/{len(draw)}':>10}   split by: {dict(why) or 'none'}")
     if split:
         print(f"{'':<60}split: {', '.join(split)}")
-    p, r, n_links, n_pred = storyline_score(args, shared, work)
-    print(f"{'storyline links on the hand-made gold set: P / R':<58} {f'{p:.2f} / {r:.2f}':>10}   ({n_links} gold links, {n_pred} predicted)")
+    print_storylines(args, shared, work)
 
 if __name__ == "__main__":
     main()

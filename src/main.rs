@@ -682,14 +682,14 @@ fn run(cli: Cli) -> Result<()> {
             let st = open_store(&store)?;
             let shown = parallax_pipeline::storyline_timeline(&st, storyline.config())?;
             if json {
-                let v: Vec<_> = shown.iter().map(|(line, stories)| json::storyline_json(line, stories)).collect();
+                let v: Vec<_> = shown.iter().map(json::storyline_json).collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else if shown.is_empty() {
                 println!("No storylines: no two stories in the store are about one ongoing matter yet.");
             } else {
-                for (line, stories) in &shown {
-                    println!("storyline {line} ({} stories)", stories.len());
-                    for s in stories {
+                for line in &shown {
+                    println!("storyline {} ({} stories)", line.id, line.stories.len());
+                    for s in &line.stories {
                         let dates = match (&s.first, &s.last) {
                             (Some(a), Some(b)) if a != b => format!("{a}..{b}"),
                             (Some(a), _) => a.clone(),

@@ -107,6 +107,13 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
     dot / (norm(a) * norm(b)).max(1e-9)
 }
 
+/// The weight of a term counted `count` times in an article, found in `df` of `total` documents
+/// (the stored count plus the prior): sublinear in the count, so a word repeated is not a word
+/// shared; the clusterer and the storylines weigh terms alike.
+fn tf_idf(count: f32, df: u32, total: f32) -> f32 {
+    (1.0 + count.ln().max(0.0)) * (total / (df as f32 + 1.0)).ln().max(0.0)
+}
+
 /// Days since 1970-01-01 of an ISO date or timestamp (`YYYY-MM-DD...`); time of day is
 /// ignored.
 pub fn day_number(iso: &str) -> Option<f64> {
@@ -497,8 +504,7 @@ impl Clusterer {
 
     fn vector(&self, ids: &[(u32, f32)]) -> Vec<(u32, f32)> {
         let total = self.docs as f32 + self.config.idf_prior_docs;
-        let mut v: Vec<(u32, f32)> =
-            ids.iter().map(|&(t, c)| (t, (1.0 + c.ln().max(0.0)) * (total / (self.df[t as usize] as f32 + 1.0)).ln().max(0.0))).collect();
+        let mut v: Vec<(u32, f32)> = ids.iter().map(|&(t, c)| (t, tf_idf(c, self.df[t as usize], total))).collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
             v.iter_mut().for_each(|(_, w)| *w /= norm);

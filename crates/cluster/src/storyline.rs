@@ -103,8 +103,7 @@ impl StorylineBuilder {
         }
         // each article a unit vector, so a long story does not outweigh by its length
         let df = &self.df;
-        let v: Vec<(u64, f32)> =
-            terms.iter().map(|&(t, n)| (t, (1.0 + n.ln().max(0.0)) * (total / (*df.get(&t).unwrap_or(&0) as f32 + 1.0)).ln().max(0.0))).collect();
+        let v: Vec<(u64, f32)> = terms.iter().map(|&(t, n)| (t, crate::tf_idf(n, *df.get(&t).unwrap_or(&0), total))).collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9);
         for (t, w) in v {
             *p.terms.entry(t).or_insert(0.0) += w / norm;
@@ -124,8 +123,8 @@ impl StorylineBuilder {
             pa.first_day.unwrap_or(f64::NEG_INFINITY).total_cmp(&pb.first_day.unwrap_or(f64::NEG_INFINITY)).then(a.cmp(&b))
         });
         let mut line_of: Vec<usize> = (0..profiles.len()).collect();
-        // storyline (by its first story) -> sum of its stories' unit profiles
-        let mut line_terms: HashMap<usize, (HashMap<u64, f32>, f32)> = HashMap::default();
+        // by storyline (its first story): the sum of its stories' unit profiles, and its norm
+        let mut line_terms: Vec<(HashMap<u64, f32>, f32)> = (0..profiles.len()).map(|_| Default::default()).collect();
         let mut postings: HashMap<u64, Vec<usize>> = HashMap::default();
         for &s in &order {
             let v = &vectors[s];
@@ -152,13 +151,13 @@ impl StorylineBuilder {
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             // the story's cosine with a storyline's summed profile, over the story's own terms
             let with_line = |line: usize| {
-                let (terms, norm) = &line_terms[&line];
+                let (terms, norm) = &line_terms[line];
                 v.iter().map(|(t, w)| w * terms.get(t).unwrap_or(&0.0)).sum::<f32>() / norm.max(1e-9)
             };
             let pick = scored.into_iter().map(|(_, f)| line_of[f]).find(|&line| with_line(line) >= c.storyline_threshold);
             let line = pick.unwrap_or(s);
             line_of[s] = line;
-            let (sum, norm) = line_terms.entry(line).or_default();
+            let (sum, norm) = &mut line_terms[line];
             for &(t, w) in v {
                 *sum.entry(t).or_insert(0.0) += w;
             }

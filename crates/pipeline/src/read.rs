@@ -136,10 +136,7 @@ pub fn storylines<S: Store>(store: &S, config: parallax_cluster::StorylineConfig
 
 /// The storylines with what a timeline needs of each story, the stories in the order of their
 /// first report.
-pub fn storyline_timeline<S: Store>(
-    store: &S,
-    config: parallax_cluster::StorylineConfig,
-) -> Result<Vec<(String, Vec<parallax_model::TimelineStory>)>, EngineError> {
+pub fn storyline_timeline<S: Store>(store: &S, config: parallax_cluster::StorylineConfig) -> Result<Vec<parallax_model::StorylineRef>, EngineError> {
     let mut out = Vec::new();
     for line in storylines(store, config)? {
         let mut stories = Vec::new();
@@ -151,7 +148,7 @@ pub fn storyline_timeline<S: Store>(
             let (first, last) = (days.first().map(|d| d.to_string()), days.last().map(|d| d.to_string()));
             stories.push(parallax_model::TimelineStory { id, title, articles: sources.len(), first, last });
         }
-        out.push((line.id, stories));
+        out.push(parallax_model::StorylineRef { id: line.id, stories });
     }
     Ok(out)
 }
@@ -164,11 +161,8 @@ pub fn attach_storylines<S: Store>(store: &S, reports: &mut [StoryReport], confi
 
 /// Sets each report's storyline from a timeline already read (a server keeps one per state of
 /// the store rather than reading it for every page).
-pub fn attach_timeline(lines: &[(String, Vec<parallax_model::TimelineStory>)], reports: &mut [StoryReport]) {
+pub fn attach_timeline(lines: &[parallax_model::StorylineRef], reports: &mut [StoryReport]) {
     for r in reports.iter_mut() {
-        r.storyline = lines
-            .iter()
-            .find(|(_, stories)| stories.iter().any(|s| s.id == r.story.id))
-            .map(|(id, stories)| parallax_model::StorylineRef { id: id.clone(), stories: stories.clone() });
+        r.storyline = lines.iter().find(|line| line.stories.iter().any(|s| s.id == r.story.id)).cloned();
     }
 }

@@ -60,10 +60,9 @@ pub fn story_summary_json(id: &str, title: &str, articles: usize, outlets: usize
 
 /// `parallax storylines` and `/api/storylines`: a storyline (its id is its first story's) and
 /// its stories in the order of their first report, each with the days of its first and last
-/// report: what a timeline draws.
-pub fn storyline_json(id: &str, stories: &[parallax_model::TimelineStory]) -> Value {
-    let stories: Vec<Value> = stories.iter().map(|s| json!({"id": s.id, "title": s.title, "articles": s.articles, "first": s.first, "last": s.last})).collect();
-    json!({"id": id, "stories": stories})
+/// report: what a timeline draws. The shape of a story's `storyline` (see [`story_json`]).
+pub fn storyline_json(line: &parallax_model::StorylineRef) -> Value {
+    json!(line)
 }
 
 /// `parallax pairs`: one judged pair.

@@ -63,7 +63,7 @@ pub(crate) struct Shared {
 }
 
 /// Each storyline's id and its stories in order (see `parallax_pipeline::storyline_timeline`).
-pub(crate) type Timeline = Arc<Vec<(String, Vec<parallax_model::TimelineStory>)>>;
+pub(crate) type Timeline = Arc<Vec<parallax_model::StorylineRef>>;
 
 impl Shared {
     /// The store's storylines, read again only when the store has changed since they were read.

@@ -107,7 +107,7 @@ fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api:
                 let reply = if api {
                     let lines = shared.storylines(store)?;
                     let storyline_of: std::collections::HashMap<&str, &str> =
-                        lines.iter().flat_map(|(line, stories)| stories.iter().map(move |s| (s.id.as_str(), line.as_str()))).collect();
+                        lines.iter().flat_map(|line| line.stories.iter().map(move |s| (s.id.as_str(), line.id.as_str()))).collect();
                     let stories: Vec<serde_json::Value> = list
                         .iter()
                         .map(|s| parallax_report::json::story_summary_json(&s.id, &s.title, s.articles, s.outlets, storyline_of.get(s.id.as_str()).copied()))
@@ -151,7 +151,7 @@ fn get(shared: &Arc<Shared>, store: &mut AnyStore, path: &str, query: &str, api:
             // a timeline's data: each storyline's stories in order, with their days
             let render = |shared: &Shared, store: &mut AnyStore| -> Result<Reply, EngineError> {
                 let lines = shared.storylines(store)?;
-                let v: Vec<serde_json::Value> = lines.iter().map(|(id, stories)| parallax_report::json::storyline_json(id, stories)).collect();
+                let v: Vec<serde_json::Value> = lines.iter().map(parallax_report::json::storyline_json).collect();
                 Ok(json_reply(200, &serde_json::json!({"storylines": v})))
             };
             kept_or_render(shared, store, path.to_string(), String::new(), LIST_FRESH, true, render)
