@@ -66,10 +66,12 @@ struct StoreArgs {
     #[arg(long, value_name = "FACTOR", global = true)]
     story_same_outlet: Option<f32>,
     /// Days past the window in which a story may still be joined, by an article that needs
-    /// --story-late-factor more similarity per day past it (0 keeps the window hard).
+    /// --story-late-factor more similarity per day past it, and only while no story inside its
+    /// window resembles the article (default 1; 0 keeps the window hard).
     #[arg(long, value_name = "DAYS", global = true)]
     story_late_days: Option<f64>,
-    /// See --story-late-days: the share of extra similarity needed per day past the window.
+    /// See --story-late-days: the share of extra similarity needed per day past the window
+    /// (default 1.3).
     #[arg(long, value_name = "SHARE", global = true)]
     story_late_factor: Option<f32>,
     /// Also compare stories by meaning with a sentence-embedding model in DIR
