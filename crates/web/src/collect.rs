@@ -8,7 +8,8 @@ use parallax_fetch::{Fetcher, Validators};
 use parallax_ingest::IngestError;
 use parallax_model::{DocumentKind, Hints, RawDocument};
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Sitemap indexes nest at most this deep.
 const MAX_SITEMAP_DEPTH: usize = 3;
@@ -100,27 +101,81 @@ fn page_of(resp: parallax_fetch::Response, url: &str, hints: Hints) -> Result<Ra
     Ok(RawDocument { input: url.to_string(), kind: Some(DocumentKind::Html), body, hints })
 }
 
-/// What each site's robots.txt allows our agent, fetched once per site; a site without one, or
-/// whose robots.txt cannot be read, allows everything.
-#[derive(Default)]
+/// What each site's robots.txt allows our agent; a site without one, or whose robots.txt cannot
+/// be read, allows everything. One cache serves all the threads of a process (behind `&self`),
+/// so a site's robots.txt is fetched once, not once per thread. An engine runs for months and
+/// sites change their rules: a site's rules are read again once they are [`RobotsCache::ttl`]
+/// old (a day by default, as the big crawlers cache them), and at most
+/// [`ROBOTS_SITES`] sites are kept (the oldest read go first).
+#[derive(Debug)]
 pub struct RobotsCache {
-    sites: HashMap<String, Robots>,
+    sites: Mutex<RobotsBySite>,
+    ttl: Duration,
+}
+
+/// Each site's rules and when they were asked for; the rules are filled in by the first thread
+/// to read them.
+type RobotsBySite = HashMap<String, (Instant, Arc<OnceLock<Robots>>)>;
+
+/// Sites whose robots.txt rules a [`RobotsCache`] keeps.
+pub const ROBOTS_SITES: usize = 10_000;
+
+impl Default for RobotsCache {
+    fn default() -> Self {
+        RobotsCache::with_ttl(Duration::from_secs(24 * 3600))
+    }
 }
 
 impl RobotsCache {
+    /// A cache that reads a site's robots.txt again once its rules are `ttl` old.
+    pub fn with_ttl(ttl: Duration) -> Self {
+        RobotsCache { sites: Mutex::new(HashMap::new()), ttl }
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     /// Whether robots.txt lets us fetch `url`.
-    pub fn allows(&mut self, fetcher: &Fetcher, url: &str) -> bool {
+    pub fn allows(&self, fetcher: &Fetcher, url: &str) -> bool {
         let Ok(u) = url::Url::parse(url) else { return true };
         let site = format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()) + &u.port().map(|p| format!(":{p}")).unwrap_or_default();
-        let rules = self.sites.entry(site.clone()).or_insert_with(|| match fetcher.get(&format!("{site}/robots.txt"), &Validators::default()) {
-            Ok(r) if r.status == 200 => Robots::parse(&String::from_utf8_lossy(&r.body), "parallax"),
-            _ => Robots::default(),
-        });
         let path = match u.query() {
             Some(q) => format!("{}?{q}", u.path()),
             None => u.path().to_string(),
         };
-        rules.allows(&path)
+        let rules = {
+            let mut sites = self.lock();
+            match sites.get(&site) {
+                Some((read, rules)) if read.elapsed() < self.ttl => rules.clone(),
+                _ => {
+                    if sites.len() >= ROBOTS_SITES && !sites.contains_key(&site) {
+                        sites.retain(|_, (read, _)| read.elapsed() < self.ttl);
+                        if sites.len() >= ROBOTS_SITES {
+                            if let Some(oldest) = sites.iter().min_by_key(|(_, e)| e.0).map(|(k, _)| k.clone()) {
+                                sites.remove(&oldest);
+                            }
+                        }
+                    }
+                    let rules = Arc::new(OnceLock::new());
+                    sites.insert(site.clone(), (Instant::now(), rules.clone()));
+                    rules
+                }
+            }
+        };
+        // Read outside the map's lock: threads asking about this site wait for the one reading
+        // it, and one slow site does not stall the others.
+        rules
+            .get_or_init(|| match fetcher.get(&format!("{site}/robots.txt"), &Validators::default()) {
+                Ok(r) if r.status == 200 => Robots::parse(&String::from_utf8_lossy(&r.body), "parallax"),
+                _ => Robots::default(),
+            })
+            .allows(&path)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, RobotsBySite> {
+        // a thread that panicked mid-insert leaves a usable map
+        self.sites.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -362,5 +417,91 @@ impl Iterator for Collector {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parallax_fetch::FetchConfig;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A site on 127.0.0.1 whose robots.txt is `rules()` at the time of asking, counting how
+    /// often it was asked for.
+    fn site(rules: impl Fn() -> String + Send + Sync + 'static) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let asked = Arc::new(AtomicUsize::new(0));
+        let (count, rules) = (asked.clone(), Arc::new(rules));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    head.push_str(&line);
+                }
+                let body = if head.starts_with("GET /robots.txt ") {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    rules()
+                } else {
+                    String::new()
+                };
+                let mut stream = stream;
+                let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            }
+        });
+        (format!("http://{addr}"), asked)
+    }
+
+    fn fetcher() -> Fetcher {
+        Fetcher::new(FetchConfig { allow_private: true, host_delay: Duration::ZERO, ..FetchConfig::default() })
+    }
+
+    #[test]
+    fn threads_share_one_reading_of_a_sites_robots_txt() {
+        let (base, asked) = site(|| "User-agent: *\nDisallow: /private\n".to_string());
+        let (cache, fetcher) = (RobotsCache::default(), fetcher());
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let (cache, fetcher, base) = (&cache, &fetcher, &base);
+                s.spawn(move || {
+                    for i in 0..5 {
+                        assert!(cache.allows(fetcher, &format!("{base}/news/{t}-{i}")));
+                        assert!(!cache.allows(fetcher, &format!("{base}/private/{t}-{i}")));
+                    }
+                });
+            }
+        });
+        // a cache per thread would ask 4 times, none at all 40
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_sites_changed_rules_are_read_again_once_the_old_ones_are_stale() {
+        let closed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let now_closed = closed.clone();
+        let (base, asked) = site(move || if now_closed.load(Ordering::SeqCst) { "User-agent: *\nDisallow: /\n" } else { "" }.to_string());
+        let fetcher = fetcher();
+        let url = format!("{base}/news/1");
+        // rules a day old are still good: the site's change is not seen yet
+        let daily = RobotsCache::default();
+        assert!(daily.allows(&fetcher, &url));
+        closed.store(true, Ordering::SeqCst);
+        assert!(daily.allows(&fetcher, &url));
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+        // once they are stale, the new rules are read and obeyed
+        let stale = RobotsCache::with_ttl(Duration::from_millis(50));
+        closed.store(false, Ordering::SeqCst);
+        assert!(stale.allows(&fetcher, &url));
+        closed.store(true, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(!stale.allows(&fetcher, &url), "the site closed itself to crawlers");
+        assert_eq!(asked.load(Ordering::SeqCst), 3);
     }
 }

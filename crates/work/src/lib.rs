@@ -22,7 +22,6 @@ use parallax_store::queue::{ClaimedJob, JobKind, JobQueue, NewJob, Outcome, Work
 use parallax_store::{FeedStore, StoreError};
 use parallax_store_pg::{PgQueue, PgStore};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -193,18 +192,23 @@ pub fn run(config: &WorkConfig, stop: &AtomicBool, log: &(dyn Fn(&str) + Sync)) 
     beat.schedule_feeds()?;
     let counters = Counters::default();
     let done = AtomicBool::new(false);
-    let fetcher = Arc::new(parallax_fetch::Fetcher::new(parallax_fetch::FetchConfig {
-        // turns at a host are taken in the queue, across every worker
-        host_delay: Duration::ZERO,
-        ..config.fetch.clone()
-    }));
+    // one fetcher and one robots.txt cache for all the threads: a site's rules are read once
+    // per worker
+    let web = Web {
+        fetcher: parallax_fetch::Fetcher::new(parallax_fetch::FetchConfig {
+            // turns at a host are taken in the queue, across every worker
+            host_delay: Duration::ZERO,
+            ..config.fetch.clone()
+        }),
+        robots: parallax_web::collect::RobotsCache::default(),
+    };
     let result = std::thread::scope(|scope| -> Result<(), WorkError> {
         let mut handles = Vec::new();
         for n in 0..config.threads.max(1) {
-            let (info, counters, done, fetcher) = (&info, &counters, &done, fetcher.clone());
+            let (info, counters, done, web) = (&info, &counters, &done, &web);
             let h = std::thread::Builder::new()
                 .name(format!("parallax-work-{n}"))
-                .spawn_scoped(scope, move || prepare_loop(config, info, n, counters, done, &fetcher, log))
+                .spawn_scoped(scope, move || prepare_loop(config, info, n, counters, done, web, log))
                 .expect("spawn a worker thread");
             handles.push(h);
         }
@@ -314,6 +318,12 @@ fn heartbeats(w: &Watched<'_, '_>, beat: &mut PgQueue, patience: &mut Patience) 
     }
 }
 
+/// What a worker's threads share to reach the web.
+struct Web {
+    fetcher: parallax_fetch::Fetcher,
+    robots: parallax_web::collect::RobotsCache,
+}
+
 /// Claims jobs, prepares them, hands back the outcomes, until `done`.
 fn prepare_loop(
     config: &WorkConfig,
@@ -321,11 +331,10 @@ fn prepare_loop(
     thread: usize,
     counters: &Counters,
     done: &AtomicBool,
-    fetcher: &parallax_fetch::Fetcher,
+    web: &Web,
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<(), WorkError> {
     let mut patience = Patience::default();
-    let mut robots = parallax_web::collect::RobotsCache::default();
     // this thread's claims carry its own name, so that after a lost connection it can hand back
     // the jobs it held (their outcomes are gone) while the worker lives on
     let claimer = format!("{}/{thread}", info.id);
@@ -338,7 +347,7 @@ fn prepare_loop(
                 lost = false;
             }
             let mut feeds: Option<PgStore> = None;
-            prepare_rounds(config, &claimer, counters, done, fetcher, log, &mut queue, &mut feeds, &mut robots, &mut patience)
+            prepare_rounds(config, &claimer, counters, done, web, log, &mut queue, &mut feeds, &mut patience)
         })();
         lost |= round.is_err();
         patience.failed(round, "preparing", log)?;
@@ -382,11 +391,10 @@ fn prepare_rounds(
     claimer: &str,
     counters: &Counters,
     done: &AtomicBool,
-    fetcher: &parallax_fetch::Fetcher,
+    web: &Web,
     log: &(dyn Fn(&str) + Sync),
     queue: &mut PgQueue,
     feeds: &mut Option<PgStore>,
-    robots: &mut parallax_web::collect::RobotsCache,
     patience: &mut Patience,
 ) -> Result<(), WorkError> {
     let mut idle = IDLE_POLL;
@@ -410,11 +418,11 @@ fn prepare_rounds(
                 },
                 JobKind::Page => {
                     let hints: Hints = serde_json::from_slice(&job.payload).unwrap_or_default();
-                    if !robots.allows(fetcher, &job.input) {
+                    if !web.robots.allows(&web.fetcher, &job.input) {
                         outcomes.push((job.id, Outcome::Failed(format!("{}: robots.txt does not allow fetching it", job.input))));
                         continue;
                     }
-                    match parallax_web::collect::fetch_page(fetcher, &job.input, hints) {
+                    match parallax_web::collect::fetch_page(&web.fetcher, &job.input, hints) {
                         Ok(d) => docs.push((job.id, d)),
                         Err(e) => outcomes.push((job.id, Outcome::Failed(e.to_string()))),
                     }
@@ -424,7 +432,7 @@ fn prepare_rounds(
                         Some(s) => s,
                         None => feeds.insert(PgStore::connect(&config.db)?),
                     };
-                    outcomes.push((job.id, poll_feed(&job, store, queue, fetcher, log)?));
+                    outcomes.push((job.id, poll_feed(&job, store, queue, &web.fetcher, log)?));
                 }
             }
         }
