@@ -40,7 +40,16 @@ def ingest(binary, rows, work, extra=()):
     with open(path, "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
-    clustering.EXTRA[:] = BASE + list(extra)
+    # an option in `extra` (a rule turned off) overrides the same option given with --parallax-arg
+    base, skip = [], False
+    for i, a in enumerate(BASE):
+        if skip:
+            skip = False
+        elif a in extra and a.startswith("--") and i + 1 < len(BASE):
+            skip = True
+        else:
+            base.append(a)
+    clustering.EXTRA[:] = base + list(extra)
     pred, _, _ = clustering.parallax_assign(binary, path, work)
     return pred
 

@@ -57,7 +57,7 @@ struct StoreArgs {
     #[arg(long, value_name = "DAYS", global = true)]
     story_window: Option<f64>,
     /// How close to a story's members a newcomer must come, as a share of their mean joining
-    /// similarity (0-1; default 0.7; 0 turns it off).
+    /// similarity, the threshold counted as one join more (0-1; default 0.8; 0 turns it off).
     #[arg(long, value_name = "SHARE", global = true)]
     story_cohesion: Option<f32>,
     /// A story that already holds a report from the article's outlet needs this many times the

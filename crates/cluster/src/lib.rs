@@ -56,6 +56,14 @@ pub struct ClusterConfig {
     /// its topic (another hearing on the same scandal, the same politician's next move). 0 turns
     /// it off. Tuned with `threshold` on the first half (by date) of AllSides and BASIL events.
     pub cohesion: f32,
+    /// The members' mean joining similarity counts this many joins more, at `threshold`: a
+    /// story of two reports has shown how close its members are through one pair only (two
+    /// wire rewrites of one dispatch come out far closer than a third outlet's own take on the
+    /// same event), so its bar starts near the threshold and rises as members join. Chosen
+    /// with `cohesion` on the first half (by date) of AllSides and BASIL events: three-outlet
+    /// events run alone and kept whole 161 -> 169 of 184, BASIL 0.964 -> 0.982, AllSides 0.931
+    /// kept.
+    pub cohesion_prior: f32,
     /// A story that already has an article from the newcomer's outlet needs this many times
     /// the similarity: an outlet reports an event once, and its second article on the same
     /// topic in the same days is usually the next event (the follow-up hearing, the next
@@ -89,7 +97,8 @@ impl Default for ClusterConfig {
             forget_after_days: 7.0,
             embedding_weight: 0.7,
             embedding_floor: 0.45,
-            cohesion: 0.7,
+            cohesion: 0.8,
+            cohesion_prior: 1.0,
             same_outlet: 2.0,
             late_days: 1.0,
             late_factor: 1.3,
@@ -660,7 +669,9 @@ impl Clusterer {
         let base = if s.size < 2 || self.config.cohesion == 0.0 {
             self.config.threshold
         } else {
-            self.config.threshold.max(self.config.cohesion * s.joined_sim / (s.size - 1) as f32)
+            let k = self.config.cohesion_prior;
+            let mean = (s.joined_sim + k * self.config.threshold) / ((s.size - 1) as f32 + k);
+            self.config.threshold.max(self.config.cohesion * mean)
         };
         match outlet {
             Some(o) if s.outlets.binary_search(&o).is_ok() => base * self.config.same_outlet,
@@ -1024,6 +1035,8 @@ mod tests {
 
     #[test]
     fn a_tight_story_is_not_joined_by_a_report_that_only_shares_its_topic() {
+        // Three reports of one hearing: a story that has shown over its joins how alike its
+        // members are (the bar of a story of two starts lower, see the next test).
         let hearing = [
             (
                 "Senate panel questions Ilse Brandt over harbor contract",
@@ -1033,19 +1046,55 @@ mod tests {
                 "Ilse Brandt grilled by senators on dredging contract",
                 "Harbor chief Ilse Brandt faced senators on Tuesday over missing invoices in the Port Vell dredging contract.",
             ),
+            (
+                "Senators press Ilse Brandt on missing dredging invoices",
+                "Harbor chief Ilse Brandt was pressed by senators on Tuesday over the missing invoices of the Port Vell dredging contract.",
+            ),
         ];
         let resignation =
             ("Ilse Brandt resigns", "Ilse Brandt stepped down on Friday, citing family reasons; her deputy takes over the Port Vell office next month.");
         let run = |cohesion: f32| {
             let mut c = Clusterer::new(ClusterConfig { cohesion, window_days: None, ..ClusterConfig::default() });
             let first = add(&mut c, hearing[0].0, hearing[0].1, None);
-            let second = add(&mut c, hearing[1].0, hearing[1].1, None);
-            assert_eq!(second.story, first.story, "similarity {}", second.similarity);
-            let third = add(&mut c, resignation.0, resignation.1, None);
-            third.story == first.story
+            for (title, body) in &hearing[1..] {
+                let next = add(&mut c, title, body, None);
+                assert_eq!(next.story, first.story, "similarity {}", next.similarity);
+            }
+            let last = add(&mut c, resignation.0, resignation.1, None);
+            last.story == first.story
         };
         assert!(run(0.0), "without the cohesion rule the shared names and topic are enough to join");
         assert!(!run(ClusterConfig::default().cohesion));
+    }
+
+    #[test]
+    fn a_third_outlets_own_take_joins_a_story_of_two_wire_rewrites() {
+        // Two outlets ran one agency dispatch almost word for word: their one pair says little
+        // about how alike the event's reports are; a third outlet wrote its own.
+        let wire = [
+            (
+                "Ferry strike halts crossings to Vellmar island",
+                "Crews of the Vellmar ferry line walked out on Monday over unpaid overtime, halting all crossings to the island, the operator Nordlys said.",
+            ),
+            (
+                "Ferry strike halts Vellmar island crossings",
+                "Crews of the Vellmar ferry line walked out on Monday over unpaid overtime, halting every crossing to the island, operator Nordlys said.",
+            ),
+        ];
+        let own = (
+            "Islanders stranded as Vellmar ferry crews strike",
+            "Residents of Vellmar queued at an empty pier on Monday after ferry crews stopped work in a dispute with Nordlys over overtime pay; shops expect shortages by Thursday.",
+        );
+        let run = |cohesion_prior: f32| {
+            let mut c = Clusterer::new(ClusterConfig { cohesion_prior, window_days: None, ..ClusterConfig::default() });
+            let first = add(&mut c, wire[0].0, wire[0].1, None);
+            let second = add(&mut c, wire[1].0, wire[1].1, None);
+            assert_eq!(second.story, first.story, "similarity {}", second.similarity);
+            let third = add(&mut c, own.0, own.1, None);
+            third.story == first.story
+        };
+        assert!(!run(0.0), "judged on the wire pair alone, the bar is out of the third report's reach");
+        assert!(run(ClusterConfig::default().cohesion_prior));
     }
 
     #[test]
@@ -1076,6 +1125,8 @@ mod tests {
         // a tight story (two near-identical reports of a hearing) and a looser one about the
         // harbor chief's resignation; a report that mentions both comes closest to the tight
         // one without reaching its cohesion bar, and joins the looser one it does qualify for
+        // (the bar as the members' pair sets it, without the prior join that lowers the bar of
+        // a story of two: this is about the fallback, not about how high the bar is)
         let hearing = (
             "Senate panel questions Ilse Brandt over harbor contract",
             "Senators questioned harbor chief Ilse Brandt on Tuesday about the Port Vell dredging contract and its missing invoices.",
@@ -1090,7 +1141,7 @@ mod tests {
             "Ilse Brandt resigns after senators question harbor contract",
             "Ilse Brandt stepped down as harbor chief on Friday, days after senators questioned her over the dredging contract; her deputy takes over next month.",
         );
-        let mut c = Clusterer::new(ClusterConfig { window_days: None, ..ClusterConfig::default() });
+        let mut c = Clusterer::new(ClusterConfig { window_days: None, cohesion_prior: 0.0, ..ClusterConfig::default() });
         let h = add(&mut c, hearing.0, hearing.1, None);
         let h2 = add(&mut c, hearing_again.0, hearing_again.1, None);
         assert_eq!(h2.story, h.story);
