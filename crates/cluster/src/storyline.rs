@@ -21,7 +21,10 @@ use rustc_hash::FxHashMap as HashMap;
 /// flatter or steeper IDF, names alone or weighed up, word pairs, only the strongest terms,
 /// average instead of single linkage): the best reach R 0.59 at P 0.9. The links they miss
 /// share few words at all (a lab-leak theory and a call for an intelligence report on the
-/// virus's origins, at cosine 0.1), which is a matter for meaning, not for term weights.
+/// virus's origins, at cosine 0.1); nor does meaning close the gap: all-MiniLM-L6-v2 story
+/// embeddings, alone or blended with these profiles, reach R 0.60 at P 0.86 at best (single
+/// linkage), since
+/// one desk's stories (the economy, the pandemic) all read alike to it.
 #[derive(Debug, Clone)]
 pub struct StorylineConfig {
     /// A story links to an earlier one whose last report is at most this many days before its
