@@ -104,7 +104,7 @@ fn page_of(resp: parallax_fetch::Response, url: &str, hints: Hints) -> Result<Ra
 /// What each site's robots.txt allows our agent; a site without one, or whose robots.txt cannot
 /// be read, allows everything. One cache serves all the threads of a process (behind `&self`),
 /// so a site's robots.txt is fetched once, not once per thread. An engine runs for months and
-/// sites change their rules: a site's rules are read again once they are [`RobotsCache::ttl`]
+/// sites change their rules: a site's rules are read again once they are `ttl`
 /// old (a day by default, as the big crawlers cache them), and at most
 /// [`ROBOTS_SITES`] sites are kept (the oldest read go first).
 #[derive(Debug)]
@@ -130,10 +130,6 @@ impl RobotsCache {
     /// A cache that reads a site's robots.txt again once its rules are `ttl` old.
     pub fn with_ttl(ttl: Duration) -> Self {
         RobotsCache { sites: Mutex::new(HashMap::new()), ttl }
-    }
-
-    pub fn ttl(&self) -> Duration {
-        self.ttl
     }
 
     /// Whether robots.txt lets us fetch `url`.
