@@ -57,27 +57,63 @@ pub(crate) struct Shared {
     csrf: String,
     cache: PageCache,
     renderer: std::sync::Mutex<Option<std::sync::mpsc::Sender<Job>>>,
-    /// The storylines as of one state of the store (its last article and last correction):
-    /// derived from every stored article, so read once per change, not once per page.
-    storylines: std::sync::Mutex<Option<(String, Timeline)>>,
+    /// The storylines as last read (see [`KeptTimeline`]): derived from every stored article,
+    /// so read again only when the store has changed, and not on every page while it is being fed.
+    storylines: std::sync::Mutex<Option<KeptTimeline>>,
+}
+
+/// The storylines as read at one state of the store.
+///
+/// Reading them takes every stored article (about 10 s at 200k), so while articles keep arriving
+/// (a `watch` beside the server) the kept ones are served until they are a while old: the pages
+/// stay current, only the storyline ties may lag, by at most [`KeptTimeline::reuse_for`]. A
+/// reader's correction is seen at once, since the reader who made it looks at the result.
+#[derive(Debug)]
+pub(crate) struct KeptTimeline {
+    articles: i64,
+    correction: i64,
+    read_at: std::time::Instant,
+    took: std::time::Duration,
+    lines: Timeline,
+}
+
+/// New articles alone do not make the storylines be read again sooner than this.
+const TIMELINE_REUSE_MIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Nor sooner than this many times the last read took: the server spends at most about a
+/// twentieth of its time on storylines, however large the store.
+const TIMELINE_REUSE_FACTOR: u32 = 20;
+
+impl KeptTimeline {
+    /// How long the kept storylines are served while only new articles have arrived.
+    fn reuse_for(&self) -> std::time::Duration {
+        TIMELINE_REUSE_MIN.max(self.took * TIMELINE_REUSE_FACTOR)
+    }
+
+    /// Whether the kept storylines still answer for the store at `articles` and `correction`.
+    fn fresh(&self, articles: i64, correction: i64, now: std::time::Instant) -> bool {
+        correction == self.correction && (articles == self.articles || now.saturating_duration_since(self.read_at) < self.reuse_for())
+    }
 }
 
 /// Each storyline's id and its stories in order (see `parallax_pipeline::storyline_timeline`).
 pub(crate) type Timeline = Arc<Vec<parallax_model::StorylineRef>>;
 
 impl Shared {
-    /// The store's storylines, read again only when the store has changed since they were read.
+    /// The store's storylines, read again only when [`KeptTimeline::fresh`] says the kept ones
+    /// no longer do.
     fn storylines(&self, store: &AnyStore) -> Result<Timeline, parallax_pipeline::EngineError> {
         use parallax_store::{ArticleStore, CorrectionStore};
-        let state = format!("{}/{}", store.last_position()?, store.last_correction()?);
-        if let Some((seen, lines)) = self.storylines.lock().ok().as_deref().and_then(Option::as_ref) {
-            if *seen == state {
-                return Ok(lines.clone());
+        let (articles, correction) = (store.last_position()?, store.last_correction()?);
+        if let Some(kept) = self.storylines.lock().ok().as_deref().and_then(Option::as_ref) {
+            if kept.fresh(articles, correction, std::time::Instant::now()) {
+                return Ok(kept.lines.clone());
             }
         }
+        let started = std::time::Instant::now();
         let lines: Timeline = Arc::new(parallax_pipeline::storyline_timeline(store, Default::default())?);
         if let Ok(mut kept) = self.storylines.lock() {
-            *kept = Some((state, lines.clone()));
+            *kept = Some(KeptTimeline { articles, correction, read_at: started, took: started.elapsed(), lines: lines.clone() });
         }
         Ok(lines)
     }
@@ -297,6 +333,40 @@ impl Server {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, Instant};
+
+    fn kept(took: Duration) -> (KeptTimeline, Instant) {
+        let read_at = Instant::now();
+        (KeptTimeline { articles: 100, correction: 3, read_at, took, lines: Arc::new(vec![]) }, read_at)
+    }
+
+    #[test]
+    fn kept_storylines_answer_for_an_unchanged_store_however_old() {
+        let (k, at) = kept(Duration::from_millis(5));
+        assert!(k.fresh(100, 3, at + Duration::from_secs(86_400)));
+    }
+
+    #[test]
+    fn new_articles_make_the_storylines_be_read_again_once_the_kept_ones_are_a_while_old() {
+        let (k, at) = kept(Duration::from_millis(5));
+        assert!(k.fresh(150, 3, at + Duration::from_secs(5)), "a store being fed is not read again on every page");
+        assert!(!k.fresh(150, 3, at + TIMELINE_REUSE_MIN), "{:?}", k.reuse_for());
+    }
+
+    #[test]
+    fn a_slow_read_is_reused_for_longer() {
+        let (k, at) = kept(Duration::from_secs(10));
+        assert_eq!(k.reuse_for(), Duration::from_secs(200));
+        assert!(k.fresh(150, 3, at + Duration::from_secs(150)));
+        assert!(!k.fresh(150, 3, at + Duration::from_secs(201)));
+    }
+
+    #[test]
+    fn a_readers_correction_makes_the_storylines_be_read_again_at_once() {
+        let (k, at) = kept(Duration::from_secs(10));
+        assert!(!k.fresh(100, 4, at + Duration::from_millis(1)));
+        assert!(!k.fresh(150, 4, at + Duration::from_millis(1)));
+    }
 
     #[test]
     fn the_openapi_document_is_json_and_names_every_route() {
