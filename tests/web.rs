@@ -8,7 +8,11 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
 mod common;
-use common::{bin, invented_reports, read_request, tmp, Rng};
+use common::{bin, invented_reports, tmp, Rng};
+use parallax_testsite::read_request;
+
+/// A route of a test site: path, content type, body.
+type Route = (String, &'static str, String);
 
 /// A news site on 127.0.0.1: it answers from `routes` (path -> content type, body) and logs
 /// every path asked for.
@@ -18,23 +22,19 @@ fn site(routes: Vec<(String, &'static str, String)>) -> (SocketAddr, Arc<Mutex<V
 
 /// [`site`], with routes that may name the site's own address (`http://127.0.0.1:PORT`).
 fn site_with(routes: impl Fn(&str) -> Vec<(String, &'static str, String)>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let routes = routes(&format!("http://{addr}"));
+    // the routes may name the site's address, known only once it is bound: handed over after
+    let known: Arc<std::sync::OnceLock<Vec<Route>>> = Arc::default();
     let log = Arc::new(Mutex::new(Vec::new()));
-    let seen = log.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (path, _) = read_request(&stream);
-            seen.lock().unwrap().push(path.clone());
-            let (status, ct, body) = match routes.iter().find(|(p, _, _)| *p == path) {
-                Some((_, ct, body)) => ("200 OK", *ct, body.clone()),
-                None => ("404 Not Found", "text/plain", String::new()),
-            };
-            let mut s = stream;
-            let _ = write!(s, "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    let (seen, table) = (log.clone(), known.clone());
+    let addr = parallax_testsite::serve(move |path, _| {
+        seen.lock().unwrap().push(path.to_string());
+        let found = table.get().and_then(|routes| routes.iter().find(|(p, _, _)| p == path).cloned());
+        match found {
+            Some((_, ct, body)) => parallax_testsite::reply("200 OK", &[("Content-Type", ct)], body.as_bytes()),
+            None => parallax_testsite::reply("404 Not Found", &[("Content-Type", "text/plain")], b""),
         }
     });
+    let _ = known.set(routes(&format!("http://{addr}")));
     (addr, log)
 }
 

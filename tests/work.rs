@@ -5,8 +5,9 @@
 //! a live server in `PARALLAX_TEST_PG` (see tests/postgres.rs).
 
 mod common;
-use common::{bin, invented_reports, read_request, tmp};
+use common::{bin, invented_reports, tmp};
 use parallax_store_pg::testing::{drop_database, fresh_database, server};
+use parallax_testsite::read_request;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! What the end-to-end test files share: the binary, scratch directories, a deterministic
-//! random source, and the request line of a tiny HTTP server.
+//! random source and invented reports (test HTTP servers: `parallax_testsite`).
 #![allow(dead_code)] // each test file uses its own part of it
 
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -79,21 +78,6 @@ pub fn invented_reports(seed: u64, n_events: usize) -> Vec<Report> {
         }
     }
     out
-}
-
-/// Reads an HTTP request's head from a connection: (path, the whole head).
-pub fn read_request(stream: &std::net::TcpStream) -> (String, String) {
-    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        head.push_str(&line);
-    }
-    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-    (path, head)
 }
 
 /// Five reports as JSONL: the eve of a recall vote and its result three days later (two outlets

@@ -1,47 +1,8 @@
 //! Against real HTTP servers on 127.0.0.1 that answer what each test needs.
 
 use super::*;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-
-/// A server on 127.0.0.1 that answers every request with `respond(path, request head)`:
-/// status line, headers and body, written as given. It serves until the test process ends.
-fn serve(respond: impl Fn(&str, &str) -> Vec<u8> + Send + Sync + 'static) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let respond = Arc::new(respond);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let respond = respond.clone();
-            // a connection each: a slow answer does not hold up the next request
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut head = String::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    head.push_str(&line);
-                }
-                let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let mut stream = stream;
-                let _ = stream.write_all(&respond(&path, &head));
-            });
-        }
-    });
-    addr
-}
-
-fn reply(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len()).into_bytes();
-    for (k, v) in headers {
-        out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
-    }
-    out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(body);
-    out
-}
+use parallax_testsite::{reply, serve};
+use std::io::Write;
 
 fn open() -> Fetcher {
     Fetcher::new(FetchConfig { allow_private: true, host_delay: Duration::ZERO, ..FetchConfig::default() })

@@ -420,37 +420,21 @@ impl Iterator for Collector {
 mod tests {
     use super::*;
     use parallax_fetch::FetchConfig;
-    use std::io::{BufRead, BufReader, Write};
-    use std::net::TcpListener;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A site on 127.0.0.1 whose robots.txt is `rules()` at the time of asking, counting how
     /// often it was asked for.
     fn site(rules: impl Fn() -> String + Send + Sync + 'static) -> (String, Arc<AtomicUsize>) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
         let asked = Arc::new(AtomicUsize::new(0));
-        let (count, rules) = (asked.clone(), Arc::new(rules));
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut head = String::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    head.push_str(&line);
-                }
-                let body = if head.starts_with("GET /robots.txt ") {
-                    count.fetch_add(1, Ordering::SeqCst);
-                    rules()
-                } else {
-                    String::new()
-                };
-                let mut stream = stream;
-                let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-            }
+        let count = asked.clone();
+        let addr = parallax_testsite::serve(move |path, _| {
+            let body = if path == "/robots.txt" {
+                count.fetch_add(1, Ordering::SeqCst);
+                rules()
+            } else {
+                String::new()
+            };
+            parallax_testsite::reply("200 OK", &[("Content-Type", "text/plain")], body.as_bytes())
         });
         (format!("http://{addr}"), asked)
     }
