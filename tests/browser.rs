@@ -37,14 +37,7 @@ fn http(addr: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Str
     .unwrap();
     // read the head, then exactly Content-Length bytes: a driver may keep the connection open
     let mut r = BufReader::new(s);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        head.push_str(&line);
-    }
+    let head = parallax_testsite::read_head(&mut r);
     let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
     let length = head
         .lines()

@@ -6,9 +6,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 
-/// Reads an HTTP request's head from a connection: (path, the whole head).
-pub fn read_request(stream: &TcpStream) -> (String, String) {
-    let mut reader = BufReader::new(stream.try_clone().expect("a connection that can be read"));
+/// Reads an HTTP message's head (request or response) up to its blank line, leaving the body
+/// in `reader`.
+pub fn read_head(reader: &mut impl BufRead) -> String {
     let mut head = String::new();
     loop {
         let mut line = String::new();
@@ -17,6 +17,12 @@ pub fn read_request(stream: &TcpStream) -> (String, String) {
         }
         head.push_str(&line);
     }
+    head
+}
+
+/// Reads an HTTP request's head from a connection: (path, the whole head).
+pub fn read_request(stream: &TcpStream) -> (String, String) {
+    let head = read_head(&mut BufReader::new(stream.try_clone().expect("a connection that can be read")));
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     (path, head)
 }
