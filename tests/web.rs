@@ -2,39 +2,37 @@
 //! robots.txt, pages, WARC files, and the refusals of the default (no private addresses).
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
 mod common;
 use common::{bin, invented_reports, tmp, Rng};
-use parallax_testsite::read_request;
 
 /// A route of a test site: path, content type, body.
 type Route = (String, &'static str, String);
 
 /// A news site on 127.0.0.1: it answers from `routes` (path -> content type, body) and logs
 /// every path asked for.
-fn site(routes: Vec<(String, &'static str, String)>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+fn site(routes: Vec<Route>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
     site_with(move |_| routes.clone())
 }
 
 /// [`site`], with routes that may name the site's own address (`http://127.0.0.1:PORT`).
-fn site_with(routes: impl Fn(&str) -> Vec<(String, &'static str, String)>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
-    // the routes may name the site's address, known only once it is bound: handed over after
-    let known: Arc<std::sync::OnceLock<Vec<Route>>> = Arc::default();
+fn site_with(routes: impl FnOnce(&str) -> Vec<Route>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
     let log = Arc::new(Mutex::new(Vec::new()));
-    let (seen, table) = (log.clone(), known.clone());
-    let addr = parallax_testsite::serve(move |path, _| {
-        seen.lock().unwrap().push(path.to_string());
-        let found = table.get().and_then(|routes| routes.iter().find(|(p, _, _)| p == path).cloned());
-        match found {
-            Some((_, ct, body)) => parallax_testsite::reply("200 OK", &[("Content-Type", ct)], body.as_bytes()),
-            None => parallax_testsite::reply("404 Not Found", &[("Content-Type", "text/plain")], b""),
+    let seen = log.clone();
+    let addr = parallax_testsite::serve_with(|base| {
+        let routes = routes(base);
+        move |path: &str, _: &str| {
+            seen.lock().unwrap().push(path.to_string());
+            match routes.iter().find(|(p, _, _)| p == path) {
+                Some((_, ct, body)) => parallax_testsite::reply("200 OK", &[("Content-Type", ct)], body.as_bytes()),
+                None => parallax_testsite::reply("404 Not Found", &[("Content-Type", "text/plain")], b""),
+            }
         }
     });
-    let _ = known.set(routes(&format!("http://{addr}")));
     (addr, log)
 }
 
@@ -157,33 +155,29 @@ fn warc_files_are_ingested_whole_and_a_truncated_one_keeps_what_came_before() {
 #[test]
 fn watch_polls_followed_feeds_conditionally_and_a_failing_feed_backs_off_but_stays() {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let base = format!("http://{addr}");
     let flaky_calls = Arc::new(AtomicUsize::new(0));
     let calls = flaky_calls.clone();
-    let feed = |title: &str, item: &str, text: &str| {
-        let long = format!("{text} ").repeat(10);
-        format!(
-            r#"<rss version="2.0"><channel><title>{title}</title><item><title>{item}</title><link>{base}/{item}</link><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate><description><![CDATA[<p>{long}</p>]]></description></item></channel></rss>"#
-        )
-    };
-    let (steady, flaky) = (feed("Harbor News", "bridge", BRIDGE), feed("Coast Times", "fire", FIRE));
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (path, head) = read_request(&stream);
-            let mut s = stream;
-            let (status, extra, body) = match path.as_str() {
-                "/steady.xml" if head.to_ascii_lowercase().contains("if-none-match: \"v1\"") => ("304 Not Modified", "ETag: \"v1\"\r\n", String::new()),
-                "/steady.xml" => ("200 OK", "ETag: \"v1\"\r\n", steady.clone()),
-                "/flaky.xml" if calls.fetch_add(1, Ordering::SeqCst) == 0 => ("200 OK", "", flaky.clone()),
-                "/flaky.xml" => ("503 Service Unavailable", "Retry-After: 7200\r\n", String::new()),
-                _ => ("404 Not Found", "", String::new()),
+    let addr = parallax_testsite::serve_with(|base| {
+        let feed = |title: &str, item: &str, text: &str| {
+            let long = format!("{text} ").repeat(10);
+            format!(
+                r#"<rss version="2.0"><channel><title>{title}</title><item><title>{item}</title><link>{base}/{item}</link><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate><description><![CDATA[<p>{long}</p>]]></description></item></channel></rss>"#
+            )
+        };
+        let (steady, flaky) = (feed("Harbor News", "bridge", BRIDGE), feed("Coast Times", "fire", FIRE));
+        move |path: &str, head: &str| {
+            let (status, extra, body): (&str, &[(&str, &str)], &str) = match path {
+                "/steady.xml" if head.to_ascii_lowercase().contains("if-none-match: \"v1\"") => ("304 Not Modified", &[("ETag", "\"v1\"")], ""),
+                "/steady.xml" => ("200 OK", &[("ETag", "\"v1\"")], &steady),
+                "/flaky.xml" if calls.fetch_add(1, Ordering::SeqCst) == 0 => ("200 OK", &[], &flaky),
+                "/flaky.xml" => ("503 Service Unavailable", &[("Retry-After", "7200")], ""),
+                _ => ("404 Not Found", &[], ""),
             };
-            let _ =
-                write!(s, "HTTP/1.1 {status}\r\n{extra}Content-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            let headers: Vec<(&str, &str)> = extra.iter().copied().chain([("Content-Type", "application/rss+xml")]).collect();
+            parallax_testsite::reply(status, &headers, body.as_bytes())
         }
     });
+    let base = format!("http://{addr}");
     let dir = tmp("watch");
     let db = dir.join("p.db");
     let none = bin().arg("watch").arg("--db").arg(&db).arg("--once").output().unwrap();
@@ -283,19 +277,12 @@ fn kill_9_during_watch_then_another_round_gives_the_stories_of_one_run() {
         full.push(format!("<rss version=\"2.0\"><channel><title>Feed {f}</title>{items}</channel></rss>"));
     }
     let filled = Arc::new(AtomicBool::new(false));
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
     let (flag, feeds) = (filled.clone(), full.clone());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (path, _) = read_request(&stream);
-            let n: usize =
-                Some(path.as_str()).and_then(|p| p.strip_prefix("/feed")).and_then(|p| p.strip_suffix(".xml")).and_then(|p| p.parse().ok()).unwrap_or(0);
-            let body =
-                if flag.load(Ordering::SeqCst) { feeds[n].clone() } else { format!("<rss version=\"2.0\"><channel><title>Feed {n}</title></channel></rss>") };
-            let mut s = stream;
-            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-        }
+    let addr = parallax_testsite::serve(move |path, _| {
+        let n: usize = Some(path).and_then(|p| p.strip_prefix("/feed")).and_then(|p| p.strip_suffix(".xml")).and_then(|p| p.parse().ok()).unwrap_or(0);
+        let body =
+            if flag.load(Ordering::SeqCst) { feeds[n].clone() } else { format!("<rss version=\"2.0\"><channel><title>Feed {n}</title></channel></rss>") };
+        parallax_testsite::reply("200 OK", &[("Content-Type", "application/rss+xml")], body.as_bytes())
     });
     let dir = tmp("kill-watch");
     let opml = dir.join("feeds.opml");

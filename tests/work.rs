@@ -7,9 +7,7 @@
 mod common;
 use common::{bin, invented_reports, tmp};
 use parallax_store_pg::testing::{drop_database, fresh_database, server};
-use parallax_testsite::read_request;
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -189,8 +187,6 @@ fn workers_poll_followed_feeds_and_take_turns_at_a_host() {
     let name = format!("parallax_work_feeds_{}", std::process::id());
     let db = fresh_database(&admin, &name);
     let dir = tmp("work-feeds");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let log: std::sync::Arc<std::sync::Mutex<Vec<(String, Instant)>>> = Default::default();
     let seen = log.clone();
     let feed_polls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -203,13 +199,12 @@ fn workers_poll_followed_feeds_and_take_turns_at_a_host() {
         "The port of Salvo handled a record number of containers in May, its operator said, crediting a new quay on the north side.",
         "Doctors at the Orleth clinic began a trial of a new asthma inhaler with 200 patients, the health ministry announced.",
     ];
-    let site = base.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (path, _) = read_request(&stream);
-            seen.lock().unwrap().push((path.clone(), Instant::now()));
+    let addr = parallax_testsite::serve_with(|site| {
+        let site = site.to_string();
+        move |path: &str, _: &str| {
+            seen.lock().unwrap().push((path.to_string(), Instant::now()));
             let items: String = (0..texts.len()).chain([99]).map(|i| format!("<item><title>Item {i}</title><link>{site}/p/{i}</link></item>")).collect();
-            let (status, body) = match path.as_str() {
+            let (status, body) = match path {
                 // empty when followed, then six articles and a page that is gone
                 "/feed.xml" if polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 => {
                     ("200 OK", "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Harbor News</title></channel></rss>".to_string())
@@ -223,10 +218,10 @@ fn workers_poll_followed_feeds_and_take_turns_at_a_host() {
                     None => ("404 Not Found", String::new()),
                 },
             };
-            let mut s = stream;
-            let _ = write!(s, "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            parallax_testsite::reply(status, &[], body.as_bytes())
         }
     });
+    let base = format!("http://{addr}");
     let feed = format!("{base}/feed.xml");
     let out = bin().args(["add", "--db", &db, "--allow-private", "--delay", "0", &feed]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

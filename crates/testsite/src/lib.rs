@@ -21,7 +21,7 @@ pub fn read_head(reader: &mut impl BufRead) -> String {
 }
 
 /// Reads an HTTP request's head from a connection: (path, the whole head).
-pub fn read_request(stream: &TcpStream) -> (String, String) {
+fn read_request(stream: &TcpStream) -> (String, String) {
     let head = read_head(&mut BufReader::new(stream.try_clone().expect("a connection that can be read")));
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     (path, head)
@@ -31,9 +31,15 @@ pub fn read_request(stream: &TcpStream) -> (String, String) {
 /// line, headers and body, written as given (see [`reply`]). It serves until the test process
 /// ends, a thread per connection, so a slow answer does not hold up the next request.
 pub fn serve(respond: impl Fn(&str, &str) -> Vec<u8> + Send + Sync + 'static) -> SocketAddr {
+    serve_with(|_| respond)
+}
+
+/// [`serve`], with the answers made once the server's base URL (`http://127.0.0.1:PORT`) is
+/// known: for pages and feeds that link to the site itself.
+pub fn serve_with<R: Fn(&str, &str) -> Vec<u8> + Send + Sync + 'static>(make: impl FnOnce(&str) -> R) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port on 127.0.0.1");
     let addr = listener.local_addr().expect("the port bound");
-    let respond = Arc::new(respond);
+    let respond = Arc::new(make(&format!("http://{addr}")));
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let respond = respond.clone();
@@ -74,5 +80,18 @@ mod tests {
         assert!(got.starts_with("HTTP/1.1 200 OK\r\n"), "{got}");
         assert!(got.contains("X-Asked: /news/1\r\n"), "{got}");
         assert!(got.ends_with("\r\n\r\nGET /news/1 HTTP/1.1"), "{got}");
+    }
+
+    #[test]
+    fn answers_may_name_the_sites_own_address() {
+        let addr = serve_with(|base| {
+            let link = format!("{base}/next");
+            move |_: &str, _: &str| reply("200 OK", &[], link.as_bytes())
+        });
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut got = String::new();
+        s.read_to_string(&mut got).unwrap();
+        assert!(got.ends_with(&format!("\r\n\r\nhttp://{addr}/next")), "{got}");
     }
 }

@@ -104,8 +104,8 @@ fn page_of(resp: parallax_fetch::Response, url: &str, hints: Hints) -> Result<Ra
 /// What each site's robots.txt allows our agent; a site without one, or whose robots.txt cannot
 /// be read, allows everything. One cache serves all the threads of a process (behind `&self`),
 /// so a site's robots.txt is fetched once, not once per thread. An engine runs for months and
-/// sites change their rules: a site's rules are read again once they are `ttl`
-/// old (a day by default, as the big crawlers cache them), and at most
+/// sites change their rules: a site's rules are read again once they are older than the
+/// cache's TTL ([`RobotsCache::with_ttl`]; a day by default, as the big crawlers cache them), and at most
 /// [`ROBOTS_SITES`] sites are kept (the oldest read go first).
 #[derive(Debug)]
 pub struct RobotsCache {
